@@ -1,0 +1,205 @@
+"""Answers: parse one- or many-respondent documents (YAML, JSON, CSV) against a questionnaire.
+
+Everything is checked before anything is scored: an unknown question, a value off the scale, N/A
+where the question does not allow it, a missing required answer or a wrong questionnaire version each
+give a problem naming the question; a document with any problem is rejected whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .content import Library
+from .model import Question, Questionnaire
+from .problems import Problem, ProblemsFound, unknown
+from .source import Document, load_file, parse_yaml, pointer_join
+from .validation import schema_problems
+
+NA = "na"
+UNKNOWN = "unknown"
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent's answer to one question."""
+
+    value: float | None  # None for na / unknown
+    status: str = "value"  # value | na | unknown
+    evidence: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Respondent:
+    id: str
+    role: str | None
+    answers: Mapping[str, Response]
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """Checked answers of one organisation to one questionnaire."""
+
+    questionnaire: Questionnaire
+    organisation: str
+    respondents: tuple[Respondent, ...]
+    date: str = ""
+    target: Mapping[str, float] = field(default_factory=dict)
+    previous: Mapping[str, float] = field(default_factory=dict)
+
+
+def load_answers(path: str | Path, library: Library) -> AnswerSet:
+    """Read and check an answers file (YAML, JSON or CSV)."""
+    doc = load_file(path)
+    if str(path).lower().endswith(".csv"):
+        doc = csv_to_answers(doc)
+    return parse_answers(doc, library)
+
+
+def parse_answers_text(text: str, library: Library, name: str = "<input>") -> AnswerSet:
+    """Check an answers document given as YAML or JSON text (the API and the tests)."""
+    return parse_answers(parse_yaml(text, name), library)
+
+
+def parse_answers(doc: Document, library: Library) -> AnswerSet:
+    """Check a parsed answers document and build the AnswerSet; raise ProblemsFound if anything is wrong."""
+    if not isinstance(doc.data, dict):
+        raise ProblemsFound([doc.problem("", "an answers document must be a mapping")])
+    problems = schema_problems(doc, "answers")
+    if problems:
+        raise ProblemsFound(problems)
+    questionnaire = _questionnaire(doc, library)
+    data = doc.data
+    if ("responses" in data) == ("answers" in data):
+        raise ProblemsFound([doc.problem("", "give either 'answers' (one respondent) or 'responses' (several)")])
+    raw = data["responses"] if "responses" in data else [{"respondent": data.get("respondent", {}), "answers": data["answers"]}]
+    base = "/responses" if "responses" in data else ""
+    respondents = []
+    for index, entry in enumerate(raw):
+        ptr = pointer_join(base, index) if base else ""
+        respondents.append(_respondent(doc, ptr, entry, index, questionnaire, problems))
+    if problems:
+        raise ProblemsFound(problems)
+    return AnswerSet(
+        questionnaire,
+        data.get("organisation", ""),
+        tuple(respondents),
+        data.get("date", ""),
+        data.get("target", {}),
+        data.get("previous", {}),
+    )
+
+
+def _questionnaire(doc: Document, library: Library) -> Questionnaire:
+    qid, _, version = doc.data["questionnaire"].partition("@")
+    if qid not in library.questionnaires:
+        raise ProblemsFound([doc.problem("/questionnaire", unknown("questionnaire", qid, library.questionnaires))])
+    questionnaire = library.questionnaires[qid]
+    if version and int(version) != questionnaire.version:
+        msg = f"answers are for {qid} version {version}, but the questionnaire is version {questionnaire.version}"
+        raise ProblemsFound([doc.problem("/questionnaire", msg)])
+    return questionnaire
+
+
+def _respondent(
+    doc: Document, ptr: str, entry: Mapping[str, Any], index: int, questionnaire: Questionnaire, problems: list[Problem]
+) -> Respondent:
+    info = entry.get("respondent", {})
+    answers_ptr = f"{ptr}/answers"
+    given = entry["answers"]
+    parsed: dict[str, Response] = {}
+    for qid, raw in given.items():
+        q_ptr = pointer_join(answers_ptr, qid)
+        if qid not in questionnaire.question_ids:
+            problems.append(doc.problem(q_ptr, unknown("question", qid, questionnaire.question_ids)))
+            continue
+        response, message = parse_response(raw, questionnaire.question(qid))
+        if message:
+            problems.append(doc.problem(q_ptr, f"{qid}: {message}"))
+        elif response:
+            parsed[qid] = response
+    for question in questionnaire.questions:
+        if question.required and question.id not in given:
+            problems.append(doc.problem(answers_ptr, f"missing answer to {question.id}"))
+    return Respondent(str(info.get("id", f"r{index + 1}")), info.get("role"), parsed)
+
+
+def parse_response(raw: Any, question: Question) -> tuple[Response | None, str | None]:
+    """One answer in any accepted form -> (Response, None) or (None, what is wrong)."""
+    evidence = note = ""
+    if isinstance(raw, dict):
+        evidence, note = raw.get("evidence", "") or "", raw.get("note", "") or ""
+        raw = raw.get("value")
+    if raw == NA:
+        if not question.allow_na:
+            return None, "N/A is not allowed for this question"
+        return Response(None, NA, evidence, note), None
+    if raw == UNKNOWN:
+        return Response(None, UNKNOWN, evidence, note), None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None, f"{raw!r} is not a number, 'na' or 'unknown'"
+    if not question.allows(raw):
+        values = ", ".join(_fmt(o.value) for o in question.options)
+        return None, f"{_fmt(raw)} is not on the scale ({values})"
+    return Response(float(raw), "value", evidence, note), None
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+META_COLUMNS = ("questionnaire", "organisation", "respondent", "role")
+
+
+def csv_to_answers(doc: Document) -> Document:
+    """A CSV (one row per respondent) as a canonical answers Document, positions kept."""
+    header, rows = doc.data["header"], doc.data["rows"]
+    if "questionnaire" not in header:
+        raise ProblemsFound([Problem(doc.name, 1, 1, "$", "CSV needs a 'questionnaire' column")])
+    if not rows:
+        raise ProblemsFound([Problem(doc.name, 2, 1, "$", "CSV has a header but no respondents")])
+    first = rows[0]
+    orgs = {r.get("organisation", "") for r in rows}
+    if len(orgs) > 1:
+        msg = "several organisations in one file; use 'tqm batch' to score each of them"
+        raise ProblemsFound([doc.problem("/rows/1/organisation", msg)])
+    data: dict[str, Any] = {"questionnaire": first["questionnaire"], "responses": []}
+    if first.get("organisation"):
+        data["organisation"] = first["organisation"]
+    positions = {"": (1, 1), "/questionnaire": doc.where("/rows/0/questionnaire")}
+    for index, row in enumerate(rows):
+        data["responses"].append(_csv_response(doc, index, row, positions))
+    return Document(doc.name, data, positions)
+
+
+def _csv_response(
+    doc: Document, index: int, row: Mapping[str, str], positions: dict[str, tuple[int, int]]
+) -> dict[str, Any]:
+    src, dst = f"/rows/{index}", f"/responses/{index}"
+    values: dict[str, Any] = {}
+    extras: dict[str, dict[str, str]] = {}
+    for column, cell in row.items():
+        if column in META_COLUMNS or not cell:
+            continue
+        qid, _, extra = column.partition(":")
+        where = doc.where(pointer_join(src, column))
+        positions.setdefault(pointer_join(f"{dst}/answers", qid), where)  # type: ignore[arg-type]
+        if extra:
+            extras.setdefault(qid, {})[extra] = cell
+        else:
+            values[qid] = float(cell) if _NUMBER.match(cell) else cell
+    answers = {qid: values[qid] for qid in values if qid not in extras}
+    answers |= {qid: ({"value": values[qid]} if qid in values else {}) | ex for qid, ex in extras.items()}
+    positions[f"{dst}/answers"] = doc.where(src)  # type: ignore[assignment]
+    entry: dict[str, Any] = {"answers": answers}
+    respondent = {key: row[col] for key, col in (("id", "respondent"), ("role", "role")) if row.get(col)}
+    if respondent:
+        entry["respondent"] = respondent
+    return entry

@@ -1,0 +1,140 @@
+"""The rule condition language: its syntax tree, and the pure-Python reference evaluator.
+
+The durable-rules adapter (engine.py) decides what fires in production; this evaluator is the
+reference it is tested against, and it writes the "why / why not" of every comparison for the trace.
+A comparison with an absent fact is false, so `not` of it is true.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Union
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+PRESENCE = ("present", "absent")
+_PLACEHOLDER = re.compile(r"\{(dimension|question)\}")
+
+
+@dataclass(frozen=True)
+class Compare:
+    fact: str
+    op: str
+    value: float | None = None
+    ref: str | None = None
+    plus: float = 0.0
+
+    def threshold(self, facts: Mapping[str, float]) -> float | None:
+        """The number the fact is compared with (None when a referenced fact is absent)."""
+        if self.ref is None:
+            return self.value
+        other = facts.get(self.ref)
+        return None if other is None else other + self.plus
+
+    def holds(self, facts: Mapping[str, float]) -> bool:
+        actual = facts.get(self.fact)
+        if self.op in PRESENCE:
+            return (actual is not None) == (self.op == "present")
+        threshold = self.threshold(facts)
+        return actual is not None and threshold is not None and OPS[self.op](actual, threshold)
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Condition
+
+
+Condition = Union[Compare, All, AnyOf, Not]
+
+
+def parse_condition(data: Mapping[str, Any]) -> Condition:
+    """Build the tree from schema-valid data."""
+    if "all" in data:
+        return All(tuple(parse_condition(c) for c in data["all"]))
+    if "any" in data:
+        return AnyOf(tuple(parse_condition(c) for c in data["any"]))
+    if "not" in data:
+        return Not(parse_condition(data["not"]))
+    return Compare(
+        fact=data["fact"],
+        op=data["op"],
+        value=data.get("value"),
+        ref=data.get("ref"),
+        plus=float(data.get("plus", 0)),
+    )
+
+
+def facts_of(cond: Condition) -> set[str]:
+    """Every fact name a condition reads."""
+    if isinstance(cond, Compare):
+        return {cond.fact} | ({cond.ref} if cond.ref else set())
+    if isinstance(cond, Not):
+        return facts_of(cond.item)
+    return set().union(*(facts_of(c) for c in cond.items))
+
+
+def substitute(cond: Condition, bindings: Mapping[str, str]) -> Condition:
+    """Replace {dimension} / {question} placeholders in fact names."""
+    if isinstance(cond, Compare):
+        ref = fill_placeholders(cond.ref, bindings) if cond.ref else None
+        return Compare(fill_placeholders(cond.fact, bindings), cond.op, cond.value, ref, cond.plus)
+    if isinstance(cond, Not):
+        return Not(substitute(cond.item, bindings))
+    items = tuple(substitute(c, bindings) for c in cond.items)
+    return All(items) if isinstance(cond, All) else AnyOf(items)
+
+
+def fill_placeholders(text: str, bindings: Mapping[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: bindings.get(m.group(1), m.group(0)), text)
+
+
+def evaluate(cond: Condition, facts: Mapping[str, float]) -> bool:
+    """Whether the condition holds for these facts."""
+    if isinstance(cond, Compare):
+        return cond.holds(facts)
+    if isinstance(cond, All):
+        return all(evaluate(c, facts) for c in cond.items)
+    if isinstance(cond, AnyOf):
+        return any(evaluate(c, facts) for c in cond.items)
+    return not evaluate(cond.item, facts)
+
+
+def explain(cond: Condition, facts: Mapping[str, float]) -> list[dict[str, Any]]:
+    """Every comparison with its fact, operator, threshold, actual value and outcome."""
+    if isinstance(cond, Compare):
+        return [_explain_compare(cond, facts)]
+    if isinstance(cond, Not):
+        return [dict(step, negated=not step.get("negated", False)) for step in explain(cond.item, facts)]
+    return [step for c in cond.items for step in explain(c, facts)]
+
+
+def _explain_compare(cond: Compare, facts: Mapping[str, float]) -> dict[str, Any]:
+    step: dict[str, Any] = {
+        "fact": cond.fact,
+        "op": cond.op,
+        "threshold": cond.threshold(facts) if cond.op not in PRESENCE else None,
+        "actual": facts.get(cond.fact),
+        "result": cond.holds(facts),
+    }
+    if cond.ref:
+        step["ref"] = cond.ref
+    return step

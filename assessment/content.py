@@ -1,0 +1,356 @@
+"""Loaders for questionnaires and rule packs: schema checks, cross-references, model objects.
+
+Every problem is collected (not just the first) and raised together as ProblemsFound, each with
+file:line:col, so an author fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .model import DIMENSIONS, Action, Baseline, Dimension, Option, Question, Questionnaire, Text
+from .problems import Problem, ProblemsFound, unknown
+from .rules import Rule, fact_problem, parse_rule
+from .source import Document, load_file, pointer_join
+from .validation import schema_problems
+
+PACK_FILES = ("pack.yaml", "baselines.yaml", "actions.yaml")
+
+
+@dataclass(frozen=True)
+class RulePack:
+    id: str
+    version: str
+    title: Text
+    questionnaires: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    actions: Mapping[str, Action]
+    baselines: Mapping[str, Mapping[str, float]]
+    baseline_info: Mapping[str, Baseline]
+    sha256: str
+    path: str
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+@dataclass(frozen=True)
+class Library:
+    """All the content the product serves: questionnaires by id and rule packs by id."""
+
+    questionnaires: Mapping[str, Questionnaire]
+    packs: Mapping[str, RulePack]
+
+    def pack_for(self, questionnaire_id: str) -> RulePack:
+        """The rule pack that scores a questionnaire."""
+        for pack in self.packs.values():
+            if questionnaire_id in pack.questionnaires:
+                return pack
+        raise KeyError(questionnaire_id)
+
+
+def default_content_root() -> Path:
+    """The folder holding questionnaires/ and rules/ (the source checkout, or the working dir)."""
+    here = Path(__file__).resolve().parent.parent
+    return here if (here / "questionnaires").is_dir() else Path.cwd()
+
+
+# --- questionnaires -------------------------------------------------------------------------
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Load and check one questionnaire file."""
+    doc = load_file(path)
+    problems = questionnaire_problems(doc, Path(path).stem)
+    if problems:
+        raise ProblemsFound(problems)
+    return build_questionnaire(doc.data, str(path))
+
+
+def questionnaire_problems(doc: Document, stem: str | None = None) -> list[Problem]:
+    """Schema and cross-reference problems of a questionnaire document."""
+    problems = schema_problems(doc, "questionnaire")
+    if problems:
+        return problems
+    data = doc.data
+    if stem is not None and data["id"] != stem:
+        problems.append(doc.problem("/id", f"id {data['id']!r} must equal the file name {stem!r}"))
+    seen_dims: set[str] = set()
+    seen_questions: set[str] = set()
+    for d_index, dim in enumerate(data["dimensions"]):
+        d_ptr = pointer_join("/dimensions", d_index)
+        if dim["id"] in seen_dims:
+            problems.append(doc.problem(f"{d_ptr}/id", f"dimension {dim['id']!r} appears twice"))
+        seen_dims.add(dim["id"])
+        for q_index, question in enumerate(dim["questions"]):
+            q_ptr = pointer_join(f"{d_ptr}/questions", q_index)
+            problems += _question_problems(doc, q_ptr, question, dim["id"], seen_questions)
+    return problems
+
+
+def _question_problems(
+    doc: Document, ptr: str, question: dict[str, Any], dim: str, seen: set[str]
+) -> list[Problem]:
+    out = []
+    qid = question["id"]
+    if qid in seen:
+        out.append(doc.problem(f"{ptr}/id", f"question id {qid!r} appears twice"))
+    seen.add(qid)
+    if qid.split(".")[0] != dim:
+        out.append(doc.problem(f"{ptr}/id", f"question id {qid!r} must start with {dim + '.'!r}"))
+    scales = doc.data["scales"]
+    if question["scale"] not in scales:
+        out.append(doc.problem(f"{ptr}/scale", unknown("scale", question["scale"], scales)))
+        return out
+    values = {o["value"] for o in scales[question["scale"]]}
+    for key in question.get("anchors", {}):
+        if float(key) not in values:
+            msg = f"anchor {key} is not a value of scale {question['scale']!r}"
+            out.append(doc.problem(pointer_join(f"{ptr}/anchors", key), msg))
+    return out
+
+
+def build_questionnaire(data: Mapping[str, Any], source: str = "") -> Questionnaire:
+    """Model objects from checked questionnaire data."""
+    scales = {
+        name: tuple(Option(o["value"], Text.from_data(o["label"])) for o in options)
+        for name, options in data["scales"].items()
+    }
+    dims = tuple(
+        Dimension(
+            id=d["id"],
+            title=Text.from_data(d["title"]),
+            description=_text(d.get("description")),
+            weight=float(d.get("weight", 1)),
+            questions=tuple(_question(q, d["id"], scales) for q in d["questions"]),
+        )
+        for d in data["dimensions"]
+    )
+    return Questionnaire(
+        data["id"], data["version"], Text.from_data(data["title"]), _text(data.get("description")), dims, source
+    )
+
+
+def _question(q: Mapping[str, Any], dim: str, scales: Mapping[str, tuple[Option, ...]]) -> Question:
+    return Question(
+        id=q["id"],
+        dimension=dim,
+        text=Text.from_data(q["text"]),
+        scale_id=q["scale"],
+        options=scales[q["scale"]],
+        anchors={int(k): Text.from_data(v) for k, v in q.get("anchors", {}).items()},
+        evidence_prompt=_text(q.get("evidence_prompt")),
+        weight=float(q.get("weight", 1)),
+        critical=q.get("critical", False),
+        reverse=q.get("reverse", False),
+        required=q.get("required", True),
+        allow_na=q.get("allow_na", False),
+        evidence=q.get("evidence", "optional"),
+    )
+
+
+def _text(data: Mapping[str, str] | None) -> Text | None:
+    return Text.from_data(data) if data else None
+
+
+# --- rule packs ------------------------------------------------------------------------------
+
+
+def load_pack(folder: str | Path, questionnaires: Mapping[str, Questionnaire]) -> RulePack:
+    """Load and cross-check a rule pack folder against the questionnaires it scores."""
+    folder = Path(folder)
+    docs, problems = _load_pack_docs(folder)
+    if not problems:
+        problems += pack_problems(docs, questionnaires)
+    if problems:
+        raise ProblemsFound(problems)
+    return _build_pack(folder, docs)
+
+
+def _load_pack_docs(folder: Path) -> tuple[dict[str, Document], list[Problem]]:
+    docs: dict[str, Document] = {}
+    problems: list[Problem] = []
+    schemas = {"pack.yaml": "pack", "baselines.yaml": "baselines", "actions.yaml": "actions"}
+    for name, schema in schemas.items():
+        try:
+            docs[name] = load_file(folder / name)
+        except ProblemsFound as exc:
+            problems += exc.problems
+            continue
+        problems += schema_problems(docs[name], schema)
+    return docs, problems
+
+
+def pack_problems(docs: Mapping[str, Document], questionnaires: Mapping[str, Questionnaire]) -> list[Problem]:
+    """Cross-reference problems between a pack's files and its questionnaires."""
+    pack, actions = docs["pack.yaml"], docs["actions.yaml"]
+    action_ids = [a["id"] for a in actions.data["actions"]]
+    problems = _action_problems(actions)
+    asked: set[str] = set()
+    for index, qid in enumerate(pack.data["questionnaires"]):
+        if qid in questionnaires:
+            asked |= questionnaires[qid].question_ids
+        else:
+            ptr = pointer_join("/questionnaires", index)
+            problems.append(pack.problem(ptr, unknown("questionnaire", qid, questionnaires)))
+    seen: set[str] = set()
+    for index, rule in enumerate(pack.data["rules"]):
+        ptr = pointer_join("/rules", index)
+        if rule["id"] in seen:
+            problems.append(pack.problem(f"{ptr}/id", f"rule id {rule['id']!r} appears twice"))
+        seen.add(rule["id"])
+        problems += _rule_problems(pack, ptr, rule, asked, action_ids)
+    return problems
+
+
+def _rule_problems(
+    doc: Document, ptr: str, rule: Mapping[str, Any], asked: set[str], action_ids: list[str]
+) -> list[Problem]:
+    for_each = rule.get("for_each")
+    out = [
+        doc.problem(p, msg)
+        for p, fact in _condition_facts(rule["when"], f"{ptr}/when")
+        if (msg := fact_problem(fact, asked, for_each))
+    ]
+    then = rule["then"]
+    dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
+    questions = [*asked, *(["{question}"] if for_each == "question" else [])]
+    checks: list[tuple[str, str, str, list[str]]] = []
+    if "level" in then:
+        checks.append((f"{ptr}/then/level/dimension", "dimension", then["level"]["dimension"], dims))
+    if isinstance(then.get("cap", {}).get("to"), dict):
+        fact = then["cap"]["to"]["fact"]
+        if msg := fact_problem(fact, asked, for_each):
+            out.append(doc.problem(f"{ptr}/then/cap/to/fact", msg))
+    finding = then.get("finding", {})
+    for i, dim in enumerate(finding.get("dimensions", [])):
+        checks.append((f"{ptr}/then/finding/dimensions/{i}", "dimension", dim, dims))
+    for i, qid in enumerate(finding.get("evidence", [])):
+        checks.append((f"{ptr}/then/finding/evidence/{i}", "question", qid, questions))
+    for i, action in enumerate(then.get("actions", [])):
+        checks.append((f"{ptr}/then/actions/{i}", "action", action, action_ids))
+    out += [doc.problem(p, unknown(kind, name, known)) for p, kind, name, known in checks if name not in known]
+    return out
+
+
+def _condition_facts(cond: Mapping[str, Any], ptr: str) -> Iterator[tuple[str, str]]:
+    for key in ("all", "any"):
+        for index, child in enumerate(cond.get(key, [])):
+            yield from _condition_facts(child, pointer_join(f"{ptr}/{key}", index))
+    if "not" in cond:
+        yield from _condition_facts(cond["not"], f"{ptr}/not")
+    for key in ("fact", "ref"):
+        if key in cond:
+            yield f"{ptr}/{key}", cond[key]
+
+
+def _action_problems(doc: Document) -> list[Problem]:
+    actions = doc.data["actions"]
+    ids = [a["id"] for a in actions]
+    out = []
+    for index, action in enumerate(actions):
+        ptr = pointer_join("/actions", index)
+        if ids.count(action["id"]) > 1 and ids.index(action["id"]) != index:
+            out.append(doc.problem(f"{ptr}/id", f"action id {action['id']!r} appears twice"))
+        if action["id"].split(".")[0] != action["dimension"]:
+            out.append(doc.problem(f"{ptr}/id", f"action id must start with {action['dimension'] + '.'!r}"))
+        if action["lifts"]["from"] >= action["lifts"]["to"]:
+            out.append(doc.problem(f"{ptr}/lifts", "lifts.from must be below lifts.to"))
+        for i, req in enumerate(action.get("requires", [])):
+            if req not in ids:
+                out.append(doc.problem(f"{ptr}/requires/{i}", unknown("action", req, ids)))
+    out += _cycle_problems(doc, {a["id"]: [r for r in a.get("requires", []) if r in ids] for a in actions})
+    return out
+
+
+def _cycle_problems(doc: Document, graph: Mapping[str, list[str]]) -> list[Problem]:
+    """One problem per prerequisite cycle, naming the whole cycle."""
+    state: dict[str, int] = {}
+    index = {node: i for i, node in enumerate(graph)}
+    out = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt]
+                ptr = f"/actions/{index[node]}/requires"
+                out.append(doc.problem(ptr, "prerequisite cycle: " + " -> ".join(cycle)))
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node, [node])
+    return out
+
+
+def _build_pack(folder: Path, docs: Mapping[str, Document]) -> RulePack:
+    data = docs["pack.yaml"].data
+    actions = {a["id"]: _action(a) for a in docs["actions.yaml"].data["actions"]}
+    infos = {
+        name: Baseline(name, Text.from_data(b["title"]), _text(b.get("rationale")), dict(b["indices"]))
+        for name, b in docs["baselines.yaml"].data["baselines"].items()
+    }
+    digest = hashlib.sha256()
+    for name in PACK_FILES:
+        digest.update((folder / name).read_bytes())
+    return RulePack(
+        id=data["id"],
+        version=data["version"],
+        title=Text.from_data(data["title"]),
+        questionnaires=tuple(data["questionnaires"]),
+        rules=tuple(parse_rule(r) for r in data["rules"]),
+        actions=actions,
+        baselines={name: info.indices for name, info in infos.items()},
+        baseline_info=infos,
+        sha256=digest.hexdigest(),
+        path=str(folder),
+    )
+
+
+def _action(a: Mapping[str, Any]) -> Action:
+    return Action(
+        id=a["id"],
+        dimension=a["dimension"],
+        title=Text.from_data(a["title"]),
+        description=Text.from_data(a["description"]),
+        lift_from=a["lifts"]["from"],
+        lift_to=a["lifts"]["to"],
+        effort_days=float(a["effort_days"]),
+        duration_weeks=float(a["duration_weeks"]),
+        impact=a["impact"],
+        requires=tuple(a.get("requires", ())),
+        kpi=Text.from_data(a["kpi"]),
+    )
+
+
+# --- the whole library -----------------------------------------------------------------------
+
+
+def load_library(root: str | Path | None = None) -> Library:
+    """Every questionnaire under root/questionnaires and every pack under root/rules."""
+    root = Path(root) if root else default_content_root()
+    questionnaires: dict[str, Questionnaire] = {}
+    problems: list[Problem] = []
+    for path in sorted((root / "questionnaires").glob("*.yaml")):
+        try:
+            questionnaires[path.stem] = load_questionnaire(path)
+        except ProblemsFound as exc:
+            problems += exc.problems
+    packs: dict[str, RulePack] = {}
+    for folder in sorted(p.parent for p in (root / "rules").glob("*/pack.yaml")):
+        try:
+            packs[folder.name] = load_pack(folder, questionnaires)
+        except ProblemsFound as exc:
+            problems += exc.problems
+    if problems:
+        raise ProblemsFound(problems)
+    if not questionnaires:
+        raise ProblemsFound([Problem(str(root), None, None, "$", "no questionnaires found")])
+    return Library(questionnaires, packs)

@@ -1,0 +1,170 @@
+"""The durable-rules adapter: compile conditions to rulesets and ask the engine what fires.
+
+This is the only module that imports `durable`. It follows the measured traps in FIELD-NOTES.md:
+- a host with its timer threads off (`SyncHost`), and one process-wide lock around
+  assert -> read -> delete, because durable's C core is not safe across threads;
+- one fact per evaluation carrying every input as a field (no batches);
+- a fresh long random sid per evaluation, `delete_state` in `finally`, and a check that the state
+  that comes back is ours (sids are compared by a 32-bit hash);
+- an exception swallowed into `state["exception"]` is raised again;
+- rulesets are registered once per name, and the name carries the pack hash;
+- `set_rulesets` mutates its argument, so it gets a deep copy.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import durable.engine
+
+from .conditions import All, AnyOf, Compare, Condition, Not
+from .problems import TqmError
+
+_DURABLE_OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+_NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_NO_SUCH_SESSION = "309"
+
+
+class EngineError(TqmError):
+    """The rule engine failed; the evaluation has no result."""
+
+
+class SyncHost(durable.engine.Host):  # type: ignore[misc]
+    """A host without timer threads: actions run only inside assert_fact, on the caller's thread."""
+
+    def _run(self) -> None:
+        pass
+
+
+_LOCK = threading.Lock()
+_HOST: SyncHost | None = None
+_REGISTERED: set[str] = set()
+_FIRED: list[int] = []
+
+
+@dataclass(frozen=True)
+class CompiledRuleset:
+    """A registered ruleset: its name, the field key of every fact, and rule index order."""
+
+    name: str
+    keys: Mapping[str, str]
+    size: int
+
+
+def compile_ruleset(name: str, conditions: Sequence[Condition]) -> CompiledRuleset:
+    """Register (once) a ruleset whose rule i fires when conditions[i] holds."""
+    facts = sorted({f for c in conditions for f in _fact_names(c)})
+    keys = {fact: f"f{i}" for i, fact in enumerate(facts)}
+    with _LOCK:
+        host = _host()
+        if name not in _REGISTERED:
+            definition = {
+                f"r{i}": {"all": [{"m": to_durable(cond, keys)}], "run": _recorder(i)}
+                for i, cond in enumerate(conditions)
+            }
+            host.set_rulesets(copy.deepcopy({name: definition}))  # it mutates its argument
+            _REGISTERED.add(name)
+    return CompiledRuleset(name, keys, len(conditions))
+
+
+def _recorder(index: int) -> Any:
+    def record(c: Any) -> None:
+        _FIRED.append(index)
+
+    return record
+
+
+def _host() -> SyncHost:
+    global _HOST
+    if _HOST is None:
+        _HOST = SyncHost()
+    return _HOST
+
+
+def fire(ruleset: CompiledRuleset, facts: Mapping[str, float]) -> set[int]:
+    """Indices of the rules whose conditions hold for these facts, as decided by durable-rules."""
+    if ruleset.size == 0:
+        return set()
+    message: dict[str, Any] = {ruleset.keys[k]: v for k, v in facts.items() if k in ruleset.keys}
+    sid = secrets.token_hex(16)
+    message["sid"] = sid
+    with _LOCK:
+        host = _host()
+        _FIRED.clear()
+        try:
+            state = host.assert_fact(ruleset.name, message)
+        except durable.engine.MessageNotHandledException:
+            state = None  # no rule matched: a normal outcome
+        except Exception as exc:
+            raise EngineError(f"rule engine failed on {ruleset.name}: {exc}") from exc
+        finally:
+            _delete(host, ruleset.name, sid)
+        fired = set(_FIRED)
+        _FIRED.clear()
+    _check_state(state, sid)
+    return fired
+
+
+def _delete(host: SyncHost, name: str, sid: str) -> None:
+    try:
+        host.delete_state(name, sid)
+    except Exception as exc:  # durable reports a missing session as error 309
+        if _NO_SUCH_SESSION not in str(exc):
+            raise EngineError(f"could not delete session {sid}: {exc}") from exc
+
+
+def _check_state(state: Mapping[str, Any] | None, sid: str) -> None:
+    if not state:
+        return
+    if state.get("sid") != sid:
+        raise EngineError(f"rule engine returned session {state.get('sid')!r}, expected {sid!r}")
+    if "exception" in state:
+        raise EngineError(f"rule action failed: {state['exception']}")
+
+
+def _fact_names(cond: Condition) -> set[str]:
+    if isinstance(cond, Compare):
+        return {cond.fact, *([cond.ref] if cond.ref else [])}
+    if isinstance(cond, Not):
+        return _fact_names(cond.item)
+    return set().union(*(_fact_names(c) for c in cond.items))
+
+
+def to_durable(cond: Condition, keys: Mapping[str, str], negate: bool = False) -> dict[str, Any]:
+    """The durable-rules expression of a condition; `not` is pushed down to the comparisons."""
+    if isinstance(cond, Not):
+        return to_durable(cond.item, keys, not negate)
+    if isinstance(cond, Compare):
+        return _compare(cond, keys, negate)
+    conjunctive = isinstance(cond, All) != negate
+    parts = [to_durable(c, keys, negate) for c in cond.items]
+    if len(parts) == 1:
+        return parts[0]
+    return {"$and" if conjunctive else "$or": parts}
+
+
+def _compare(cond: Compare, keys: Mapping[str, str], negate: bool) -> dict[str, Any]:
+    key = keys[cond.fact]
+    if cond.op in ("present", "absent"):
+        exists = (cond.op == "present") != negate
+        return {"$ex" if exists else "$nex": {key: 1}}
+    op = _NEGATED[cond.op] if negate else cond.op
+    right: Any = cond.value
+    guards = [key]
+    if cond.ref is not None:
+        ref = keys[cond.ref]
+        guards.append(ref)
+        right = {"$m": ref} if not cond.plus else {"$add": {"$l": {"$m": ref}, "$r": cond.plus}}
+    durable_op = _DURABLE_OPS[op]
+    test = {key: right} if durable_op is None else {durable_op: {key: right}}
+    if not negate:
+        # An absent fact never satisfies a comparison; durable already agrees for the fact itself,
+        # but an absent *referenced* fact would compare as 0, so guard it.
+        return test if cond.ref is None else {"$and": [{"$ex": {guards[1]: 1}}, test]}
+    # not(fact op x) holds when either side is absent, or the negated comparison holds.
+    return {"$or": [*({"$nex": {g: 1}} for g in guards), test]}

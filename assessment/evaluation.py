@@ -1,0 +1,168 @@
+"""Run a rule pack over a scored profile: two stages, then effects applied in a fixed order.
+
+Stage 1 rules read answers and indices and gate the levels; stage 2 rules also read the levels. The
+engine (durable-rules) decides what fires; the reference evaluator explains every comparison for the
+trace and can decide instead (`use_engine=False`), which is how the two are tested against each other.
+Effects are applied levels -> overall level -> caps -> findings -> actions, so the outcome does not
+depend on the order in which rules fired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from . import engine
+from .conditions import evaluate, explain, fill_placeholders
+from .content import RulePack
+from .facts import Getter, Stage, compute_facts, fact_getter
+from .model import Questionnaire
+from .rules import Instance, instantiate
+from .scoring import Profile
+
+
+@dataclass(frozen=True)
+class Cap:
+    rule: str
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the rules concluded for one profile."""
+
+    levels: Mapping[str, int]
+    uncapped_level: int
+    overall_level: int
+    caps: tuple[Cap, ...]
+    fired: tuple[Instance, ...]
+    facts: Mapping[str, float]
+    trace: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def fired_rules(self) -> set[str]:
+        return {i.rule.id for i in self.fired}
+
+
+@dataclass
+class Program:
+    """A pack compiled for one questionnaire: instances per stage and their fact getters."""
+
+    pack: RulePack
+    questionnaire: Questionnaire
+
+    @cached_property
+    def instances(self) -> tuple[Instance, ...]:
+        return tuple(instantiate(self.pack.rules, self.questionnaire))
+
+    def stage(self, number: int) -> tuple[Instance, ...]:
+        return tuple(i for i in self.instances if i.stage == number)
+
+    @cached_property
+    def getters(self) -> dict[int, list[tuple[str, Getter]]]:
+        out = {}
+        for number in (1, 2):
+            names = sorted({f for i in self.stage(number) for f in i.facts})
+            out[number] = [(n, fact_getter(n, self.questionnaire)) for n in names]
+        return out
+
+    @cached_property
+    def rulesets(self) -> dict[int, engine.CompiledRuleset]:
+        q = self.questionnaire
+        base = f"{self.pack.id}_{self.pack.sha256[:16]}_{q.id}_v{q.version}"
+        return {
+            n: engine.compile_ruleset(f"{base}_s{n}", [i.when for i in self.stage(n)]) for n in (1, 2)
+        }
+
+    def decide(self, number: int, facts: Mapping[str, float], use_engine: bool) -> list[Instance]:
+        """The instances of a stage that fire."""
+        instances = self.stage(number)
+        if use_engine:
+            return [instances[i] for i in sorted(engine.fire(self.rulesets[number], facts))]
+        return [i for i in instances if evaluate(i.when, facts)]
+
+
+def judge(program: Program, profile: Profile, *, use_engine: bool = True, trace: bool = True) -> Judgement:
+    """Run both stages and apply the effects."""
+    first = Stage(profile, {}, None)
+    facts1 = compute_facts(program.getters[1], first)
+    fired1 = program.decide(1, facts1, use_engine)
+    levels = dimension_levels(fired1, [d.id for d in program.questionnaire.dimensions])
+    uncapped = highest_gate({i.rule.then.overall_level for i in fired1})
+    second = Stage(profile, levels, uncapped)
+    facts2 = compute_facts(program.getters[2], second)
+    fired2 = program.decide(2, facts2, use_engine)
+    facts = {**facts1, **facts2}
+    caps = apply_caps(fired1 + fired2, uncapped, facts)
+    overall = caps[-1].after if caps else uncapped
+    fired = tuple(fired1 + fired2)
+    steps = _trace(program, fired, {1: facts1, 2: facts2}) if trace else ()
+    return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps)
+
+
+def dimension_levels(fired: Sequence[Instance], dimensions: Sequence[str]) -> dict[str, int]:
+    """Each dimension's level from the level gates that fired."""
+    gates: dict[str, set[int | None]] = {d: set() for d in dimensions}
+    for instance in fired:
+        if instance.rule.then.level:
+            dim, value = instance.rule.then.level
+            gates.setdefault(fill_placeholders(dim, instance.bindings), set()).add(value)
+    return {d: highest_gate(gates[d]) for d in dimensions}
+
+
+def highest_gate(gates: set[int | None]) -> int:
+    """The highest level L such that a gate fired for every level 2..L (ISO 9004's no-gap rule)."""
+    level = 1
+    while level + 1 in gates:
+        level += 1
+    return level
+
+
+def apply_caps(fired: Sequence[Instance], uncapped: int, facts: Mapping[str, float]) -> list[Cap]:
+    """The caps that bite, in rule order, each lowering the level left by the previous one."""
+    caps = []
+    level = uncapped
+    for instance in fired:
+        effects = instance.rule.then
+        limit = effects.cap_to
+        if effects.cap_fact is not None:
+            value = facts.get(effects.cap_fact)
+            limit = None if value is None else int(value) + effects.cap_plus
+        if limit is not None and limit < level:
+            caps.append(Cap(instance.rule.id, level, max(1, limit)))
+            level = max(1, limit)
+    return caps
+
+
+def _trace(program: Program, fired: Sequence[Instance], facts: Mapping[int, Mapping[str, float]]) -> tuple[dict[str, Any], ...]:
+    keys = {i.key for i in fired}
+    return tuple(
+        {
+            "rule": i.key,
+            "stage": i.stage,
+            "fired": i.key in keys,
+            "conditions": explain(i.when, facts[i.stage]),
+            "effect": effect_summary(i),
+        }
+        for i in program.instances
+    )
+
+
+def effect_summary(instance: Instance) -> dict[str, Any]:
+    """The rule's effects as data, for the trace."""
+    e = instance.rule.then
+    out: dict[str, Any] = {}
+    if e.level:
+        out["level"] = {"dimension": fill_placeholders(e.level[0], instance.bindings), "value": e.level[1]}
+    if e.overall_level:
+        out["overall_level"] = e.overall_level
+    if e.cap_to is not None or e.cap_fact:
+        out["cap"] = {"to": e.cap_to} if e.cap_to is not None else {"fact": e.cap_fact, "plus": e.cap_plus}
+    if e.finding:
+        out["finding"] = {"kind": e.finding.kind, "severity": e.finding.severity}
+    if e.actions:
+        out["actions"] = list(e.actions)
+    return out

@@ -1,0 +1,86 @@
+"""Facts: the named numbers rules are written against, computed from a scored profile.
+
+Only the facts some rule reads are computed. An absent fact is left out of the mapping, never 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from .conditions import OPS
+from .model import Questionnaire
+from .rules import COUNT_FACT, COUNT_OPS
+from .scoring import Profile
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What is known when a stage runs: the profile, and after stage 1 the levels."""
+
+    profile: Profile
+    levels: Mapping[str, int]
+    uncapped_level: int | None
+
+
+Getter = Callable[[Stage], float | None]
+
+
+def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
+    """A function that reads fact `name` (already checked by the loader) from a stage."""
+    head, _, rest = name.partition(".")
+    if head == "answer":
+        return lambda s: s.profile.items.get(rest)
+    if head == "evidence":
+        return lambda s: 1.0 if s.profile.evidence.get(rest) else 0.0
+    if head == "index":
+        return lambda s: _dim(s, rest, "index")
+    if head == "critical_min":
+        return lambda s: _dim(s, rest, "critical_min")
+    if head == "unknown_share":
+        return lambda s: _dim(s, rest, "unknown_share")
+    if head == "level":
+        return lambda s: s.levels.get(rest)
+    if head == "role":
+        role, _, dim = rest.partition(".")
+        return lambda s: s.profile.dimensions[dim].by_role.get(role) if dim in s.profile.dimensions else None
+    if head == "count":
+        return _count_getter(name, questionnaire)
+    if name == "respondents.count":
+        return lambda s: float(s.profile.respondents)
+    if head == "respondents":
+        return lambda s: float(s.profile.by_role.get(rest, 0))
+    if name == "overall.index":
+        return lambda s: s.profile.overall_index
+    if name == "overall.uncapped_level":
+        return lambda s: s.uncapped_level
+    raise ValueError(f"unknown fact {name!r}")
+
+
+def _dim(stage: Stage, dim: str, attr: str) -> float | None:
+    score = stage.profile.dimensions.get(dim)
+    return None if score is None else getattr(score, attr)
+
+
+def _count_getter(name: str, questionnaire: Questionnaire) -> Getter:
+    match = COUNT_FACT.match(name)
+    assert match, name
+    dim, op, threshold = match.group(1), OPS[COUNT_OPS[match.group(2)]], float(match.group(3))
+    dimension = questionnaire.dimension(dim)
+    ids = [q.id for q in dimension.questions] if dimension else []
+
+    def count(stage: Stage) -> float:
+        values = (stage.profile.items.get(q) for q in ids)
+        return float(sum(1 for v in values if v is not None and op(v, threshold)))
+
+    return count
+
+
+def compute_facts(getters: Iterable[tuple[str, Getter]], stage: Stage) -> dict[str, float]:
+    """The present facts among those requested."""
+    out = {}
+    for name, getter in getters:
+        value = getter(stage)
+        if value is not None:
+            out[name] = value
+    return out

@@ -1,0 +1,179 @@
+"""The domain model: questionnaires, rule packs, actions and baselines, as frozen dataclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+DIMENSIONS: tuple[str, ...] = (
+    "customer",
+    "leadership",
+    "process",
+    "learning",
+    "structure",
+    "performance",
+)
+ROLES: tuple[str, ...] = ("leader", "manager", "staff", "customer", "auditor")
+LANGS: tuple[str, ...] = ("en", "zh")
+Lang = Literal["en", "zh"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-facing string in English and Chinese."""
+
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        """The string in `lang`, English when the language is unknown."""
+        return self.zh if lang == "zh" else self.en
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, str]) -> Text:
+        return cls(en=data["en"], zh=data["zh"])
+
+
+LEVEL_NAMES: Mapping[int, Text] = MappingProxyType(
+    {
+        1: Text("Traditional", "传统管理"),
+        2: Text("Awakening", "觉醒"),
+        3: Text("Developing", "发展"),
+        4: Text("Integrated", "整合"),
+        5: Text("Total quality", "全面质量"),
+    }
+)
+
+
+def level_name(level: int, lang: str) -> str:
+    """The fixed name of a maturity level."""
+    return LEVEL_NAMES[level].get(lang)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: float
+    label: Text
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    dimension: str
+    text: Text
+    scale_id: str
+    options: tuple[Option, ...]
+    anchors: Mapping[int, Text] = field(default_factory=dict)
+    evidence_prompt: Text | None = None
+    weight: float = 1.0
+    critical: bool = False
+    reverse: bool = False
+    required: bool = True
+    allow_na: bool = False
+    evidence: str = "optional"
+
+    @property
+    def low(self) -> float:
+        return min(o.value for o in self.options)
+
+    @property
+    def high(self) -> float:
+        return max(o.value for o in self.options)
+
+    def allows(self, value: float) -> bool:
+        """Whether `value` is one of the scale's options."""
+        return any(o.value == value for o in self.options)
+
+    def normalise(self, value: float) -> float:
+        """Map a scale value to 0..100 (reverse-scored items flipped)."""
+        share = (value - self.low) / (self.high - self.low)
+        return 100.0 * (1.0 - share if self.reverse else share)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    title: Text
+    description: Text | None
+    weight: float
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    version: int
+    title: Text
+    description: Text | None
+    dimensions: tuple[Dimension, ...]
+    source: str = ""
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for d in self.dimensions for q in d.questions)
+
+    @property
+    def question_ids(self) -> frozenset[str]:
+        return frozenset(q.id for q in self.questions)
+
+    def question(self, question_id: str) -> Question:
+        return self._by_id[question_id]
+
+    def dimension(self, dimension_id: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.id == dimension_id), None)
+
+    @property
+    def _by_id(self) -> dict[str, Question]:
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {q.id: q for q in self.questions}
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    dimension: str
+    title: Text
+    description: Text
+    lift_from: int
+    lift_to: int
+    effort_days: float
+    duration_weeks: float
+    impact: int
+    requires: tuple[str, ...]
+    kpi: Text
+
+
+@dataclass(frozen=True)
+class Baseline:
+    id: str
+    title: Text
+    rationale: Text | None
+    indices: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A finding as a rule declares it (texts still hold placeholders)."""
+
+    kind: str
+    severity: str
+    dimensions: tuple[str, ...]
+    title: Text
+    detail: Text
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Effects:
+    level: tuple[str, int] | None = None
+    overall_level: int | None = None
+    cap_to: int | None = None
+    cap_fact: str | None = None
+    cap_plus: int = 0
+    finding: Finding | None = None
+    actions: tuple[str, ...] = ()

@@ -1,0 +1,162 @@
+"""Rules of a pack: parsing, fact names, stages, and instances for one questionnaire."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .conditions import Condition, facts_of, parse_condition, substitute
+from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
+from .problems import did_you_mean
+
+COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
+DIMENSION_FACTS = ("index", "critical_min", "unknown_share", "level")
+STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level")
+COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: Text
+    when: Condition
+    then: Effects
+    for_each: str | None = None
+    where: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A rule bound to one questionnaire (and, for for_each rules, to one dimension or question)."""
+
+    rule: Rule
+    key: str
+    when: Condition
+    bindings: Mapping[str, str]
+    stage: int
+
+    @property
+    def facts(self) -> set[str]:
+        return facts_of(self.when)
+
+
+def parse_rule(data: Mapping[str, Any]) -> Rule:
+    """A Rule from schema-valid data."""
+    return Rule(
+        id=data["id"],
+        title=Text.from_data(data["title"]),
+        when=parse_condition(data["when"]),
+        then=parse_effects(data["then"]),
+        for_each=data.get("for_each"),
+        where=data.get("where"),
+    )
+
+
+def parse_effects(data: Mapping[str, Any]) -> Effects:
+    level = data.get("level")
+    cap = data.get("cap", {}).get("to")
+    finding = data.get("finding")
+    return Effects(
+        level=(level["dimension"], level["value"]) if level else None,
+        overall_level=data.get("overall_level"),
+        cap_to=cap if isinstance(cap, int) else None,
+        cap_fact=cap["fact"] if isinstance(cap, dict) else None,
+        cap_plus=cap.get("plus", 0) if isinstance(cap, dict) else 0,
+        finding=_parse_finding(finding) if finding else None,
+        actions=tuple(data.get("actions", ())),
+    )
+
+
+def _parse_finding(data: Mapping[str, Any]) -> Finding:
+    return Finding(
+        kind=data["kind"],
+        severity=data["severity"],
+        dimensions=tuple(data.get("dimensions", ())),
+        title=Text.from_data(data["title"]),
+        detail=Text.from_data(data["detail"]),
+        evidence=tuple(data.get("evidence", ())),
+    )
+
+
+def fact_problem(name: str, question_ids: Collection[str], for_each: str | None) -> str | None:
+    """Why a fact name is not valid, or None when it is."""
+    head, _, rest = name.partition(".")
+    dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
+    questions = [*question_ids, *(["{question}"] if for_each == "question" else [])]
+    if head in ("answer", "evidence"):
+        return None if rest in questions else _unknown("question", rest, questions)
+    if head in DIMENSION_FACTS:
+        return None if rest in dims else _unknown("dimension", rest, dims)
+    if head == "count":
+        match = COUNT_FACT.match(name)
+        if not match:
+            return f"count facts look like count.<dimension>.<lt|le|eq|ge|gt>.<n>, not {name!r}"
+        return None if match.group(1) in dims else _unknown("dimension", match.group(1), dims)
+    if head == "role":
+        return _role_fact_problem(rest, dims)
+    if head in ("respondents", "overall"):
+        known = ["count", *ROLES] if head == "respondents" else ["index", "uncapped_level"]
+        return None if rest in known else _unknown(f"{head} fact", rest, known)
+    families = ["answer", "evidence", *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
+    return f"unknown fact {name!r}{did_you_mean(head, families)}"
+
+
+def _role_fact_problem(rest: str, dims: list[str]) -> str | None:
+    role, _, dim = rest.partition(".")
+    if role not in ROLES:
+        return _unknown("role", role, ROLES)
+    return None if dim in dims else _unknown("dimension", dim, dims)
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    return f"unknown {kind} {name!r}{did_you_mean(name, known)}"
+
+
+def stage_of(facts: Iterable[str]) -> int:
+    """Stage 2 for rules that read levels (known only after stage 1), else stage 1."""
+    return 2 if any(f.startswith(STAGE_TWO_PREFIXES) for f in facts) else 1
+
+
+def instantiate(rules: Iterable[Rule], questionnaire: Questionnaire) -> list[Instance]:
+    """Every applicable instance of the rules for this questionnaire."""
+    asked = questionnaire.question_ids
+    out = []
+    for rule in rules:
+        for key, bindings in _bindings(rule, questionnaire):
+            when = substitute(rule.when, bindings)
+            facts = facts_of(when)
+            if not _applicable(facts, asked):
+                continue
+            out.append(Instance(rule, key, when, bindings, stage_of(facts)))
+    return out
+
+
+def _bindings(rule: Rule, questionnaire: Questionnaire) -> list[tuple[str, dict[str, str]]]:
+    if rule.for_each == "dimension":
+        return [(f"{rule.id}[{d.id}]", {"dimension": d.id}) for d in questionnaire.dimensions]
+    if rule.for_each == "question":
+        where = rule.where or {}
+        return [
+            (f"{rule.id}[{q.id}]", {"question": q.id, "dimension": q.dimension})
+            for q in questionnaire.questions
+            if q.evidence in where.get("evidence", (q.evidence,))
+            and where.get("critical", q.critical) == q.critical
+        ]
+    return [(rule.id, {})]
+
+
+def _applicable(facts: set[str], asked: Collection[str]) -> bool:
+    # Evidence quoted by a finding may be missing (it is then left out); facts may not.
+    questions = {f.split(".", 1)[1] for f in facts if f.startswith(("answer.", "evidence."))}
+    return questions <= set(asked)
+
+
+def rules_of_facts(rules: Iterable[Rule]) -> dict[str, set[str]]:
+    """Fact name -> ids of the rules reading it (for meta-tests and `tqm explain`)."""
+    out: dict[str, set[str]] = {}
+    for rule in rules:
+        for fact in facts_of(rule.when):
+            out.setdefault(fact, set()).add(rule.id)
+    return out

@@ -1,0 +1,243 @@
+"""Read YAML, JSON and CSV inputs into plain data that remembers where every value stood.
+
+This is the only module that parses files. YAML is read with ruamel.yaml's round-trip loader, which
+never constructs Python objects from tags; the conversion to plain data then rejects custom tags,
+binary values, non-finite numbers, over-deep nesting and alias bombs, so that every later stage works
+on plain JSON-like data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .problems import Problem, ProblemsFound
+
+# Documented limits (README "Limits"): generous for content and answers, fatal for abuse.
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {f"{_STANDARD_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+
+
+@dataclass(frozen=True)
+class Document:
+    """Parsed data plus the (line, col) of every JSON pointer, both 1-based."""
+
+    name: str
+    data: Any
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    def where(self, pointer: str) -> tuple[int | None, int | None]:
+        """Line and column of the pointer, or of its nearest located ancestor."""
+        while True:
+            if pointer in self.positions:
+                return self.positions[pointer]
+            if not pointer:
+                return None, None
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def problem(self, pointer: str, message: str) -> Problem:
+        """A problem located at a JSON pointer of this document."""
+        line, col = self.where(pointer)
+        return Problem(self.name, line, col, display_pointer(pointer), message)
+
+
+def display_pointer(pointer: str) -> str:
+    """'/dimensions/0/id' -> '$.dimensions[0].id' (the form people read in messages)."""
+    out = "$"
+    for part in pointer.split("/")[1:] if pointer else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        out += f"[{part}]" if part.isdigit() else f".{part}"
+    return out
+
+
+def pointer_join(pointer: str, key: object) -> str:
+    """Append one JSON-pointer segment."""
+    return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+def load_file(path: str | Path) -> Document:
+    """Read a YAML, JSON or CSV file into a Document (CSV: a list of row dicts)."""
+    path = Path(path)
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProblemsFound([Problem(name, None, None, "$", f"cannot read file: {exc.strerror}")])
+    text = decode_text(raw, name)
+    if path.suffix.lower() == ".csv":
+        return parse_csv(text, name)
+    return parse_yaml(text, name)
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 text within the size limit (a BOM is allowed)."""
+    if len(raw) > MAX_BYTES:
+        msg = f"file is {len(raw)} bytes; the limit is {MAX_BYTES}"
+        raise ProblemsFound([Problem(name, None, None, "$", msg)])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 text (byte {exc.start})"
+        raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
+
+
+def parse_yaml(text: str, name: str = "<input>") -> Document:
+    """Parse YAML (or JSON, a subset of it) safely, keeping positions."""
+    if len(text) > MAX_BYTES:
+        raise ProblemsFound([Problem(name, None, None, "$", f"document exceeds {MAX_BYTES} bytes")])
+    yaml = YAML(typ="rt")
+    try:
+        tree = yaml.load(io.StringIO(text))
+    except MarkedYAMLError as exc:
+        raise ProblemsFound([_yaml_problem(exc, name)]) from None
+    except (YAMLError, ValueError, RecursionError) as exc:
+        msg = f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
+    converter = _Converter(name)
+    data = converter.convert(tree, "", 0)
+    if converter.problems:
+        raise ProblemsFound(converter.problems)
+    return Document(name, data, converter.positions)
+
+
+def _yaml_problem(exc: MarkedYAMLError, name: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    message = " ".join(s for s in (exc.context, exc.problem) if s) or "malformed YAML"
+    if "duplicate key" in message:
+        message = message.replace("while constructing a mapping ", "")
+    return Problem(name, line, col, "$", f"YAML syntax: {message}")
+
+
+class _Converter:
+    """Turns a ruamel round-trip tree into plain data, recording positions and refusing abuse."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+        self.problems: list[Problem] = []
+        self.nodes = 0
+
+    def fail(self, pointer: str, message: str) -> None:
+        line, col = Document(self.name, None, self.positions).where(pointer)
+        self.problems.append(Problem(self.name, line, col, display_pointer(pointer), message))
+
+    def convert(self, node: Any, pointer: str, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            if self.nodes == MAX_NODES + 1:
+                self.fail(pointer, f"document has more than {MAX_NODES} values (alias bomb?)")
+            return None
+        if depth > MAX_DEPTH:
+            self.fail(pointer, f"nested deeper than {MAX_DEPTH} levels")
+            return None
+        tag = getattr(getattr(node, "tag", None), "value", None)
+        if tag is not None and tag not in _PLAIN_TAGS:
+            self.fail(pointer, f"YAML tag {tag!r} is not allowed")
+            return None
+        if isinstance(node, CommentedMap):
+            return self._mapping(node, pointer, depth)
+        if isinstance(node, CommentedSeq):
+            return self._sequence(node, pointer, depth)
+        return self._scalar(node, pointer)
+
+    def _mapping(self, node: CommentedMap, pointer: str, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in node:
+            child = pointer_join(pointer, key)
+            with _suppress_lookup():
+                line, col = node.lc.value(key) if _is_block_value(node, key) else node.lc.key(key)
+                self.positions[child] = (line + 1, col + 1)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                self.fail(child, "keys must be strings")
+                continue
+            out[str(key)] = self.convert(node[key], child, depth + 1)
+        return out
+
+    def _sequence(self, node: CommentedSeq, pointer: str, depth: int) -> list[Any]:
+        out = []
+        for index, item in enumerate(node):
+            child = pointer_join(pointer, index)
+            with _suppress_lookup():
+                line, col = node.lc.item(index)
+                self.positions[child] = (line + 1, col + 1)
+            out.append(self.convert(item, child, depth + 1))
+        return out
+
+    def _scalar(self, node: Any, pointer: str) -> Any:
+        if isinstance(node, bool) or node is None:
+            return node
+        if isinstance(node, int):
+            return int(node)
+        if isinstance(node, float):
+            if not math.isfinite(node):
+                self.fail(pointer, "numbers must be finite (no NaN or infinity)")
+                return None
+            return float(node)
+        if isinstance(node, str):
+            return str(node)
+        if isinstance(node, (dt.date, dt.datetime)):
+            return node.isoformat()
+        self.fail(pointer, f"unsupported value of type {type(node).__name__}")
+        return None
+
+
+def _is_block_value(node: CommentedMap, key: Any) -> bool:
+    # Point at the value for scalars (where the mistake usually is), at the key for collections.
+    return not isinstance(node[key], (CommentedMap, CommentedSeq))
+
+
+class _suppress_lookup:
+    """Positions are best effort: a missing mark must never hide the real problem."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return exc[0] is not None and issubclass(exc[0], (KeyError, IndexError, TypeError))  # type: ignore[arg-type]
+
+
+def parse_csv(text: str, name: str = "<input>") -> Document:
+    """Parse CSV with a header row into a list of dicts; positions are row and column."""
+    positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+    rows = list(_csv_rows(text, name))
+    if not rows:
+        raise ProblemsFound([Problem(name, 1, 1, "$", "CSV file is empty (a header row is needed)")])
+    header = [h.strip() for h in rows[0][1]]
+    data = []
+    for line, cells in rows[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        row_pointer = pointer_join("/rows", len(data))
+        positions[row_pointer] = (line, 1)
+        record = {}
+        for col, key in enumerate(header, start=1):
+            positions[pointer_join(row_pointer, key)] = (line, col)
+            record[key] = cells[col - 1].strip() if col <= len(cells) else ""
+        if len(cells) > len(header):
+            msg = f"row has {len(cells)} cells but the header has {len(header)}"
+            raise ProblemsFound([Problem(name, line, len(header) + 1, display_pointer(row_pointer), msg)])
+        data.append(record)
+    return Document(name, {"header": header, "rows": data}, positions)
+
+
+def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as exc:
+        raise ProblemsFound([Problem(name, reader.line_num, 1, "$", f"CSV: {exc}")]) from None
