@@ -76,8 +76,14 @@ def parse_answers(doc: Document, library: Library) -> AnswerSet:
     questionnaire = _questionnaire(doc, library)
     data = doc.data
     if ("responses" in data) == ("answers" in data):
-        raise ProblemsFound([doc.problem("", "give either 'answers' (one respondent) or 'responses' (several)")])
-    raw = data["responses"] if "responses" in data else [{"respondent": data.get("respondent", {}), "answers": data["answers"]}]
+        raise ProblemsFound(
+            [doc.problem("", "give either 'answers' (one respondent) or 'responses' (several)")]
+        )
+    raw = (
+        data["responses"]
+        if "responses" in data
+        else [{"respondent": data.get("respondent", {}), "answers": data["answers"]}]
+    )
     base = "/responses" if "responses" in data else ""
     respondents = []
     for index, entry in enumerate(raw):
@@ -98,7 +104,9 @@ def parse_answers(doc: Document, library: Library) -> AnswerSet:
 def _questionnaire(doc: Document, library: Library) -> Questionnaire:
     qid, _, version = doc.data["questionnaire"].partition("@")
     if qid not in library.questionnaires:
-        raise ProblemsFound([doc.problem("/questionnaire", unknown("questionnaire", qid, library.questionnaires))])
+        raise ProblemsFound(
+            [doc.problem("/questionnaire", unknown("questionnaire", qid, library.questionnaires))]
+        )
     questionnaire = library.questionnaires[qid]
     if version and int(version) != questionnaire.version:
         msg = f"answers are for {qid} version {version}, but the questionnaire is version {questionnaire.version}"
@@ -107,7 +115,12 @@ def _questionnaire(doc: Document, library: Library) -> Questionnaire:
 
 
 def _respondent(
-    doc: Document, ptr: str, entry: Mapping[str, Any], index: int, questionnaire: Questionnaire, problems: list[Problem]
+    doc: Document,
+    ptr: str,
+    entry: Mapping[str, Any],
+    index: int,
+    questionnaire: Questionnaire,
+    problems: list[Problem],
 ) -> Respondent:
     info = entry.get("respondent", {})
     answers_ptr = f"{ptr}/answers"
@@ -116,7 +129,9 @@ def _respondent(
     for qid, raw in given.items():
         q_ptr = pointer_join(answers_ptr, qid)
         if qid not in questionnaire.question_ids:
-            problems.append(doc.problem(q_ptr, unknown("question", qid, questionnaire.question_ids)))
+            problems.append(
+                doc.problem(q_ptr, unknown("question", qid, questionnaire.question_ids))
+            )
             continue
         response, message = parse_response(raw, questionnaire.question(qid))
         if message:
@@ -196,10 +211,14 @@ def _csv_response(
         else:
             values[qid] = float(cell) if _NUMBER.match(cell) else cell
     answers = {qid: values[qid] for qid in values if qid not in extras}
-    answers |= {qid: ({"value": values[qid]} if qid in values else {}) | ex for qid, ex in extras.items()}
+    answers |= {
+        qid: ({"value": values[qid]} if qid in values else {}) | ex for qid, ex in extras.items()
+    }
     positions[f"{dst}/answers"] = doc.where(src)  # type: ignore[assignment]
     entry: dict[str, Any] = {"answers": answers}
-    respondent = {key: row[col] for key, col in (("id", "respondent"), ("role", "role")) if row.get(col)}
+    respondent = {
+        key: row[col] for key, col in (("id", "respondent"), ("role", "role")) if row.get(col)
+    }
     if respondent:
         entry["respondent"] = respondent
     return entry

@@ -123,7 +123,9 @@ def explain(cond: Condition, facts: Mapping[str, float]) -> list[dict[str, Any]]
     if isinstance(cond, Compare):
         return [_explain_compare(cond, facts)]
     if isinstance(cond, Not):
-        return [dict(step, negated=not step.get("negated", False)) for step in explain(cond.item, facts)]
+        return [
+            dict(step, negated=not step.get("negated", False)) for step in explain(cond.item, facts)
+        ]
     return [step for c in cond.items for step in explain(c, facts)]
 
 

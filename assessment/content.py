@@ -131,7 +131,12 @@ def build_questionnaire(data: Mapping[str, Any], source: str = "") -> Questionna
         for d in data["dimensions"]
     )
     return Questionnaire(
-        data["id"], data["version"], Text.from_data(data["title"]), _text(data.get("description")), dims, source
+        data["id"],
+        data["version"],
+        Text.from_data(data["title"]),
+        _text(data.get("description")),
+        dims,
+        source,
     )
 
 
@@ -185,7 +190,9 @@ def _load_pack_docs(folder: Path) -> tuple[dict[str, Document], list[Problem]]:
     return docs, problems
 
 
-def pack_problems(docs: Mapping[str, Document], questionnaires: Mapping[str, Questionnaire]) -> list[Problem]:
+def pack_problems(
+    docs: Mapping[str, Document], questionnaires: Mapping[str, Questionnaire]
+) -> list[Problem]:
     """Cross-reference problems between a pack's files and its questionnaires."""
     pack, actions = docs["pack.yaml"], docs["actions.yaml"]
     action_ids = [a["id"] for a in actions.data["actions"]]
@@ -221,7 +228,9 @@ def _rule_problems(
     questions = [*asked, *(["{question}"] if for_each == "question" else [])]
     checks: list[tuple[str, str, str, list[str]]] = []
     if "level" in then:
-        checks.append((f"{ptr}/then/level/dimension", "dimension", then["level"]["dimension"], dims))
+        checks.append(
+            (f"{ptr}/then/level/dimension", "dimension", then["level"]["dimension"], dims)
+        )
     if isinstance(then.get("cap", {}).get("to"), dict):
         fact = then["cap"]["to"]["fact"]
         if msg := fact_problem(fact, asked, for_each):
@@ -233,7 +242,11 @@ def _rule_problems(
         checks.append((f"{ptr}/then/finding/evidence/{i}", "question", qid, questions))
     for i, action in enumerate(then.get("actions", [])):
         checks.append((f"{ptr}/then/actions/{i}", "action", action, action_ids))
-    out += [doc.problem(p, unknown(kind, name, known)) for p, kind, name, known in checks if name not in known]
+    out += [
+        doc.problem(p, unknown(kind, name, known))
+        for p, kind, name, known in checks
+        if name not in known
+    ]
     return out
 
 
@@ -257,13 +270,17 @@ def _action_problems(doc: Document) -> list[Problem]:
         if ids.count(action["id"]) > 1 and ids.index(action["id"]) != index:
             out.append(doc.problem(f"{ptr}/id", f"action id {action['id']!r} appears twice"))
         if action["id"].split(".")[0] != action["dimension"]:
-            out.append(doc.problem(f"{ptr}/id", f"action id must start with {action['dimension'] + '.'!r}"))
+            out.append(
+                doc.problem(f"{ptr}/id", f"action id must start with {action['dimension'] + '.'!r}")
+            )
         if action["lifts"]["from"] >= action["lifts"]["to"]:
             out.append(doc.problem(f"{ptr}/lifts", "lifts.from must be below lifts.to"))
         for i, req in enumerate(action.get("requires", [])):
             if req not in ids:
                 out.append(doc.problem(f"{ptr}/requires/{i}", unknown("action", req, ids)))
-    out += _cycle_problems(doc, {a["id"]: [r for r in a.get("requires", []) if r in ids] for a in actions})
+    out += _cycle_problems(
+        doc, {a["id"]: [r for r in a.get("requires", []) if r in ids] for a in actions}
+    )
     return out
 
 
@@ -294,7 +311,9 @@ def _build_pack(folder: Path, docs: Mapping[str, Document]) -> RulePack:
     data = docs["pack.yaml"].data
     actions = {a["id"]: _action(a) for a in docs["actions.yaml"].data["actions"]}
     infos = {
-        name: Baseline(name, Text.from_data(b["title"]), _text(b.get("rationale")), dict(b["indices"]))
+        name: Baseline(
+            name, Text.from_data(b["title"]), _text(b.get("rationale")), dict(b["indices"])
+        )
         for name, b in docs["baselines.yaml"].data["baselines"].items()
     }
     digest = hashlib.sha256()

@@ -74,7 +74,8 @@ class Program:
         q = self.questionnaire
         base = f"{self.pack.id}_{self.pack.sha256[:16]}_{q.id}_v{q.version}"
         return {
-            n: engine.compile_ruleset(f"{base}_s{n}", [i.when for i in self.stage(n)]) for n in (1, 2)
+            n: engine.compile_ruleset(f"{base}_s{n}", [i.when for i in self.stage(n)])
+            for n in (1, 2)
         }
 
     def decide(self, number: int, facts: Mapping[str, float], use_engine: bool) -> list[Instance]:
@@ -85,7 +86,9 @@ class Program:
         return [i for i in instances if evaluate(i.when, facts)]
 
 
-def judge(program: Program, profile: Profile, *, use_engine: bool = True, trace: bool = True) -> Judgement:
+def judge(
+    program: Program, profile: Profile, *, use_engine: bool = True, trace: bool = True
+) -> Judgement:
     """Run both stages and apply the effects."""
     first = Stage(profile, {}, None)
     facts1 = compute_facts(program.getters[1], first)
@@ -137,7 +140,9 @@ def apply_caps(fired: Sequence[Instance], uncapped: int, facts: Mapping[str, flo
     return caps
 
 
-def _trace(program: Program, fired: Sequence[Instance], facts: Mapping[int, Mapping[str, float]]) -> tuple[dict[str, Any], ...]:
+def _trace(
+    program: Program, fired: Sequence[Instance], facts: Mapping[int, Mapping[str, float]]
+) -> tuple[dict[str, Any], ...]:
     keys = {i.key for i in fired}
     return tuple(
         {
@@ -156,11 +161,16 @@ def effect_summary(instance: Instance) -> dict[str, Any]:
     e = instance.rule.then
     out: dict[str, Any] = {}
     if e.level:
-        out["level"] = {"dimension": fill_placeholders(e.level[0], instance.bindings), "value": e.level[1]}
+        out["level"] = {
+            "dimension": fill_placeholders(e.level[0], instance.bindings),
+            "value": e.level[1],
+        }
     if e.overall_level:
         out["overall_level"] = e.overall_level
     if e.cap_to is not None or e.cap_fact:
-        out["cap"] = {"to": e.cap_to} if e.cap_to is not None else {"fact": e.cap_fact, "plus": e.cap_plus}
+        out["cap"] = (
+            {"to": e.cap_to} if e.cap_to is not None else {"fact": e.cap_fact, "plus": e.cap_plus}
+        )
     if e.finding:
         out["finding"] = {"kind": e.finding.kind, "severity": e.finding.severity}
     if e.actions:

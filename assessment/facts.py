@@ -43,7 +43,9 @@ def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
         return lambda s: s.levels.get(rest)
     if head == "role":
         role, _, dim = rest.partition(".")
-        return lambda s: s.profile.dimensions[dim].by_role.get(role) if dim in s.profile.dimensions else None
+        return lambda s: (
+            s.profile.dimensions[dim].by_role.get(role) if dim in s.profile.dimensions else None
+        )
     if head == "count":
         return _count_getter(name, questionnaire)
     if name == "respondents.count":

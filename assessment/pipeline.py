@@ -37,7 +37,12 @@ def evaluate_answers(
 
 
 def assess(
-    answers: AnswerSet, library: Library, lang: str = "en", *, use_engine: bool = True, trace: bool = True
+    answers: AnswerSet,
+    library: Library,
+    lang: str = "en",
+    *,
+    use_engine: bool = True,
+    trace: bool = True,
 ) -> dict[str, Any]:
     """The result document for an answer set."""
     pack = library.pack_for(answers.questionnaire.id)

@@ -17,7 +17,14 @@ from .scoring import Profile
 SCHEMA = "tqm-result/1"
 _FACT_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.(?:[a-z0-9_]+|\{dimension\}|\{question\}))+)\}")
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-KIND_ORDER = {"risk": 0, "inconsistency": 1, "opportunity": 2, "perception_gap": 3, "confidence": 4, "strength": 5}
+KIND_ORDER = {
+    "risk": 0,
+    "inconsistency": 1,
+    "opportunity": 2,
+    "perception_gap": 3,
+    "confidence": 4,
+    "strength": 5,
+}
 
 
 def build_result(
@@ -71,8 +78,12 @@ def _dimensions(
             "baselines": {"traditional": traditional, "target": pack.baselines["target"][dim.id]},
             "target": target,
             "gaps": {
-                "above_traditional": _round(score.index - traditional) if score.index is not None else None,
-                "to_target": _round(max(0.0, target - score.index)) if score.index is not None else None,
+                "above_traditional": _round(score.index - traditional)
+                if score.index is not None
+                else None,
+                "to_target": _round(max(0.0, target - score.index))
+                if score.index is not None
+                else None,
             },
             "by_role": dict(score.by_role),
             "agreement": score.agreement,
@@ -87,25 +98,41 @@ def _round(value: float) -> float:
 
 
 def build_findings(
-    questionnaire: Questionnaire, profile: Profile, answers: AnswerSet, judgement: Judgement, lang: str
+    questionnaire: Questionnaire,
+    profile: Profile,
+    answers: AnswerSet,
+    judgement: Judgement,
+    lang: str,
 ) -> list[dict[str, Any]]:
     """One finding per fired rule that raises one (for_each instances merged), most severe first."""
     groups: dict[str, list[Instance]] = {}
     for instance in judgement.fired:
         if instance.rule.then.finding:
             groups.setdefault(instance.rule.id, []).append(instance)
-    findings = [_finding(group, questionnaire, answers, judgement.facts, lang) for group in groups.values()]
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f["severity"]], KIND_ORDER[f["kind"]], f["rule"]))
+    findings = [
+        _finding(group, questionnaire, answers, judgement.facts, lang) for group in groups.values()
+    ]
+    return sorted(
+        findings, key=lambda f: (SEVERITY_ORDER[f["severity"]], KIND_ORDER[f["kind"]], f["rule"])
+    )
 
 
 def _finding(
-    group: Sequence[Instance], questionnaire: Questionnaire, answers: AnswerSet, facts: Mapping[str, float], lang: str
+    group: Sequence[Instance],
+    questionnaire: Questionnaire,
+    answers: AnswerSet,
+    facts: Mapping[str, float],
+    lang: str,
 ) -> dict[str, Any]:
     spec = group[0].rule.then.finding
     assert spec is not None
     dims = _unique(fill_placeholders(d, i.bindings) for i in group for d in spec.dimensions)
     asked = questionnaire.question_ids
-    evidence = [e for e in _unique(fill_placeholders(e, i.bindings) for i in group for e in spec.evidence) if e in asked]
+    evidence = [
+        e
+        for e in _unique(fill_placeholders(e, i.bindings) for i in group for e in spec.evidence)
+        if e in asked
+    ]
     context = {"dimensions": ", ".join(_dim_title(questionnaire, d, lang) for d in dims)}
     return {
         "rule": group[0].rule.id,
@@ -114,7 +141,10 @@ def _finding(
         "dimensions": dims,
         "title": render_text(spec.title, group[0].bindings, questionnaire, facts, lang, context),
         "detail": " ".join(
-            _unique(render_text(spec.detail, i.bindings, questionnaire, facts, lang, context) for i in group)
+            _unique(
+                render_text(spec.detail, i.bindings, questionnaire, facts, lang, context)
+                for i in group
+            )
         ),
         "evidence": [_evidence(qid, answers, lang) for qid in evidence],
         "actions": list(group[0].rule.then.actions),

@@ -49,7 +49,9 @@ class Profile:
     by_role: Mapping[str, int]
 
 
-def item_means(questionnaire: Questionnaire, respondents: Sequence[Respondent]) -> dict[str, float | None]:
+def item_means(
+    questionnaire: Questionnaire, respondents: Sequence[Respondent]
+) -> dict[str, float | None]:
     """Mean answer per question over respondents who gave a value (None when nobody did)."""
     out: dict[str, float | None] = {}
     for question in questionnaire.questions:
@@ -87,7 +89,9 @@ def score_profile(answers: AnswerSet) -> Profile:
         for role in ROLES
         if (group := [r for r in respondents if r.role == role])
     }
-    dims = {d.id: _dimension_score(d, means, role_means, respondents) for d in questionnaire.dimensions}
+    dims = {
+        d.id: _dimension_score(d, means, role_means, respondents) for d in questionnaire.dimensions
+    }
     overall = weighted_mean((dims[d.id].index, d.weight) for d in questionnaire.dimensions)
     evidence = {
         q.id: any(q.id in r.answers and r.answers[q.id].evidence.strip() for r in respondents)
@@ -103,7 +107,9 @@ def _dimension_score(
     role_means: Mapping[str, Mapping[str, float | None]],
     respondents: Sequence[Respondent],
 ) -> DimensionScore:
-    statuses = [r.answers[q.id].status for r in respondents for q in dim.questions if q.id in r.answers]
+    statuses = [
+        r.answers[q.id].status for r in respondents for q in dim.questions if q.id in r.answers
+    ]
     critical = [means[q.id] for q in dim.questions if q.critical and means[q.id] is not None]
     return DimensionScore(
         id=dim.id,

@@ -215,7 +215,9 @@ def parse_csv(text: str, name: str = "<input>") -> Document:
     positions: dict[str, tuple[int, int]] = {"": (1, 1)}
     rows = list(_csv_rows(text, name))
     if not rows:
-        raise ProblemsFound([Problem(name, 1, 1, "$", "CSV file is empty (a header row is needed)")])
+        raise ProblemsFound(
+            [Problem(name, 1, 1, "$", "CSV file is empty (a header row is needed)")]
+        )
     header = [h.strip() for h in rows[0][1]]
     data = []
     for line, cells in rows[1:]:
@@ -229,7 +231,9 @@ def parse_csv(text: str, name: str = "<input>") -> Document:
             record[key] = cells[col - 1].strip() if col <= len(cells) else ""
         if len(cells) > len(header):
             msg = f"row has {len(cells)} cells but the header has {len(header)}"
-            raise ProblemsFound([Problem(name, line, len(header) + 1, display_pointer(row_pointer), msg)])
+            raise ProblemsFound(
+                [Problem(name, line, len(header) + 1, display_pointer(row_pointer), msg)]
+            )
         data.append(record)
     return Document(name, {"header": header, "rows": data}, positions)
 

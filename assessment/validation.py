@@ -32,7 +32,9 @@ def validator(name: str) -> Draft202012Validator:
 def schema_problems(doc: Document, schema: str) -> list[Problem]:
     """Every schema violation of the document, each located."""
     errors = validator(schema).iter_errors(doc.data)
-    return [_problem(doc, _specific(e)) for e in sorted(errors, key=lambda e: list(e.absolute_path))]
+    return [
+        _problem(doc, _specific(e)) for e in sorted(errors, key=lambda e: list(e.absolute_path))
+    ]
 
 
 def _specific(error: ValidationError) -> ValidationError:

@@ -1,0 +1,112 @@
+"""`tqm validate`: find every problem in any mix of content folders, content files and answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .answers import csv_to_answers, parse_answers
+from .content import Library, load_library, load_pack, load_questionnaire, questionnaire_problems
+from .problems import Problem, ProblemsFound
+from .source import Document, load_file
+from .validation import schema_problems
+
+# Which schema a lone content file is checked against, by its top-level key.
+_KEY_SCHEMAS = {"actions": "actions", "baselines": "baselines", "cases": "packtests"}
+
+
+def validate_paths(paths: list[Path], content: Path | None = None) -> list[Problem]:
+    """Every problem found in the given paths (the bundled content when none is given)."""
+    if not paths:
+        return _collect(lambda: _check_library(content))
+    problems: list[Problem] = []
+    library: Library | None = None
+    for path in paths:
+        if path.is_dir():
+            problems += _collect(lambda p=path: _check_folder(p, content))
+            continue
+        if not path.exists():
+            problems.append(Problem(str(path), None, None, "$", "no such file or folder"))
+            continue
+        if library is None:
+            library = _library_or_problems(content, problems)
+        problems += _collect(lambda p=path, lib=library: _check_file(p, lib))
+    return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.col or 0, p.message))
+
+
+def _collect(check: Callable[[], list[Problem]]) -> list[Problem]:
+    try:
+        return check()
+    except ProblemsFound as exc:
+        return list(exc.problems)
+
+
+def _library_or_problems(content: Path | None, problems: list[Problem]) -> Library | None:
+    try:
+        return load_library(content)
+    except ProblemsFound as exc:
+        problems += exc.problems
+        return None
+
+
+def _check_library(root: Path | None) -> list[Problem]:
+    library = load_library(root)
+    problems: list[Problem] = []
+    for pack in library.packs.values():
+        tests = Path(pack.path) / "tests.yaml"
+        if tests.exists():
+            problems += _check_plain(tests, "packtests")
+    return problems
+
+
+def _check_folder(folder: Path, content: Path | None) -> list[Problem]:
+    if (folder / "questionnaires").is_dir():
+        return _check_library(folder)
+    if (folder / "pack.yaml").exists():
+        library = load_library(content)
+        load_pack(folder, library.questionnaires)
+        tests = folder / "tests.yaml"
+        return _check_plain(tests, "packtests") if tests.exists() else []
+    return [
+        Problem(
+            str(folder), None, None, "$", "not a content folder (no questionnaires/ or pack.yaml)"
+        )
+    ]
+
+
+def _check_file(path: Path, library: Library | None) -> list[Problem]:
+    if path.suffix.lower() == ".csv":
+        return _check_answers(csv_to_answers(load_file(path)), library)
+    doc = load_file(path)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if "dimensions" in data:
+        load_questionnaire(path)
+        return []
+    if "questionnaire" in data:
+        return _check_answers(doc, library)
+    if "rules" in data:
+        return _check_folder(path.parent, None)
+    for key, schema in _KEY_SCHEMAS.items():
+        if key in data:
+            return schema_problems(doc, schema)
+    return (
+        questionnaire_problems(doc)
+        if path.parent.name == "questionnaires"
+        else [
+            doc.problem(
+                "",
+                "unknown kind of file: expected a questionnaire, an answers file or rule-pack content",
+            )
+        ]
+    )
+
+
+def _check_answers(doc: Document, library: Library | None) -> list[Problem]:
+    if library is None:
+        return []  # the content's own problems were already reported
+    parse_answers(doc, library)
+    return []
+
+
+def _check_plain(path: Path, schema: str) -> list[Problem]:
+    return schema_problems(load_file(path), schema)

@@ -1,0 +1,198 @@
+"""The `tqm` command. Exit codes: 0 ok, 1 problems in content or answers, 2 usage, 3 internal error.
+
+Heavy dependencies (WeasyPrint, Flask) are imported only by the commands that need them, so
+`tqm score` starts fast and works without them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError
+
+F = TypeVar("F", bound=Callable[..., Any])
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the output.",
+)
+CONTENT = click.option(
+    "--content",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="TQM_CONTENT",
+    help="Folder holding questionnaires/ and rules/ (default: the bundled content).",
+)
+
+
+def reports_errors(func: F) -> F:
+    """Turn product errors into their message and exit code; anything else into exit 3."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except TqmError as exc:
+            click.echo(exc.render(), err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.version_option(package_name="tqm-maturity")
+def main(debug: bool) -> None:
+    """TQM maturity assessment: validate content, score answers, explain, report."""
+
+
+def _library(content: Path | None) -> Any:
+    from .content import load_library
+
+    return load_library(content)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@CONTENT
+@reports_errors
+def validate(paths: tuple[Path, ...], content: Path | None) -> None:
+    """Check questionnaires, rule packs and answer files; print every problem."""
+    from .checks import validate_paths
+
+    problems = validate_paths(list(paths), content)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo("ok")
+
+
+@main.command()
+@click.argument("questionnaire")
+@LANG
+@click.option("--value", type=int, help="Pre-fill every answer with this value.")
+@CONTENT
+@reports_errors
+def template(questionnaire: str, lang: str, value: int | None, content: Path | None) -> None:
+    """Print an answers file to fill in, with the questions as comments."""
+    from .templates import answers_template
+
+    library = _library(content)
+    if questionnaire not in library.questionnaires:
+        from .problems import unknown
+
+        raise ProblemsFound(
+            [
+                Problem(
+                    "<argument>",
+                    None,
+                    None,
+                    "$",
+                    unknown("questionnaire", questionnaire, library.questionnaires),
+                )
+            ]
+        )
+    click.echo(answers_template(library.questionnaires[questionnaire], lang, value), nl=False)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+)
+@LANG
+@CONTENT
+@reports_errors
+def score(answers: Path, fmt: str, lang: str, content: Path | None) -> None:
+    """Score one organisation's answers (one or many respondents)."""
+    result = _assess(answers, content, lang)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        from .exports import result_csv
+
+        click.echo(result_csv(result), nl=False)
+    else:
+        from .terminal import render_result
+
+        click.echo(render_result(result, lang))
+
+
+def _assess(answers: Path, content: Path | None, lang: str) -> dict[str, Any]:
+    from .answers import load_answers
+    from .pipeline import assess
+
+    library = _library(content)
+    return assess(load_answers(answers, library), library, lang)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option(
+    "--rule", help="Only this rule (an id, or an instance like maturity.level_3[customer])."
+)
+@LANG
+@CONTENT
+@reports_errors
+def explain(answers: Path, rule: str | None, lang: str, content: Path | None) -> None:
+    """Why each rule fired or did not, with the actual values."""
+    from .terminal import render_trace
+
+    result = _assess(answers, content, lang)
+    text = render_trace(result["trace"], lang, rule)
+    if rule and not text:
+        from .problems import UsageError, did_you_mean
+
+        known = {s["rule"].split("[")[0] for s in result["trace"]}
+        raise UsageError(f"no rule {rule!r} in this evaluation{did_you_mean(rule, known)}")
+    click.echo(text)
+
+
+@main.command("test")
+@click.argument("pack", required=False, type=click.Path(file_okay=False, path_type=Path))
+@CONTENT
+@reports_errors
+def test_pack(pack: Path | None, content: Path | None) -> None:
+    """Run a rule pack's tests.yaml cases (default: every pack)."""
+    from .packtest import run_pack_tests
+
+    library = _library(content)
+    folders = [pack] if pack else [Path(p.path) for p in library.packs.values()]
+    passed = failed = 0
+    for folder in folders:
+        for case in run_pack_tests(folder, library):
+            if case.passed:
+                passed += 1
+                continue
+            failed += 1
+            click.echo(f"FAIL {folder.name}: {case.name}")
+            for failure in case.failures:
+                click.echo(f"    {failure}")
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        sys.exit(EXIT_PROBLEMS)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""User-facing strings of the library and the command line, in English and Chinese."""
+
+from __future__ import annotations
+
+from .model import Text
+
+MESSAGES: dict[str, Text] = {
+    "title": Text("TQM maturity assessment", "全面质量管理成熟度评估"),
+    "dimension": Text("Dimension", "维度"),
+    "index": Text("Index", "指数"),
+    "level": Text("Level", "等级"),
+    "vs_traditional": Text("vs traditional", "较传统管理"),
+    "to_target": Text("to target", "距目标"),
+    "overall": Text("Overall", "总体"),
+    "capped": Text("capped from {from} by {rule}", "因 {rule} 由 {from} 级封顶"),
+    "findings": Text("Findings", "诊断发现"),
+    "no_findings": Text("No findings.", "没有诊断发现。"),
+    "respondents": Text("respondents", "位答卷人"),
+    "questionnaire": Text("questionnaire", "问卷"),
+    "rule_pack": Text("rule pack", "规则包"),
+    "roadmap": Text("Roadmap", "改进路线图"),
+    "phase": Text("Phase {n} (months {start}-{end})", "第 {n} 阶段（第 {start}-{end} 个月）"),
+    "fired": Text("fired", "已触发"),
+    "not_fired": Text("not fired", "未触发"),
+    "absent": Text("absent", "缺失"),
+    "kind.strength": Text("strength", "优势"),
+    "kind.opportunity": Text("opportunity", "改进机会"),
+    "kind.risk": Text("risk", "风险"),
+    "kind.inconsistency": Text("inconsistency", "矛盾"),
+    "kind.perception_gap": Text("perception gap", "认知落差"),
+    "kind.confidence": Text("confidence", "可信度"),
+    "severity.high": Text("high", "高"),
+    "severity.medium": Text("medium", "中"),
+    "severity.low": Text("low", "低"),
+    "template.header": Text(
+        "Answers for {title} (questionnaire {id}, version {version}).\n"
+        "Give each question a value from its scale, 'unknown' if you do not know, or 'na' where allowed.\n"
+        'Add evidence with: question.id: {{value: 4, evidence: "document or observation", note: "..."}}',
+        "{title}答卷（问卷 {id}，第 {version} 版）。\n"
+        "请为每个问题填写量表中的分值；不清楚的填 unknown，允许不适用的题目可填 na。\n"
+        '如需附证据：question.id: {{value: 4, evidence: "文件或现场观察", note: "备注"}}',
+    ),
+    "template.na_allowed": Text("N/A allowed", "可填不适用"),
+    "template.critical": Text("critical item", "关键条目"),
+    "tests.passed": Text("{passed} passed, {failed} failed", "{passed} passed, {failed} failed"),
+}
+
+
+def msg(key: str, lang: str, **values: object) -> str:
+    """A message in `lang` with its {placeholders} filled."""
+    return MESSAGES[key].get(lang).format(**values)

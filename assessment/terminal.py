@@ -1,0 +1,123 @@
+"""Plain-text renderings of results and traces for a terminal (CJK-width aware)."""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .messages import msg
+from .result import format_number
+
+
+def width(text: str) -> int:
+    """Columns a string takes on a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int, right: bool = False) -> str:
+    gap = " " * max(0, columns - width(text))
+    return gap + text if right else text + gap
+
+
+def table(rows: Sequence[Sequence[str]], right: Iterable[int] = ()) -> list[str]:
+    """Rows aligned in columns; the first row is the header."""
+    right = set(right)
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(pad(c, widths[i], i in right) for i, c in enumerate(row)).rstrip() for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def render_result(result: Mapping[str, Any], lang: str) -> str:
+    """The result as a readable table followed by the findings."""
+    q, pack, resp = result["questionnaire"], result["rulepack"], result["respondents"]
+    head = f"{msg('title', lang)}: {result['organisation'] or '-'}"
+    meta = (
+        f"{msg('questionnaire', lang)} {q['id']} v{q['version']} · {msg('rule_pack', lang)} "
+        f"{pack['id']} {pack['version']} · {resp['count']} {msg('respondents', lang)}"
+    )
+    rows = [[msg(k, lang) for k in ("dimension", "index", "level", "vs_traditional", "to_target")]]
+    for dim in result["dimensions"].values():
+        gaps = dim["gaps"]
+        above = gaps["above_traditional"]
+        rows.append(
+            [
+                dim["title"],
+                format_number(dim["index"]),
+                f"{dim['level']} {dim['level_name']}",
+                "—" if above is None else f"{above:+.1f}",
+                format_number(gaps["to_target"]),
+            ]
+        )
+    overall = result["overall"]
+    rows.append(
+        [
+            msg("overall", lang),
+            format_number(overall["index"]),
+            f"{overall['level']} {overall['level_name']}",
+            "",
+            "",
+        ]
+    )
+    lines = [head, meta, "", *table(rows, right=(1, 3, 4))]
+    for cap in overall["caps"]:
+        lines.append("  * " + msg("capped", lang, **{"from": cap["from"], "rule": cap["rule"]}))
+    lines += ["", msg("findings", lang), *render_findings(result["findings"], lang)]
+    if result.get("roadmap"):
+        lines += ["", msg("roadmap", lang), *render_roadmap(result["roadmap"], lang)]
+    return "\n".join(lines)
+
+
+def render_findings(findings: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
+    if not findings:
+        return ["  " + msg("no_findings", lang)]
+    lines = []
+    for f in findings:
+        label = f"[{msg('severity.' + f['severity'], lang)}] {msg('kind.' + f['kind'], lang)}"
+        lines.append(f"- {label}: {f['title']}  ({f['rule']})")
+        lines += textwrap.wrap(
+            f["detail"], 96 if lang == "en" else 48, initial_indent="    ", subsequent_indent="    "
+        )
+    return lines
+
+
+def render_roadmap(phases: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
+    lines = []
+    for phase in phases:
+        start, end = phase["months"]
+        lines.append("  " + msg("phase", lang, n=phase["phase"], start=start, end=end))
+        lines += [f"    - {a['title']} ({a['id']})" for a in phase["actions"]]
+    return lines
+
+
+def render_trace(trace: Sequence[Mapping[str, Any]], lang: str, only: str | None = None) -> str:
+    """Why each rule fired or not, comparison by comparison."""
+    lines = []
+    for step in trace:
+        if only and not (step["rule"] == only or step["rule"].startswith(only + "[")):
+            continue
+        state = msg("fired" if step["fired"] else "not_fired", lang)
+        lines.append(f"{'✔' if step['fired'] else '✘'} {step['rule']}: {state}")
+        for c in step["conditions"]:
+            lines.append("    " + _condition_line(c, lang))
+    return "\n".join(lines)
+
+
+def _condition_line(c: Mapping[str, Any], lang: str) -> str:
+    actual = msg("absent", lang) if c["actual"] is None else format_number(c["actual"])
+    if c["op"] in ("present", "absent"):
+        test = f"{c['fact']} {c['op']}"
+    else:
+        right = c.get("ref", "")
+        right = (
+            f"{right} (= {format_number(c['threshold'])})"
+            if right
+            else format_number(c["threshold"])
+        )
+        test = f"{c['fact']} {c['op']} {right}"
+    prefix = "not " if c.get("negated") else ""
+    return f"{prefix}{test}: {actual} -> {str(c['result']).lower()}"
