@@ -194,5 +194,18 @@ def test_pack(pack: Path | None, content: Path | None) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@reports_errors
+def serve(host: str, port: int) -> None:
+    """Run the web app on the embedded default (SQLite under instance/)."""
+    from webapp import create_app
+
+    app = create_app()
+    click.echo(f"TQM maturity assessment: http://{host}:{port}/")
+    app.run(host=host, port=port)
+
+
 if __name__ == "__main__":
     main()

@@ -10,6 +10,7 @@ from .content import Library, RulePack
 from .evaluation import Judgement, Program, judge
 from .model import Questionnaire
 from .result import build_result
+from .roadmap import DEFAULT_DAYS_PER_MONTH, Situation, plan_roadmap
 from .scoring import score_profile
 
 _PROGRAMS: dict[tuple[str, str, int], Program] = {}
@@ -43,10 +44,31 @@ def assess(
     *,
     use_engine: bool = True,
     trace: bool = True,
+    days_per_month: float = DEFAULT_DAYS_PER_MONTH,
 ) -> dict[str, Any]:
     """The result document for an answer set."""
     pack = library.pack_for(answers.questionnaire.id)
     program = program_for(pack, answers.questionnaire)
     profile = score_profile(answers)
     judgement = judge(program, profile, use_engine=use_engine, trace=trace)
-    return build_result(answers, pack, profile, judgement, lang)
+    result = build_result(answers, pack, profile, judgement, lang)
+    result["roadmap"], result["plan"] = plan_roadmap(
+        situation_of(result), pack.actions, lang, days_per_month
+    )
+    return result
+
+
+def situation_of(result: dict[str, Any]) -> Situation:
+    """What the roadmap planner needs, read from a result document."""
+    dims = result["dimensions"]
+    indices = {d: v["index"] for d, v in dims.items()}
+    scored = [v for v in indices.values() if v is not None]
+    weakest = indices.get("leadership") is not None and indices["leadership"] == min(scored)
+    capped = any(c["rule"] == "leadership.cornerstone" for c in result["overall"]["caps"])
+    return Situation(
+        indices=indices,
+        levels={d: v["level"] for d, v in dims.items()},
+        targets={d: v["target"] for d, v in dims.items()},
+        findings=result["findings"],
+        cornerstone=weakest or capped,
+    )

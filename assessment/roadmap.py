@@ -1,0 +1,228 @@
+"""The improvement roadmap: which actions, in what order, in which phase, and what they should achieve.
+
+Selection. An action is a candidate when a finding (other than a strength) calls for it, or when its
+dimension is below its target and the action's lift range overlaps the levels between the current
+level and the target's level. Every prerequisite of a candidate is added too.
+
+Priority (higher first), documented in README "How the roadmap is planned":
+    priority = (gap + 10 * severity) * impact / effort_days
+where gap is the dimension's distance to target in index points, severity is 3 / 2 / 1 for the most
+severe high / medium / low finding calling for the action (0 when only a gap calls for it), impact is
+the catalogue's 1..5 and effort_days the catalogue's person-days.
+
+Order. Actions are taken in dependency order (an action never comes before anything it requires);
+among the actions that are ready, leadership actions lead when leadership is the weakest dimension or
+caps the overall level (leadership is the cornerstone), then the higher priority, then the id.
+
+Phases. Months 0-3, 3-6, 6-12 and 12-24, with a capacity in person-days (default 20 a month). An action
+goes to the earliest phase not before its prerequisites' phases where it still fits; what fits in no
+phase is deferred, with everything that requires it, and the plan says so.
+
+Projection. When an action that lifts its dimension to level L is done, the dimension's index moves
+toward 25 * (L - 1) (the index of a uniform level L) by impact / 5 of the remaining distance. Projected
+indices never fall below the current index and never exceed 100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Action
+
+PHASES: tuple[tuple[int, int], ...] = ((0, 3), (3, 6), (6, 12), (12, 24))
+DEFAULT_DAYS_PER_MONTH = 20.0
+SEVERITY_SCORE = {"high": 3, "medium": 2, "low": 1}
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the planner needs to know about the organisation."""
+
+    indices: Mapping[str, float | None]
+    levels: Mapping[str, int]
+    targets: Mapping[str, float]
+    findings: Sequence[Mapping[str, Any]]
+    cornerstone: bool  # leadership is the weakest dimension or caps the overall level
+
+
+@dataclass(frozen=True)
+class Planned:
+    action: Action
+    phase: int
+    priority: float
+    because: tuple[str, ...]
+
+
+def target_level(target: float) -> int:
+    """The level whose uniform index the target reaches (85 -> 4, 100 -> 5)."""
+    return max(1, min(5, 1 + int(target // 25)))
+
+
+def select_actions(situation: Situation, catalogue: Mapping[str, Action]) -> dict[str, list[str]]:
+    """Candidate action ids with the reasons (rule ids, 'gap.<dimension>', 'requires') behind each."""
+    reasons: dict[str, list[str]] = {}
+    for finding in situation.findings:
+        if finding["kind"] != "strength":
+            for action_id in finding["actions"]:
+                reasons.setdefault(action_id, []).append(finding["rule"])
+    for action in catalogue.values():
+        dim = action.dimension
+        index, level = situation.indices.get(dim), situation.levels.get(dim, 1)
+        goal = target_level(situation.targets.get(dim, 0))
+        if (
+            index is not None
+            and index < situation.targets.get(dim, 0)
+            and action.lift_from < goal
+            and action.lift_to > level
+        ):
+            reasons.setdefault(action.id, []).append(f"gap.{dim}")
+    _add_prerequisites(reasons, catalogue)
+    return reasons
+
+
+def _add_prerequisites(reasons: dict[str, list[str]], catalogue: Mapping[str, Action]) -> None:
+    pending = sorted(reasons)
+    while pending:
+        action_id = pending.pop()
+        for required in catalogue[action_id].requires:
+            if required not in reasons:
+                reasons[required] = []
+                pending.append(required)
+            reasons[required].append(f"prerequisite:{action_id}")
+    for action_id, because in reasons.items():
+        # findings first, then gaps, then "needed by": a stable, readable order
+        reasons[action_id] = sorted(
+            set(because), key=lambda r: (r.startswith("prerequisite:"), r.startswith("gap."), r)
+        )
+
+
+def priority(action: Action, because: Sequence[str], situation: Situation) -> float:
+    """(gap + 10 * severity) * impact / effort_days (see the module docstring)."""
+    index = situation.indices.get(action.dimension)
+    gap = max(0.0, situation.targets.get(action.dimension, 0) - index) if index is not None else 0.0
+    severity = max(
+        (SEVERITY_SCORE[f["severity"]] for f in situation.findings if f["rule"] in because),
+        default=0,
+    )
+    return round((gap + 10 * severity) * action.impact / action.effort_days, 3)
+
+
+def order_actions(
+    reasons: Mapping[str, Sequence[str]], catalogue: Mapping[str, Action], situation: Situation
+) -> list[tuple[Action, float]]:
+    """Dependency order; among ready actions, cornerstone first, then priority, then id."""
+    chosen = {a: catalogue[a] for a in reasons}
+    prio = {a: priority(chosen[a], reasons[a], situation) for a in chosen}
+    done: set[str] = set()
+    out = []
+    while len(done) < len(chosen):
+        ready = [a for a in chosen if a not in done and all(r in done for r in chosen[a].requires)]
+        best = min(ready, key=lambda a: (not _leads(chosen[a], situation), -prio[a], a))
+        done.add(best)
+        out.append((chosen[best], prio[best]))
+    return out
+
+
+def _leads(action: Action, situation: Situation) -> bool:
+    return situation.cornerstone and action.dimension == "leadership"
+
+
+def schedule(
+    ordered: Sequence[tuple[Action, float]],
+    reasons: Mapping[str, Sequence[str]],
+    capacities: Sequence[float],
+) -> tuple[list[Planned], list[str]]:
+    """Phases within capacity; returns the planned actions and the ids deferred beyond phase 4."""
+    used = [0.0] * len(capacities)
+    phase_of: dict[str, int] = {}
+    planned, deferred = [], []
+    for action, prio in ordered:
+        if any(r in deferred for r in action.requires):
+            deferred.append(action.id)
+            continue
+        earliest = max((phase_of[r] for r in action.requires), default=1)
+        phase = next(
+            (
+                p
+                for p in range(earliest, len(capacities) + 1)
+                if used[p - 1] + action.effort_days <= capacities[p - 1]
+            ),
+            None,
+        )
+        if phase is None:
+            deferred.append(action.id)
+            continue
+        used[phase - 1] += action.effort_days
+        phase_of[action.id] = phase
+        planned.append(Planned(action, phase, prio, tuple(reasons[action.id])))
+    return planned, deferred
+
+
+def project(
+    indices: Mapping[str, float | None], actions: Sequence[Action]
+) -> dict[str, float | None]:
+    """Indices after these actions are done (see the module docstring)."""
+    out = dict(indices)
+    for action in actions:
+        current = out.get(action.dimension)
+        if current is None:
+            continue
+        goal = 25.0 * (action.lift_to - 1)
+        out[action.dimension] = round(
+            min(100.0, current + max(0.0, goal - current) * action.impact / 5), 2
+        )
+    return out
+
+
+def plan_roadmap(
+    situation: Situation,
+    catalogue: Mapping[str, Action],
+    lang: str = "en",
+    days_per_month: float = DEFAULT_DAYS_PER_MONTH,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The phased roadmap (result contract `roadmap`) and a summary (`plan`)."""
+    capacities = [days_per_month * (end - start) for start, end in PHASES]
+    reasons = select_actions(situation, catalogue)
+    planned, deferred = schedule(order_actions(reasons, catalogue, situation), reasons, capacities)
+    phases = []
+    done: list[Action] = []
+    for number, (start, end) in enumerate(PHASES, start=1):
+        members = [p for p in planned if p.phase == number]
+        done += [p.action for p in members]
+        phases.append(
+            {
+                "phase": number,
+                "months": [start, end],
+                "capacity_days": capacities[number - 1],
+                "effort_days": sum(p.action.effort_days for p in members),
+                "actions": [_action_entry(p, lang) for p in members],
+                "projected": project(situation.indices, done),
+            }
+        )
+    summary = {
+        "days_per_month": days_per_month,
+        "cornerstone_first": situation.cornerstone,
+        "deferred": deferred,
+        "priority_formula": "(gap + 10 * severity) * impact / effort_days",
+    }
+    return phases, summary
+
+
+def _action_entry(planned: Planned, lang: str) -> dict[str, Any]:
+    a = planned.action
+    return {
+        "id": a.id,
+        "dimension": a.dimension,
+        "title": a.title.get(lang),
+        "description": a.description.get(lang),
+        "kpi": a.kpi.get(lang),
+        "lifts": [a.lift_from, a.lift_to],
+        "effort_days": a.effort_days,
+        "duration_weeks": a.duration_weeks,
+        "impact": a.impact,
+        "priority": planned.priority,
+        "requires": list(a.requires),
+        "because": list(planned.because),
+    }

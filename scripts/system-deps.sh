@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the product and its tests need, when they are missing and we can.
+#   libharfbuzz-subset0  fast font subsetting in WeasyPrint (else: minutes per Chinese PDF)
+#   fonts-wqy-microhei   the CJK font of the Chinese reports
+#   poppler-utils        pdftotext / pdffonts / pdftoppm, to read PDFs back in tests
+#   chromium             the real browser of the browser tests
+#   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint's text layout
+#   build-essential python3-dev       durable-rules compiles C when installed
+set -u
+packages=(libharfbuzz-subset0 fonts-wqy-microhei poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 gcc)
+command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install ${packages[*]} yourself"; exit 0; }
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo="sudo -n"
+else
+  echo "system-deps: missing ${missing[*]}; install them with apt-get (needs root)" >&2
+  exit 0
+fi
+echo "system-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null || {
+  echo "system-deps: apt-get failed for ${missing[*]}" >&2; exit 1; }
