@@ -195,7 +195,7 @@ def csv_to_answers(doc: Document) -> Document:
 
 
 def _csv_response(
-    doc: Document, index: int, row: Mapping[str, str], positions: dict[str, tuple[int, int]]
+    doc: Document, index: int, row: Mapping[str, str], positions: dict[str, tuple[int | None, int | None]]
 ) -> dict[str, Any]:
     src, dst = f"/rows/{index}", f"/responses/{index}"
     values: dict[str, Any] = {}
@@ -205,7 +205,7 @@ def _csv_response(
             continue
         qid, _, extra = column.partition(":")
         where = doc.where(pointer_join(src, column))
-        positions.setdefault(pointer_join(f"{dst}/answers", qid), where)  # type: ignore[arg-type]
+        positions.setdefault(pointer_join(f"{dst}/answers", qid), where)
         if extra:
             extras.setdefault(qid, {})[extra] = cell
         else:
@@ -214,7 +214,7 @@ def _csv_response(
     answers |= {
         qid: ({"value": values[qid]} if qid in values else {}) | ex for qid, ex in extras.items()
     }
-    positions[f"{dst}/answers"] = doc.where(src)  # type: ignore[assignment]
+    positions[f"{dst}/answers"] = doc.where(src)
     entry: dict[str, Any] = {"answers": answers}
     respondent = {
         key: row[col] for key, col in (("id", "respondent"), ("role", "role")) if row.get(col)

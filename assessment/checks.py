@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from .answers import csv_to_answers, parse_answers
@@ -23,14 +24,14 @@ def validate_paths(paths: list[Path], content: Path | None = None) -> list[Probl
     library: Library | None = None
     for path in paths:
         if path.is_dir():
-            problems += _collect(lambda p=path: _check_folder(p, content))
+            problems += _collect(partial(_check_folder, path, content))
             continue
         if not path.exists():
             problems.append(Problem(str(path), None, None, "$", "no such file or folder"))
             continue
         if library is None:
             library = _library_or_problems(content, problems)
-        problems += _collect(lambda p=path, lib=library: _check_file(p, lib))
+        problems += _collect(partial(_check_file, path, library))
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.col or 0, p.message))
 
 

@@ -11,7 +11,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 OPS: dict[str, Callable[[float, float], bool]] = {
     "==": operator.eq,
@@ -63,7 +63,7 @@ class Not:
     item: Condition
 
 
-Condition = Union[Compare, All, AnyOf, Not]
+Condition = Compare | All | AnyOf | Not
 
 
 def parse_condition(data: Mapping[str, Any]) -> Condition:

@@ -8,6 +8,7 @@ This is the only module that imports `durable`. It follows the measured traps in
   that comes back is ours (sids are compared by a 32-bit hash);
 - an exception swallowed into `state["exception"]` is raised again;
 - rulesets are registered once per name, and the name carries the pack hash;
+- a stage is split into rulesets of at most 40 rules (durable's 64-entry match stack);
 - `set_rulesets` mutates its argument, so it gets a deep copy.
 """
 
@@ -28,17 +29,25 @@ from .problems import TqmError
 _DURABLE_OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _NO_SUCH_SESSION = "309"
-# Every fact carries this field and one rule matches it, so every assertion runs an action. Without
-# it, an assertion that matches no rule leaves a session whose delete_state later corrupted the heap
-# ("free(): invalid pointer") in about one process in four (measured with `tqm score`).
-_SINK = "sink"
+# Every fact carries this field, and every rule requires it:
+# - one extra rule matches it alone, so every assertion runs an action. Without it, an assertion that
+#   matches no rule leaves a session whose delete_state later corrupted the heap ("free(): invalid
+#   pointer") in about one process in four (measured with `tqm score`);
+# - a rule that could hold on a message without our fields (e.g. only "$nex" tests) also matches
+#   durable's own state messages, and its action re-triggers it for ever; requiring the field
+#   anchors every rule to our fact.
+_ANCHOR = "tqm_fact"
+# durable's matcher keeps the rules one message satisfies on a fixed stack of 64 entries
+# (MAX_STACK_SIZE in its events.c): 64 rules on distinct facts all true at once crash the process
+# and more fail with error 303. A stage is therefore split into rulesets of at most this many rules.
+MAX_RULES_PER_RULESET = 40
 
 
 class EngineError(TqmError):
     """The rule engine failed; the evaluation has no result."""
 
 
-class SyncHost(durable.engine.Host):  # type: ignore[misc]
+class SyncHost(durable.engine.Host):
     """A host without timer threads: actions run only inside assert_fact, on the caller's thread."""
 
     def _run(self) -> None:
@@ -52,29 +61,49 @@ _FIRED: list[int] = []
 
 
 @dataclass(frozen=True)
-class CompiledRuleset:
-    """A registered ruleset: its name, the field key of every fact, and rule index order."""
+class Chunk:
+    """One registered durable ruleset holding rules offset .. offset + size - 1."""
 
     name: str
     keys: Mapping[str, str]
-    size: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class CompiledRuleset:
+    """A set of conditions compiled into one or more durable rulesets (chunks)."""
+
+    name: str
+    chunks: tuple[Chunk, ...]
 
 
 def compile_ruleset(name: str, conditions: Sequence[Condition]) -> CompiledRuleset:
-    """Register (once) a ruleset whose rule i fires when conditions[i] holds."""
+    """Register (once) rulesets in which rule i fires when conditions[i] holds."""
+    chunks = []
+    for offset in range(0, len(conditions), MAX_RULES_PER_RULESET):
+        part = conditions[offset : offset + MAX_RULES_PER_RULESET]
+        chunks.append(_compile_chunk(f"{name}_c{offset // MAX_RULES_PER_RULESET}", part, offset))
+    return CompiledRuleset(name, tuple(chunks))
+
+
+def _compile_chunk(name: str, conditions: Sequence[Condition], offset: int) -> Chunk:
     facts = sorted({f for c in conditions for f in _fact_names(c)})
     keys = {fact: f"f{i}" for i, fact in enumerate(facts)}
     with _LOCK:
-        host = _host()
         if name not in _REGISTERED:
             definition = {
-                f"r{i}": {"all": [{"m": to_durable(cond, keys)}], "run": _recorder(i)}
+                f"r{i}": {"all": [{"m": _anchored(to_durable(cond, keys))}], "run": _recorder(offset + i)}
                 for i, cond in enumerate(conditions)
             }
-            definition["sink"] = {"all": [{"m": {"$ex": {_SINK: 1}}}], "run": _ignore}
-            host.set_rulesets(copy.deepcopy({name: definition}))  # it mutates its argument
+            definition["sink"] = {"all": [{"m": {"$ex": {_ANCHOR: 1}}}], "run": _ignore}
+            _host().set_rulesets(copy.deepcopy({name: definition}))  # it mutates its argument
             _REGISTERED.add(name)
-    return CompiledRuleset(name, keys, len(conditions))
+    return Chunk(name, keys, offset)
+
+
+def _anchored(expr: dict[str, Any]) -> dict[str, Any]:
+    anchor = {"$ex": {_ANCHOR: 1}}
+    return {"$and": [anchor, *expr["$and"]]} if "$and" in expr else {"$and": [anchor, expr]}
 
 
 def _ignore(c: Any) -> None:
@@ -97,19 +126,26 @@ def _host() -> SyncHost:
 
 def fire(ruleset: CompiledRuleset, facts: Mapping[str, float]) -> set[int]:
     """Indices of the rules whose conditions hold for these facts, as decided by durable-rules."""
-    message: dict[str, Any] = {ruleset.keys[k]: v for k, v in facts.items() if k in ruleset.keys}
+    fired: set[int] = set()
+    for chunk in ruleset.chunks:
+        fired |= _fire_chunk(chunk, facts)
+    return fired
+
+
+def _fire_chunk(chunk: Chunk, facts: Mapping[str, float]) -> set[int]:
+    message: dict[str, Any] = {chunk.keys[k]: v for k, v in facts.items() if k in chunk.keys}
     sid = secrets.token_hex(16)
     message["sid"] = sid
-    message[_SINK] = 1
+    message[_ANCHOR] = 1
     with _LOCK:
         host = _host()
         _FIRED.clear()
         try:
-            state = host.assert_fact(ruleset.name, message)
+            state = host.assert_fact(chunk.name, message)
         except Exception as exc:
-            raise EngineError(f"rule engine failed on {ruleset.name}: {exc}") from exc
+            raise EngineError(f"rule engine failed on {chunk.name}: {exc}") from exc
         finally:
-            _delete(host, ruleset.name, sid)
+            _delete(host, chunk.name, sid)
         fired = set(_FIRED)
         _FIRED.clear()
     _check_state(state, sid)

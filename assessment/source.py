@@ -37,7 +37,7 @@ class Document:
 
     name: str
     data: Any
-    positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    positions: dict[str, tuple[int | None, int | None]] = field(default_factory=dict, compare=False)
 
     def where(self, pointer: str) -> tuple[int | None, int | None]:
         """Line and column of the pointer, or of its nearest located ancestor."""
@@ -75,7 +75,8 @@ def load_file(path: str | Path) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ProblemsFound([Problem(name, None, None, "$", f"cannot read file: {exc.strerror}")])
+        msg = f"cannot read file: {exc.strerror}"
+        raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
     text = decode_text(raw, name)
     if path.suffix.lower() == ".csv":
         return parse_csv(text, name)
@@ -127,7 +128,7 @@ class _Converter:
 
     def __init__(self, name: str):
         self.name = name
-        self.positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+        self.positions: dict[str, tuple[int | None, int | None]] = {"": (1, 1)}
         self.problems: list[Problem] = []
         self.nodes = 0
 
@@ -212,14 +213,14 @@ class _suppress_lookup:
 
 def parse_csv(text: str, name: str = "<input>") -> Document:
     """Parse CSV with a header row into a list of dicts; positions are row and column."""
-    positions: dict[str, tuple[int, int]] = {"": (1, 1)}
+    positions: dict[str, tuple[int | None, int | None]] = {"": (1, 1)}
     rows = list(_csv_rows(text, name))
     if not rows:
         raise ProblemsFound(
             [Problem(name, 1, 1, "$", "CSV file is empty (a header row is needed)")]
         )
     header = [h.strip() for h in rows[0][1]]
-    data = []
+    data: list[dict[str, str]] = []
     for line, cells in rows[1:]:
         if not any(c.strip() for c in cells):
             continue

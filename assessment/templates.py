@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .messages import msg
-from .model import Questionnaire
+from .model import Question, Questionnaire
 
 
 def answers_template(
@@ -28,7 +28,7 @@ def answers_template(
     return "\n".join(lines) + "\n"
 
 
-def _question_lines(question, lang: str, value: int | None) -> list[str]:  # type: ignore[no-untyped-def]
+def _question_lines(question: Question, lang: str, value: int | None) -> list[str]:
     flags = [msg("template.critical", lang)] if question.critical else []
     flags += [msg("template.na_allowed", lang)] if question.allow_na else []
     out = [f"  # {question.text.get(lang)}" + (f"  [{', '.join(flags)}]" if flags else "")]

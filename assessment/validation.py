@@ -51,7 +51,8 @@ def _problem(doc: Document, error: ValidationError) -> Problem:
         pointer = pointer_join(pointer, part)
     message = error.message
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = list(schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
         if extra:
             pointer = pointer_join(pointer, extra[0])
@@ -59,5 +60,5 @@ def _problem(doc: Document, error: ValidationError) -> Problem:
     elif error.validator == "enum":
         message = f"{error.instance!r} is not one of {error.validator_value}"
         if isinstance(error.instance, str):
-            message += did_you_mean(error.instance, map(str, error.validator_value))
+            message += did_you_mean(error.instance, [str(v) for v in error.validator_value])  # type: ignore[union-attr]
     return doc.problem(pointer, message)

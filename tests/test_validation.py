@@ -1,0 +1,243 @@
+"""assessment.validation: every JSON Schema violation, located at file:line:col with a $.path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from assessment.source import load_file, parse_yaml
+from assessment.validation import SCHEMAS, load_schema, schema_problems, validator
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def problems(text: str, schema: str, name: str = "doc.yaml") -> list[str]:
+    return [str(p) for p in schema_problems(parse_yaml(text, name), schema)]
+
+
+QUESTIONNAIRE = """\
+id: mini
+version: 1
+title: {en: Mini, zh: 迷你}
+scales:
+  five:
+    - {value: 1, label: {en: one, zh: 一}}
+    - {value: 5, label: {en: five, zh: 五}}
+dimensions:
+  - id: customer
+    title: {en: Customer, zh: 顾客}
+    questions:
+      - id: customer.first
+        text: {en: First, zh: 第一}
+        scale: five
+"""
+
+PACK = """\
+id: mini
+version: "0.1.0"
+title: {en: Mini, zh: 迷你}
+questionnaires: [mini]
+rules:
+  - id: customer.level_2
+    title: {en: Two, zh: 二}
+    when: {fact: index.customer, op: ">=", value: 20}
+    then: {level: {dimension: customer, value: 2}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "schema"),
+    [(name, name) for name in SCHEMAS],
+    ids=list(SCHEMAS),
+)
+def test_every_bundled_schema_is_a_valid_2020_12_schema(name: str, schema: str) -> None:
+    Draft202012Validator.check_schema(load_schema(schema))
+    assert validator(name).schema is load_schema(schema)
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [
+        (DATA / "content" / "questionnaires" / "mini.yaml", "questionnaire"),
+        (DATA / "content" / "rules" / "mini" / "pack.yaml", "pack"),
+        (DATA / "content" / "rules" / "mini" / "actions.yaml", "actions"),
+        (DATA / "content" / "rules" / "mini" / "baselines.yaml", "baselines"),
+        (DATA / "answers" / "mini-good.yaml", "answers"),
+        (DATA / "answers" / "mini-respondents.yaml", "answers"),
+        (ROOT / "rules" / "tqm" / "tests.yaml", "packtests"),
+    ],
+    ids=["questionnaire", "pack", "actions", "baselines", "answers", "responses", "pack-tests"],
+)
+def test_valid_content_has_no_schema_problems(path: Path, schema: str) -> None:
+    assert schema_problems(load_file(path), schema) == []
+
+
+def test_a_schema_error_is_located_at_file_line_col_with_its_path() -> None:
+    text = QUESTIONNAIRE.replace("version: 1", "version: 0")
+    assert problems(text, "questionnaire") == [
+        "doc.yaml:2:10: $.version: 0 is less than the minimum of 1"
+    ]
+
+
+def test_a_nested_schema_error_names_the_full_path() -> None:
+    text = QUESTIONNAIRE.replace("scale: five", "scale: [five]")
+    assert problems(text, "questionnaire") == [
+        "doc.yaml:14:9: $.dimensions[0].questions[0].scale: ['five'] is not of type 'string'"
+    ]
+
+
+def test_a_missing_required_field_is_reported_at_its_parent() -> None:
+    text = QUESTIONNAIRE.replace("title: {en: Customer, zh: 顾客}", "title: {en: Customer}")
+    assert problems(text, "questionnaire") == [
+        "doc.yaml:10:5: $.dimensions[0].title: 'zh' is a required property"
+    ]
+
+
+def test_every_schema_error_is_reported_not_only_the_first() -> None:
+    text = (
+        QUESTIONNAIRE.replace("version: 1", "version: 0")
+        .replace("title: {en: Mini, zh: 迷你}", "title: {en: Mini}")
+        .replace(
+            "- {value: 5, label: {en: five, zh: 五}}", "- {value: high, label: {en: five, zh: 五}}"
+        )
+        .replace("  - id: customer\n", "  - id: quality\n")
+        .replace("scale: five", "scale: 5")
+    )
+    found = problems(text, "questionnaire")
+    assert sorted(found) == sorted(
+        [
+            "doc.yaml:2:10: $.version: 0 is less than the minimum of 1",
+            "doc.yaml:3:1: $.title: 'zh' is a required property",
+            "doc.yaml:7:15: $.scales.five[1].value: 'high' is not of type 'number'",
+            "doc.yaml:9:9: $.dimensions[0].id: 'quality' is not one of "
+            "['customer', 'leadership', 'process', 'learning', 'structure', 'performance']",
+            "doc.yaml:14:16: $.dimensions[0].questions[0].scale: 5 is not of type 'string'",
+        ]
+    )
+
+
+def test_errors_in_several_list_items_are_each_reported() -> None:
+    text = """\
+questionnaire: mini
+responses:
+  - respondent: {role: boss}
+    answers: {customer.first: 3}
+  - respondent: {role: chief}
+    answers: {customer.first: 3}
+"""
+    roles = "['leader', 'manager', 'staff', 'customer', 'auditor']"
+    assert problems(text, "answers") == [
+        f"doc.yaml:3:24: $.responses[0].respondent.role: 'boss' is not one of {roles}",
+        f"doc.yaml:5:24: $.responses[1].respondent.role: 'chief' is not one of {roles}",
+    ]
+
+
+# --- did you mean ----------------------------------------------------------------------------
+
+
+def test_a_misspelt_top_level_field_is_named_with_a_suggestion() -> None:
+    text = QUESTIONNAIRE.replace("title: {en: Mini", "titel: {en: Mini")
+    assert problems(text, "questionnaire") == [
+        "doc.yaml:1:1: $: 'title' is a required property",
+        "doc.yaml:3:1: $.titel: unexpected field 'titel' (did you mean 'title'?)",
+    ]
+
+
+def test_a_misspelt_nested_field_is_named_with_a_suggestion() -> None:
+    text = QUESTIONNAIRE + "        critcal: true\n"
+    (found,) = schema_problems(parse_yaml(text, "doc.yaml"), "questionnaire")
+    assert (found.file, found.line) == ("doc.yaml", 15)
+    assert found.pointer == "$.dimensions[0].questions[0].critcal"
+    assert found.message == "unexpected field 'critcal' (did you mean 'critical'?)"
+
+
+def test_an_unexpected_field_without_a_close_match_has_no_suggestion() -> None:
+    text = "questionnaire: mini\nanswers: {}\ncolour: blue\n"
+    assert problems(text, "answers") == ["doc.yaml:3:9: $.colour: unexpected field 'colour'"]
+
+
+@pytest.mark.parametrize(
+    ("text", "schema", "expected"),
+    [
+        (
+            QUESTIONNAIRE.replace("  - id: customer\n", "  - id: custmer\n"),
+            "questionnaire",
+            "doc.yaml:9:9: $.dimensions[0].id: 'custmer' is not one of ['customer', "
+            "'leadership', 'process', 'learning', 'structure', 'performance'] "
+            "(did you mean 'customer'?)",
+        ),
+        (
+            QUESTIONNAIRE + "        evidence: requird\n",
+            "questionnaire",
+            "doc.yaml:15:19: $.dimensions[0].questions[0].evidence: 'requird' is not one of "
+            "['none', 'optional', 'required'] (did you mean 'required'?)",
+        ),
+        (
+            "questionnaire: mini\nrespondent: {id: r1, role: leeder}\nanswers: {}\n",
+            "answers",
+            "doc.yaml:2:28: $.respondent.role: 'leeder' is not one of "
+            "['leader', 'manager', 'staff', 'customer', 'auditor'] (did you mean 'leader'?)",
+        ),
+        (
+            PACK.replace(
+                "then: {level: {dimension: customer, value: 2}}",
+                "then: {finding: {kind: risky, severity: high, "
+                "title: {en: T, zh: T}, detail: {en: D, zh: D}}}",
+            ),
+            "pack",
+            "doc.yaml:9:28: $.rules[0].then.finding.kind: 'risky' is not one of ['strength', "
+            "'opportunity', 'risk', 'inconsistency', 'perception_gap', 'confidence'] "
+            "(did you mean 'risk'?)",
+        ),
+    ],
+    ids=["dimension-id", "evidence-setting", "role", "finding-kind"],
+)
+def test_a_misspelt_enum_value_is_named_with_a_suggestion(
+    text: str, schema: str, expected: str
+) -> None:
+    assert problems(text, schema) == [expected]
+
+
+def test_a_wrong_enum_value_without_a_close_match_has_no_suggestion() -> None:
+    text = "questionnaire: mini\nrespondent: {role: boss}\nanswers: {}\n"
+    assert problems(text, "answers") == [
+        "doc.yaml:2:20: $.respondent.role: 'boss' is not one of "
+        "['leader', 'manager', 'staff', 'customer', 'auditor']"
+    ]
+
+
+# --- alternatives (oneOf / anyOf): the branch the author meant -------------------------------
+
+
+def test_a_misspelt_operator_in_a_condition_is_reported_at_the_operator() -> None:
+    text = PACK.replace('op: ">="', 'op: "=>"')
+    assert problems(text, "pack") == [
+        "doc.yaml:8:38: $.rules[0].when.op: '=>' is not one of "
+        "['==', '!=', '<', '<=', '>', '>=', 'present', 'absent']"
+    ]
+
+
+def test_a_misspelt_field_in_a_nested_condition_is_named_with_a_suggestion() -> None:
+    text = PACK.replace(
+        'when: {fact: index.customer, op: ">=", value: 20}',
+        'when: {all: [{fact: index.customer, op: ">=", valeu: 20}]}',
+    )
+    found = schema_problems(parse_yaml(text, "doc.yaml"), "pack")
+    assert [(p.line, p.pointer, p.message) for p in found] == [
+        (8, "$.rules[0].when.all[0].valeu", "unexpected field 'valeu' (did you mean 'value'?)")
+    ]
+
+
+def test_a_misspelt_field_of_an_answer_with_evidence_is_named_with_a_suggestion() -> None:
+    text = 'questionnaire: mini\nanswers:\n  customer.first: {value: 3, evidnce: "map v2"}\n'
+    found = schema_problems(parse_yaml(text, "doc.yaml"), "answers")
+    assert [(p.line, p.pointer, p.message) for p in found] == [
+        (
+            3,
+            "$.answers.customer.first.evidnce",
+            "unexpected field 'evidnce' (did you mean 'evidence'?)",
+        )
+    ]
