@@ -135,7 +135,8 @@ def _respondent(
             continue
         response, message = parse_response(raw, questionnaire.question(qid))
         if message:
-            problems.append(doc.problem(q_ptr, f"{qid}: {message}"))
+            where = f"{q_ptr}/value" if isinstance(raw, dict) else q_ptr
+            problems.append(doc.problem(where, f"{qid}: {message}"))
         elif response:
             parsed[qid] = response
     for question in questionnaire.questions:
@@ -181,10 +182,13 @@ def csv_to_answers(doc: Document) -> Document:
     if not rows:
         raise ProblemsFound([Problem(doc.name, 2, 1, "$", "CSV has a header but no respondents")])
     first = rows[0]
-    orgs = {r.get("organisation", "") for r in rows}
-    if len(orgs) > 1:
-        msg = "several organisations in one file; use 'tqm batch' to score each of them"
-        raise ProblemsFound([doc.problem("/rows/1/organisation", msg)])
+    _check_same_in_every_row(doc, rows, "questionnaire", "several questionnaires in one file")
+    _check_same_in_every_row(
+        doc,
+        rows,
+        "organisation",
+        "several organisations in one file; use 'tqm batch' to score each of them",
+    )
     data: dict[str, Any] = {"questionnaire": first["questionnaire"], "responses": []}
     if first.get("organisation"):
         data["organisation"] = first["organisation"]
@@ -194,8 +198,27 @@ def csv_to_answers(doc: Document) -> Document:
     return Document(doc.name, data, positions)
 
 
+def _check_same_in_every_row(
+    doc: Document, rows: list[dict[str, str]], column: str, message: str
+) -> None:
+    """A column that must hold one value for the whole file (e.g. the questionnaire)."""
+    problems = [
+        doc.problem(
+            f"/rows/{i}/{column}",
+            f"{message}: {row.get(column, '')!r} differs from {rows[0].get(column, '')!r}",
+        )
+        for i, row in enumerate(rows)
+        if row.get(column, "") != rows[0].get(column, "")
+    ]
+    if problems:
+        raise ProblemsFound(problems)
+
+
 def _csv_response(
-    doc: Document, index: int, row: Mapping[str, str], positions: dict[str, tuple[int | None, int | None]]
+    doc: Document,
+    index: int,
+    row: Mapping[str, str],
+    positions: dict[str, tuple[int | None, int | None]],
 ) -> dict[str, Any]:
     src, dst = f"/rows/{index}", f"/responses/{index}"
     values: dict[str, Any] = {}
@@ -219,6 +242,8 @@ def _csv_response(
     respondent = {
         key: row[col] for key, col in (("id", "respondent"), ("role", "role")) if row.get(col)
     }
+    for key, col in (("id", "respondent"), ("role", "role")):
+        positions[f"{dst}/respondent/{key}"] = doc.where(pointer_join(src, col))
     if respondent:
         entry["respondent"] = respondent
     return entry

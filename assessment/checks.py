@@ -7,7 +7,14 @@ from functools import partial
 from pathlib import Path
 
 from .answers import csv_to_answers, parse_answers
-from .content import Library, load_library, load_pack, load_questionnaire, questionnaire_problems
+from .content import (
+    Library,
+    action_problems,
+    load_library,
+    load_pack,
+    load_questionnaire,
+    questionnaire_problems,
+)
 from .problems import Problem, ProblemsFound
 from .source import Document, load_file
 from .validation import schema_problems
@@ -31,7 +38,7 @@ def validate_paths(paths: list[Path], content: Path | None = None) -> list[Probl
             continue
         if library is None:
             library = _library_or_problems(content, problems)
-        problems += _collect(partial(_check_file, path, library))
+        problems += _collect(partial(_check_file, path, library, content))
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.col or 0, p.message))
 
 
@@ -75,7 +82,7 @@ def _check_folder(folder: Path, content: Path | None) -> list[Problem]:
     ]
 
 
-def _check_file(path: Path, library: Library | None) -> list[Problem]:
+def _check_file(path: Path, library: Library | None, content: Path | None) -> list[Problem]:
     if path.suffix.lower() == ".csv":
         return _check_answers(csv_to_answers(load_file(path)), library)
     doc = load_file(path)
@@ -86,7 +93,9 @@ def _check_file(path: Path, library: Library | None) -> list[Problem]:
     if "questionnaire" in data:
         return _check_answers(doc, library)
     if "rules" in data:
-        return _check_folder(path.parent, None)
+        return _check_folder(path.parent, content)
+    if "actions" in data:
+        return schema_problems(doc, "actions") or action_problems(doc)
     for key, schema in _KEY_SCHEMAS.items():
         if key in data:
             return schema_problems(doc, schema)

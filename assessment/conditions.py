@@ -139,4 +139,6 @@ def _explain_compare(cond: Compare, facts: Mapping[str, float]) -> dict[str, Any
     }
     if cond.ref:
         step["ref"] = cond.ref
+        if cond.plus:
+            step["plus"] = cond.plus
     return step

@@ -50,7 +50,8 @@ class Library:
         for pack in self.packs.values():
             if questionnaire_id in pack.questionnaires:
                 return pack
-        raise KeyError(questionnaire_id)
+        msg = f"no rule pack scores questionnaire {questionnaire_id!r}"
+        raise ProblemsFound([Problem("<content>", None, None, "$.questionnaire", msg)])
 
 
 def default_content_root() -> Path:
@@ -196,7 +197,7 @@ def pack_problems(
     """Cross-reference problems between a pack's files and its questionnaires."""
     pack, actions = docs["pack.yaml"], docs["actions.yaml"]
     action_ids = [a["id"] for a in actions.data["actions"]]
-    problems = _action_problems(actions)
+    problems = action_problems(actions)
     asked: set[str] = set()
     for index, qid in enumerate(pack.data["questionnaires"]):
         if qid in questionnaires:
@@ -223,6 +224,7 @@ def _rule_problems(
         for p, fact in _condition_facts(rule["when"], f"{ptr}/when")
         if (msg := fact_problem(fact, asked, for_each))
     ]
+    out += _placeholder_problems(doc, ptr, rule)
     then = rule["then"]
     dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
     questions = [*asked, *(["{question}"] if for_each == "question" else [])]
@@ -250,6 +252,31 @@ def _rule_problems(
     return out
 
 
+def _placeholder_problems(doc: Document, ptr: str, rule: Mapping[str, Any]) -> list[Problem]:
+    """{question} needs for_each: question; {dimension} needs a for_each."""
+    for_each = rule.get("for_each")
+    texts = [("/title", rule["title"])]
+    finding = rule["then"].get("finding", {})
+    texts += [(f"/then/finding/{k}", finding[k]) for k in ("title", "detail") if k in finding]
+    out = []
+    for where, text in texts:
+        for lang, value in text.items():
+            if "{question}" in value and for_each != "question":
+                out.append(
+                    doc.problem(
+                        f"{ptr}{where}/{lang}",
+                        "the {question} placeholder needs for_each: question",
+                    )
+                )
+            elif "{dimension}" in value and not for_each:
+                out.append(
+                    doc.problem(
+                        f"{ptr}{where}/{lang}", "the {dimension} placeholder needs a for_each"
+                    )
+                )
+    return out
+
+
 def _condition_facts(cond: Mapping[str, Any], ptr: str) -> Iterator[tuple[str, str]]:
     for key in ("all", "any"):
         for index, child in enumerate(cond.get(key, [])):
@@ -261,7 +288,8 @@ def _condition_facts(cond: Mapping[str, Any], ptr: str) -> Iterator[tuple[str, s
             yield f"{ptr}/{key}", cond[key]
 
 
-def _action_problems(doc: Document) -> list[Problem]:
+def action_problems(doc: Document) -> list[Problem]:
+    """Cross-checks of an action catalogue: ids, lifts, prerequisites and their cycles."""
     actions = doc.data["actions"]
     ids = [a["id"] for a in actions]
     out = []

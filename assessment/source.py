@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .problems import Problem, ProblemsFound
@@ -107,11 +107,24 @@ def parse_yaml(text: str, name: str = "<input>") -> Document:
     except (YAMLError, ValueError, RecursionError) as exc:
         msg = f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
         raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
+    if expanded_size(tree, {}, 0) > MAX_NODES:
+        msg = f"document expands to more than {MAX_NODES} values (YAML aliases used as a bomb?)"
+        raise ProblemsFound([Problem(name, 1, 1, "$", msg)])
     converter = _Converter(name)
     data = converter.convert(tree, "", 0)
     if converter.problems:
         raise ProblemsFound(converter.problems)
     return Document(name, data, converter.positions)
+
+
+def expanded_size(node: Any, memo: dict[int, int], depth: int) -> int:
+    """How many values the tree has once aliases are expanded, counted without expanding them."""
+    if not isinstance(node, (CommentedMap, CommentedSeq)) or depth > MAX_DEPTH:
+        return 1
+    if id(node) not in memo:
+        children = node.values() if isinstance(node, CommentedMap) else node
+        memo[id(node)] = 1 + sum(expanded_size(child, memo, depth + 1) for child in children)
+    return memo[id(node)]
 
 
 def _yaml_problem(exc: MarkedYAMLError, name: str) -> Problem:
@@ -190,9 +203,12 @@ class _Converter:
             return float(node)
         if isinstance(node, str):
             return str(node)
+        if isinstance(node, TaggedScalar):  # an explicit standard tag, e.g. !!str 3
+            return str(node.value)
         if isinstance(node, (dt.date, dt.datetime)):
             return node.isoformat()
-        self.fail(pointer, f"unsupported value of type {type(node).__name__}")
+        kind = "binary (!!binary)" if isinstance(node, bytes) else type(node).__name__
+        self.fail(pointer, f"unsupported value: {kind}")
         return None
 
 
@@ -241,8 +257,10 @@ def parse_csv(text: str, name: str = "<input>") -> Document:
 
 def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text))
+    start = 1
     try:
         for cells in reader:
-            yield reader.line_num, cells
+            yield start, cells
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise ProblemsFound([Problem(name, reader.line_num, 1, "$", f"CSV: {exc}")]) from None

@@ -113,6 +113,8 @@ def _condition_line(c: Mapping[str, Any], lang: str) -> str:
         test = f"{c['fact']} {c['op']}"
     else:
         right = c.get("ref", "")
+        if right and c.get("plus"):
+            right += f" {'+' if c['plus'] > 0 else '-'} {format_number(abs(c['plus']))}"
         right = (
             f"{right} (= {format_number(c['threshold'])})"
             if right

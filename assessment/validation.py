@@ -8,7 +8,7 @@ from importlib import resources
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError, relevance
 
 from .problems import Problem, did_you_mean
 from .source import Document, pointer_join
@@ -37,12 +37,30 @@ def schema_problems(doc: Document, schema: str) -> list[Problem]:
     ]
 
 
+_SHALLOW = ("type", "required", "const", "enum", "not")
+
+
 def _specific(error: ValidationError) -> ValidationError:
-    # oneOf/anyOf failures say "not valid under any of the given schemas"; the closest branch is
-    # what the author meant, so report that branch's error instead.
-    if error.validator in ("oneOf", "anyOf") and error.context:
-        return _specific(best_match(error.context))
-    return error
+    """For oneOf/anyOf, the error of the branch the author most likely meant (recursively).
+
+    "Not valid under any of the given schemas" helps nobody. A branch that fails on the value's own
+    type or required keys was probably not meant; among the others, the one whose error lies deepest
+    is the closest match.
+    """
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return error
+    branches: dict[object, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+
+    def fit(errors: list[ValidationError]) -> tuple[bool, int, int]:
+        shallow = any(not e.relative_path and e.validator in _SHALLOW for e in errors)
+        return (shallow, -max(len(e.absolute_path) for e in errors), len(errors))
+
+    chosen = min(branches.values(), key=fit)
+    # A misspelt field also makes the real one "required": the misspelling is the better message.
+    typos = [e for e in chosen if e.validator == "additionalProperties"]
+    return _specific(typos[0] if typos else max(chosen, key=relevance))
 
 
 def _problem(doc: Document, error: ValidationError) -> Problem:

@@ -441,7 +441,7 @@ def test_several_organisations_in_one_csv_are_rejected(mini: Library, tmp_path: 
     path = write(tmp_path, HEADER, csv_row("r1"), csv_row("r2", organisation="Other Co"))
     assert rejected_file(path, mini) == [
         f"{path}:3:2: $.rows[1].organisation: "
-        "several organisations in one file; use 'tqm batch' to score each of them"
+        "several organisations in one file; use 'tqm batch' to score each of them: 'Other Co' differs from 'Csv Co'"
     ]
 
 
@@ -449,7 +449,7 @@ def test_another_organisation_is_reported_at_the_first_row_naming_it(mini: Libra
     path = ANSWERS / "mini-two-organisations.csv"
     assert rejected_file(path, mini) == [
         f"{path}:4:2: $.rows[2].organisation: "
-        "several organisations in one file; use 'tqm batch' to score each of them"
+        "several organisations in one file; use 'tqm batch' to score each of them: 'Other Co' differs from 'Csv Co'"
     ]
 
 

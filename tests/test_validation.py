@@ -216,7 +216,7 @@ def test_a_misspelt_operator_in_a_condition_is_reported_at_the_operator() -> Non
     text = PACK.replace('op: ">="', 'op: "=>"')
     assert problems(text, "pack") == [
         "doc.yaml:8:38: $.rules[0].when.op: '=>' is not one of "
-        "['==', '!=', '<', '<=', '>', '>=', 'present', 'absent']"
+        "['==', '!=', '<', '<=', '>', '>=', 'present', 'absent'] (did you mean '>'?)"
     ]
 
 
