@@ -118,6 +118,28 @@ def evaluate(cond: Condition, facts: Mapping[str, float]) -> bool:
     return not evaluate(cond.item, facts)
 
 
+def leaves(cond: Condition, negated: bool = False) -> tuple[tuple[Compare, bool], ...]:
+    """The comparisons of a condition, in order, each with whether it sits under an odd number of `not`."""
+    if isinstance(cond, Compare):
+        return ((cond, negated),)
+    if isinstance(cond, Not):
+        return leaves(cond.item, not negated)
+    return tuple(leaf for c in cond.items for leaf in leaves(c, negated))
+
+
+def explain_leaves(
+    compiled: tuple[tuple[Compare, bool], ...], facts: Mapping[str, float]
+) -> list[dict[str, Any]]:
+    """explain() over comparisons prepared by leaves(): the fast path for traces."""
+    out = []
+    for cond, negated in compiled:
+        step = _explain_compare(cond, facts)
+        if negated:
+            step["negated"] = True
+        out.append(step)
+    return out
+
+
 def explain(cond: Condition, facts: Mapping[str, float]) -> list[dict[str, Any]]:
     """Every comparison with its fact, operator, threshold, actual value and outcome."""
     if isinstance(cond, Compare):
@@ -130,12 +152,19 @@ def explain(cond: Condition, facts: Mapping[str, float]) -> list[dict[str, Any]]
 
 
 def _explain_compare(cond: Compare, facts: Mapping[str, float]) -> dict[str, Any]:
+    actual = facts.get(cond.fact)
+    if cond.op in PRESENCE:
+        threshold = None
+        result = (actual is not None) == (cond.op == "present")
+    else:
+        threshold = cond.threshold(facts)
+        result = actual is not None and threshold is not None and OPS[cond.op](actual, threshold)
     step: dict[str, Any] = {
         "fact": cond.fact,
         "op": cond.op,
-        "threshold": cond.threshold(facts) if cond.op not in PRESENCE else None,
-        "actual": facts.get(cond.fact),
-        "result": cond.holds(facts),
+        "threshold": threshold,
+        "actual": actual,
+        "result": result,
     }
     if cond.ref:
         step["ref"] = cond.ref

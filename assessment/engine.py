@@ -15,6 +15,7 @@ This is the only module that imports `durable`. It follows the measured traps in
 from __future__ import annotations
 
 import copy
+import json
 import secrets
 import threading
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import durable.engine
+import durable_rules_engine
 
 from .conditions import All, Compare, Condition, Not
 from .problems import TqmError
@@ -57,7 +59,6 @@ class SyncHost(durable.engine.Host):
 _LOCK = threading.Lock()
 _HOST: SyncHost | None = None
 _REGISTERED: set[str] = set()
-_FIRED: list[int] = []
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,11 @@ def _compile_chunk(name: str, conditions: Sequence[Condition], offset: int) -> C
     with _LOCK:
         if name not in _REGISTERED:
             definition = {
-                f"r{i}": {"all": [{"m": _anchored(to_durable(cond, keys))}], "run": _recorder(offset + i)}
+                # rules are named by their index in the whole stage, so a firing names its rule
+                f"r{offset + i}": {
+                    "all": [{"m": _anchored(to_durable(cond, keys))}],
+                    "run": _ignore,
+                }
                 for i, cond in enumerate(conditions)
             }
             definition["sink"] = {"all": [{"m": {"$ex": {_ANCHOR: 1}}}], "run": _ignore}
@@ -107,14 +112,7 @@ def _anchored(expr: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ignore(c: Any) -> None:
-    pass
-
-
-def _recorder(index: int) -> Any:
-    def record(c: Any) -> None:
-        _FIRED.append(index)
-
-    return record
+    """Actions are never called: _run_actions drives the engine itself."""
 
 
 def _host() -> SyncHost:
@@ -139,17 +137,42 @@ def _fire_chunk(chunk: Chunk, facts: Mapping[str, float]) -> set[int]:
     message[_ANCHOR] = 1
     with _LOCK:
         host = _host()
-        _FIRED.clear()
         try:
-            state = host.assert_fact(chunk.name, message)
+            fired, state = _run_actions(host.get_ruleset(chunk.name), json.dumps(message))
+        except EngineError:
+            raise
         except Exception as exc:
             raise EngineError(f"rule engine failed on {chunk.name}: {exc}") from exc
         finally:
             _delete(host, chunk.name, sid)
-        fired = set(_FIRED)
-        _FIRED.clear()
     _check_state(state, sid)
     return fired
+
+
+def _run_actions(ruleset: Any, message: str) -> tuple[set[int], dict[str, Any]]:
+    """Assert one fact and collect the rules it fires.
+
+    This is durable's own loop (Ruleset.do_actions / _flush_actions) without its per-action
+    bookkeeping: our actions only record which rule fired and never change the session state, so
+    neither the Closure objects nor the state round-trip (JSON both ways) per action are needed.
+    That made an evaluation 3-4x faster. The state is still read once, to check the sid.
+    """
+    handle = ruleset._handle
+    code, state_handle = durable_rules_engine.assert_fact(handle, message)
+    if code in (1, 2):  # not handled / already observed: impossible with the anchor rule
+        raise EngineError(f"rule engine did not take the fact (code {code})")
+    result = durable_rules_engine.start_action_for_state(handle, state_handle)
+    if not result:
+        raise EngineError("rule engine ran no action (the anchor rule should always match)")
+    state = json.loads(result[0])
+    fired: set[int] = set()
+    pending: str | None = result[1]
+    while pending:
+        name = pending[2 : pending.index('"', 2)]  # '{"r12": {...}}' -> 'r12'
+        if name != "sink":
+            fired.add(int(name[1:]))
+        pending = durable_rules_engine.complete_and_start_action(handle, state_handle)
+    return fired, state
 
 
 def _delete(host: SyncHost, name: str, sid: str) -> None:

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from . import engine
-from .conditions import evaluate, explain, fill_placeholders
+from .conditions import evaluate, explain_leaves, fill_placeholders
 from .content import RulePack
 from .facts import Getter, Stage, compute_facts, fact_getter
 from .model import Questionnaire
@@ -77,6 +77,11 @@ class Program:
             n: engine.compile_ruleset(f"{base}_s{n}", [i.when for i in self.stage(n)])
             for n in (1, 2)
         }
+
+    @cached_property
+    def effects(self) -> dict[str, dict[str, Any]]:
+        """Each instance's effects as data, for traces (the same for every evaluation)."""
+        return {i.key: effect_summary(i) for i in self.instances}
 
     def decide(self, number: int, facts: Mapping[str, float], use_engine: bool) -> list[Instance]:
         """The instances of a stage that fire."""
@@ -144,13 +149,14 @@ def _trace(
     program: Program, fired: Sequence[Instance], facts: Mapping[int, Mapping[str, float]]
 ) -> tuple[dict[str, Any], ...]:
     keys = {i.key for i in fired}
+    effects = program.effects
     return tuple(
         {
             "rule": i.key,
             "stage": i.stage,
             "fired": i.key in keys,
-            "conditions": explain(i.when, facts[i.stage]),
-            "effect": effect_summary(i),
+            "conditions": explain_leaves(i.comparisons, facts[i.stage]),
+            "effect": effects[i.key],
         }
         for i in program.instances
     )

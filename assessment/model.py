@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
@@ -74,11 +75,11 @@ class Question:
     allow_na: bool = False
     evidence: str = "optional"
 
-    @property
+    @cached_property
     def low(self) -> float:
         return min(o.value for o in self.options)
 
-    @property
+    @cached_property
     def high(self) -> float:
         return max(o.value for o in self.options)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from .conditions import Condition, facts_of, parse_condition, substitute
+from .conditions import Compare, Condition, facts_of, leaves, parse_condition, substitute
 from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
 from .problems import did_you_mean
 
@@ -37,9 +38,14 @@ class Instance:
     bindings: Mapping[str, str]
     stage: int
 
-    @property
+    @cached_property
     def facts(self) -> set[str]:
         return facts_of(self.when)
+
+    @cached_property
+    def comparisons(self) -> tuple[tuple[Compare, bool], ...]:
+        """The condition's comparisons, prepared once for traces."""
+        return leaves(self.when)
 
 
 def parse_rule(data: Mapping[str, Any]) -> Rule:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.conditions import All, AnyOf, Compare, Not, evaluate, explain, facts_of, parse_condition, substitute
+from assessment.conditions import (
+    All,
+    AnyOf,
+    Compare,
+    Not,
+    evaluate,
+    explain,
+    facts_of,
+    parse_condition,
+    substitute,
+)
 
 
 @pytest.mark.parametrize(
@@ -24,8 +34,18 @@ from assessment.conditions import All, AnyOf, Compare, Not, evaluate, explain, f
         (AnyOf((Compare("a", ">", 1), Compare("b", "<", 1))), {"a": 0, "b": 2}, False),
     ],
     ids=[
-        "ge-equal", "ge-below", "absent-fact-is-false", "not-of-absent-is-true", "neq-absent-is-false",
-        "present", "absent", "ref-plus-holds", "ref-plus-fails", "absent-ref-is-false", "all", "any",
+        "ge-equal",
+        "ge-below",
+        "absent-fact-is-false",
+        "not-of-absent-is-true",
+        "neq-absent-is-false",
+        "present",
+        "absent",
+        "ref-plus-holds",
+        "ref-plus-fails",
+        "absent-ref-is-false",
+        "all",
+        "any",
     ],
 )
 def test_conditions_evaluate_with_absent_facts_false(condition, facts, expected) -> None:
@@ -33,14 +53,23 @@ def test_conditions_evaluate_with_absent_facts_false(condition, facts, expected)
 
 
 def test_parse_builds_the_tree_and_lists_its_facts() -> None:
-    cond = parse_condition({"all": [{"fact": "index.customer", "op": ">=", "value": 45}, {"not": {"fact": "x.y", "op": "present"}}]})
+    cond = parse_condition(
+        {
+            "all": [
+                {"fact": "index.customer", "op": ">=", "value": 45},
+                {"not": {"fact": "x.y", "op": "present"}},
+            ]
+        }
+    )
     assert cond == All((Compare("index.customer", ">=", 45), Not(Compare("x.y", "present"))))
     assert facts_of(cond) == {"index.customer", "x.y"}
 
 
 def test_placeholders_are_substituted_in_facts_and_references() -> None:
     cond = Compare("role.leader.{dimension}", ">=", ref="role.staff.{dimension}", plus=20)
-    assert substitute(cond, {"dimension": "process"}) == Compare("role.leader.process", ">=", ref="role.staff.process", plus=20)
+    assert substitute(cond, {"dimension": "process"}) == Compare(
+        "role.leader.process", ">=", ref="role.staff.process", plus=20
+    )
 
 
 def test_explain_reports_fact_threshold_actual_and_outcome() -> None:

@@ -75,12 +75,16 @@ def random_answers(library: Library, questionnaire_id: str, rng: random.Random) 
 
 
 @pytest.mark.parametrize("questionnaire_id", ["tqm-quick", "tqm-audit"])
-def test_engine_and_reference_agree_on_random_answer_sets(library: Library, questionnaire_id: str) -> None:
+def test_engine_and_reference_agree_on_random_answer_sets(
+    library: Library, questionnaire_id: str
+) -> None:
     rng = random.Random(f"agree-{questionnaire_id}")
     answers0 = parse_answers(Document("x", random_answers(library, questionnaire_id, rng)), library)
     program = program_for(library.pack_for(questionnaire_id), answers0.questionnaire)
     for _ in range(1000):  # 2 x 1,000 = 2,000 answer sets
-        answers = parse_answers(Document("x", random_answers(library, questionnaire_id, rng)), library)
+        answers = parse_answers(
+            Document("x", random_answers(library, questionnaire_id, rng)), library
+        )
         profile = score_profile(answers)
         by_engine = judge(program, profile, use_engine=True, trace=False)
         by_reference = judge(program, profile, use_engine=False, trace=False)
@@ -109,7 +113,9 @@ def test_every_session_is_deleted_after_an_evaluation(monkeypatch: pytest.Monkey
 
 def test_more_evaluations_than_the_session_limit_of_one_ruleset() -> None:
     ruleset = engine.compile_ruleset("test_session_limit_v1", [Compare("a", ">", value=0)])
-    fired = [engine.fire(ruleset, {"a": n % 2}) for n in range(1500)]  # the C core caps live sids at 1,024
+    fired = [
+        engine.fire(ruleset, {"a": n % 2}) for n in range(1500)
+    ]  # the C core caps live sids at 1,024
     assert fired.count({0}) == 750
 
 
@@ -128,8 +134,18 @@ def test_scoring_from_the_command_line_never_corrupts_the_heap(tmp_path: Path) -
     # delete_state aborted the process ("free(): invalid pointer") in about one run in four.
     answers = tmp_path / "a.yaml"
     tqm = [sys.executable, "-m", "assessment.cli"]
-    answers.write_text(subprocess.run([*tqm, "template", "tqm-quick", "--value", "3"], capture_output=True, text=True, check=True).stdout)
-    codes = [subprocess.run([*tqm, "score", str(answers)], capture_output=True, cwd=ROOT).returncode for _ in range(12)]
+    answers.write_text(
+        subprocess.run(
+            [*tqm, "template", "tqm-quick", "--value", "3"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    codes = [
+        subprocess.run([*tqm, "score", str(answers)], capture_output=True, cwd=ROOT).returncode
+        for _ in range(12)
+    ]
     assert codes == [0] * 12
 
 
