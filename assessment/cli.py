@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError
+from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANG = click.option(
@@ -24,6 +24,13 @@ LANG = click.option(
     default="en",
     show_default=True,
     help="Language of the output.",
+)
+CAPACITY = click.option(
+    "--days-per-month",
+    type=click.FloatRange(min=0.5, max=2000),
+    default=20.0,
+    show_default=True,
+    help="Person-days a month the roadmap may plan.",
 )
 CONTENT = click.option(
     "--content",
@@ -122,11 +129,12 @@ def template(questionnaire: str, lang: str, value: int | None, content: Path | N
     "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
 )
 @LANG
+@CAPACITY
 @CONTENT
 @reports_errors
-def score(answers: Path, fmt: str, lang: str, content: Path | None) -> None:
+def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Path | None) -> None:
     """Score one organisation's answers (one or many respondents)."""
-    result = _assess(answers, content, lang)
+    result = _assess(answers, content, lang, days_per_month)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -139,12 +147,14 @@ def score(answers: Path, fmt: str, lang: str, content: Path | None) -> None:
         click.echo(render_result(result, lang))
 
 
-def _assess(answers: Path, content: Path | None, lang: str) -> dict[str, Any]:
+def _assess(
+    answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0
+) -> dict[str, Any]:
     from .answers import load_answers
     from .pipeline import assess
 
     library = _library(content)
-    return assess(load_answers(answers, library), library, lang)
+    return assess(load_answers(answers, library), library, lang, days_per_month=days_per_month)
 
 
 @main.command()
@@ -192,6 +202,66 @@ def test_pack(pack: Path | None, content: Path | None) -> None:
     click.echo(f"{passed} passed, {failed} failed")
     if failed:
         sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html"]),
+    default=None,
+    help="Default: from the file name.",
+)
+@LANG
+@CAPACITY
+@CONTENT
+@reports_errors
+def report(
+    answers: Path,
+    output: Path,
+    fmt: str | None,
+    lang: str,
+    days_per_month: float,
+    content: Path | None,
+) -> None:
+    """Write the assessment report (PDF or standalone HTML)."""
+    result = _assess(answers, content, lang, days_per_month)
+    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
+    if fmt == "html":
+        from .report.html import render_html
+
+        output.write_text(render_html(result, lang), encoding="utf-8")
+    else:
+        from .report.pdf import render_pdf
+
+        output.write_bytes(render_pdf(result, lang))
+    click.echo(str(output))
+
+
+@main.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@LANG
+@CAPACITY
+@CONTENT
+@reports_errors
+def export(
+    answers: Path, output: Path, lang: str, days_per_month: float, content: Path | None
+) -> None:
+    """Write the assessment as an Excel workbook (dimensions, findings, roadmap, answers)."""
+    from .answers import load_answers
+    from .pipeline import assess
+    from .workbook import write_workbook
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"the output must be an .xlsx file, not {output.name!r}")
+    library = _library(content)
+    answer_set = load_answers(answers, library)
+    result = assess(answer_set, library, lang, days_per_month=days_per_month)
+    write_workbook(result, answer_set, output, lang)
+    click.echo(str(output))
 
 
 @main.command()
