@@ -7,7 +7,7 @@ file:line:col, so an author fixes a file in one pass.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,11 +166,17 @@ def _text(data: Mapping[str, str] | None) -> Text | None:
 # --- rule packs ------------------------------------------------------------------------------
 
 
-def load_pack(folder: str | Path, questionnaires: Mapping[str, Questionnaire]) -> RulePack:
-    """Load and cross-check a rule pack folder against the questionnaires it scores."""
+def load_pack(
+    folder: str | Path, questionnaires: Mapping[str, Questionnaire], broken: Collection[str] = ()
+) -> RulePack:
+    """Load and cross-check a rule pack folder against the questionnaires it scores.
+
+    `broken` names questionnaires that exist but failed to load: their own problems are already
+    reported, so the pack is not cross-checked against them (that would only echo those problems).
+    """
     folder = Path(folder)
     docs, problems = _load_pack_docs(folder)
-    if not problems:
+    if not problems and not set(docs["pack.yaml"].data["questionnaires"]) & set(broken):
         problems += pack_problems(docs, questionnaires)
     if problems:
         raise ProblemsFound(problems)
@@ -390,10 +396,11 @@ def load_library(root: str | Path | None = None) -> Library:
             questionnaires[path.stem] = load_questionnaire(path)
         except ProblemsFound as exc:
             problems += exc.problems
+    broken = {p.stem for p in (root / "questionnaires").glob("*.yaml")} - set(questionnaires)
     packs: dict[str, RulePack] = {}
     for folder in sorted(p.parent for p in (root / "rules").glob("*/pack.yaml")):
         try:
-            packs[folder.name] = load_pack(folder, questionnaires)
+            packs[folder.name] = load_pack(folder, questionnaires, broken)
         except ProblemsFound as exc:
             problems += exc.problems
     if problems:
