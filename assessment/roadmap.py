@@ -25,6 +25,7 @@ indices never fall below the current index and never exceed 100.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -115,13 +116,21 @@ def order_actions(
     """Dependency order; among ready actions, cornerstone first, then priority, then id."""
     chosen = {a: catalogue[a] for a in reasons}
     prio = {a: priority(chosen[a], reasons[a], situation) for a in chosen}
-    done: set[str] = set()
+    waiting = {a: len(chosen[a].requires) for a in chosen}  # selection includes every prerequisite
+    unlocks: dict[str, list[str]] = {}
+    for a in chosen:
+        for r in chosen[a].requires:
+            unlocks.setdefault(r, []).append(a)
+    ready = [(not _leads(chosen[a], situation), -prio[a], a) for a in chosen if not waiting[a]]
+    heapq.heapify(ready)
     out = []
-    while len(done) < len(chosen):
-        ready = [a for a in chosen if a not in done and all(r in done for r in chosen[a].requires)]
-        best = min(ready, key=lambda a: (not _leads(chosen[a], situation), -prio[a], a))
-        done.add(best)
+    while ready:
+        *_, best = heapq.heappop(ready)
         out.append((chosen[best], prio[best]))
+        for nxt in unlocks.get(best, []):
+            waiting[nxt] -= 1
+            if not waiting[nxt]:
+                heapq.heappush(ready, (not _leads(chosen[nxt], situation), -prio[nxt], nxt))
     return out
 
 
