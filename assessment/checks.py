@@ -9,12 +9,12 @@ from pathlib import Path
 from .answers import csv_to_answers, parse_answers
 from .content import (
     Library,
-    action_problems,
     load_library,
     load_pack,
     load_questionnaire,
     questionnaire_problems,
 )
+from .crossrefs import action_problems
 from .problems import Problem, ProblemsFound
 from .source import Document, load_file
 from .validation import schema_problems

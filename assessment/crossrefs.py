@@ -1,0 +1,155 @@
+"""Cross-references within a rule pack and to its questionnaires: facts, questions, actions, cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from .model import DIMENSIONS, Questionnaire
+from .problems import Problem, unknown
+from .rules import fact_problem
+from .source import Document, pointer_join
+
+
+def pack_problems(
+    docs: Mapping[str, Document], questionnaires: Mapping[str, Questionnaire]
+) -> list[Problem]:
+    """Cross-reference problems between a pack's files and its questionnaires."""
+    pack, actions = docs["pack.yaml"], docs["actions.yaml"]
+    action_ids = [a["id"] for a in actions.data["actions"]]
+    problems = action_problems(actions)
+    asked: set[str] = set()
+    for index, qid in enumerate(pack.data["questionnaires"]):
+        if qid in questionnaires:
+            asked |= questionnaires[qid].question_ids
+        else:
+            ptr = pointer_join("/questionnaires", index)
+            problems.append(pack.problem(ptr, unknown("questionnaire", qid, questionnaires)))
+    seen: set[str] = set()
+    for index, rule in enumerate(pack.data["rules"]):
+        ptr = pointer_join("/rules", index)
+        if rule["id"] in seen:
+            problems.append(pack.problem(f"{ptr}/id", f"rule id {rule['id']!r} appears twice"))
+        seen.add(rule["id"])
+        problems += _rule_problems(pack, ptr, rule, asked, action_ids)
+    return problems
+
+
+def _rule_problems(
+    doc: Document, ptr: str, rule: Mapping[str, Any], asked: set[str], action_ids: list[str]
+) -> list[Problem]:
+    for_each = rule.get("for_each")
+    out = [
+        doc.problem(p, msg)
+        for p, fact in _condition_facts(rule["when"], f"{ptr}/when")
+        if (msg := fact_problem(fact, asked, for_each))
+    ]
+    out += _placeholder_problems(doc, ptr, rule)
+    then = rule["then"]
+    dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
+    questions = [*asked, *(["{question}"] if for_each == "question" else [])]
+    checks: list[tuple[str, str, str, list[str]]] = []
+    if "level" in then:
+        checks.append(
+            (f"{ptr}/then/level/dimension", "dimension", then["level"]["dimension"], dims)
+        )
+    if isinstance(then.get("cap", {}).get("to"), dict):
+        fact = then["cap"]["to"]["fact"]
+        if msg := fact_problem(fact, asked, for_each):
+            out.append(doc.problem(f"{ptr}/then/cap/to/fact", msg))
+    finding = then.get("finding", {})
+    for i, dim in enumerate(finding.get("dimensions", [])):
+        checks.append((f"{ptr}/then/finding/dimensions/{i}", "dimension", dim, dims))
+    for i, qid in enumerate(finding.get("evidence", [])):
+        checks.append((f"{ptr}/then/finding/evidence/{i}", "question", qid, questions))
+    for i, action in enumerate(then.get("actions", [])):
+        checks.append((f"{ptr}/then/actions/{i}", "action", action, action_ids))
+    out += [
+        doc.problem(p, unknown(kind, name, known))
+        for p, kind, name, known in checks
+        if name not in known
+    ]
+    return out
+
+
+def _placeholder_problems(doc: Document, ptr: str, rule: Mapping[str, Any]) -> list[Problem]:
+    """{question} needs for_each: question; {dimension} needs a for_each."""
+    for_each = rule.get("for_each")
+    texts = [("/title", rule["title"])]
+    finding = rule["then"].get("finding", {})
+    texts += [(f"/then/finding/{k}", finding[k]) for k in ("title", "detail") if k in finding]
+    out = []
+    for where, text in texts:
+        for lang, value in text.items():
+            if "{question}" in value and for_each != "question":
+                out.append(
+                    doc.problem(
+                        f"{ptr}{where}/{lang}",
+                        "the {question} placeholder needs for_each: question",
+                    )
+                )
+            elif "{dimension}" in value and not for_each:
+                out.append(
+                    doc.problem(
+                        f"{ptr}{where}/{lang}", "the {dimension} placeholder needs a for_each"
+                    )
+                )
+    return out
+
+
+def _condition_facts(cond: Mapping[str, Any], ptr: str) -> Iterator[tuple[str, str]]:
+    for key in ("all", "any"):
+        for index, child in enumerate(cond.get(key, [])):
+            yield from _condition_facts(child, pointer_join(f"{ptr}/{key}", index))
+    if "not" in cond:
+        yield from _condition_facts(cond["not"], f"{ptr}/not")
+    for key in ("fact", "ref"):
+        if key in cond:
+            yield f"{ptr}/{key}", cond[key]
+
+
+def action_problems(doc: Document) -> list[Problem]:
+    """Cross-checks of an action catalogue: ids, lifts, prerequisites and their cycles."""
+    actions = doc.data["actions"]
+    ids = [a["id"] for a in actions]
+    out = []
+    for index, action in enumerate(actions):
+        ptr = pointer_join("/actions", index)
+        if ids.count(action["id"]) > 1 and ids.index(action["id"]) != index:
+            out.append(doc.problem(f"{ptr}/id", f"action id {action['id']!r} appears twice"))
+        if action["id"].split(".")[0] != action["dimension"]:
+            out.append(
+                doc.problem(f"{ptr}/id", f"action id must start with {action['dimension'] + '.'!r}")
+            )
+        if action["lifts"]["from"] >= action["lifts"]["to"]:
+            out.append(doc.problem(f"{ptr}/lifts", "lifts.from must be below lifts.to"))
+        for i, req in enumerate(action.get("requires", [])):
+            if req not in ids:
+                out.append(doc.problem(f"{ptr}/requires/{i}", unknown("action", req, ids)))
+    out += _cycle_problems(
+        doc, {a["id"]: [r for r in a.get("requires", []) if r in ids] for a in actions}
+    )
+    return out
+
+
+def _cycle_problems(doc: Document, graph: Mapping[str, list[str]]) -> list[Problem]:
+    """One problem per prerequisite cycle, naming the whole cycle."""
+    state: dict[str, int] = {}
+    index = {node: i for i, node in enumerate(graph)}
+    out = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt]
+                ptr = f"/actions/{index[node]}/requires"
+                out.append(doc.problem(ptr, "prerequisite cycle: " + " -> ".join(cycle)))
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node, [node])
+    return out
