@@ -1,0 +1,94 @@
+"""Configuration: defaults, then the environment, then the caller's dict; the instance secret key."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from assessment.problems import EXIT_USAGE, TqmError
+
+MAX_BODY = 1024 * 1024  # bytes; larger requests get 413 (README "Limits")
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "TQM_ENV", "TQM_CONTENT", "TQM_PROXY_HOPS")
+
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": MAX_BODY,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    # A respondent may spend an hour on an audit page: the CSRF token lives as long as the session.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Flask-WTF's HTTPS check wants a Referer from the same host, but Referrer-Policy is
+    # no-referrer (resume tokens are in URLs), so browsers send none: rely on the token alone.
+    "WTF_CSRF_SSL_STRICT": False,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "TQM_ENV": "development",
+    "TQM_PDF_TIMEOUT": 25.0,
+    "TQM_PROXY_HOPS": 0,  # trusted reverse proxies in front (X-Forwarded-* headers), e.g. 1  # below gunicorn's default 30 s worker timeout
+}
+
+
+class ConfigurationError(TqmError):
+    """The app cannot start with this configuration."""
+
+    exit_code = EXIT_USAGE
+
+
+def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Fill app.config: defaults < environment < overrides; derive what is missing."""
+    app.config.update(DEFAULTS)
+    app.config.update({k: os.environ[k] for k in ENV_KEYS if os.environ.get(k)})
+    app.config.update(overrides or {})
+    if app.config["TQM_ENV"] == "production":
+        _production(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+    if not app.config.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tqm.sqlite3'}"
+    app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
+    hops = int(app.config["TQM_PROXY_HOPS"])
+    if hops:
+        # Private links are absolute URLs: behind a proxy they need its scheme and host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def _production(app: Flask) -> None:
+    """Production needs a SECRET_KEY from outside (shared by every worker) and Secure cookies."""
+    if not app.config.get("SECRET_KEY"):
+        raise ConfigurationError(
+            "TQM_ENV=production needs SECRET_KEY in the environment "
+            '(e.g. SECRET_KEY=$(python -c "import secrets; print(secrets.token_hex(32))"))'
+        )
+    app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def instance_secret(folder: Path) -> str:
+    """The key in folder/secret_key (mode 0600), created once; safe when workers race."""
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # atomic: the first writer wins, the file is complete when seen
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """'postgres://' and 'postgresql://' use psycopg 3 (the driver installed with the web extra)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

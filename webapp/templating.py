@@ -1,0 +1,62 @@
+"""Template helpers: level names, finding labels and number formats, taken from the library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from assessment.messages import msg
+from assessment.model import LEVEL_NAMES, Question
+from assessment.result import format_number
+
+from .answering import field_name, format_value
+from .i18n import current_lang
+
+
+def level_name(level: int) -> str:
+    """The fixed name of a maturity level in the interface language."""
+    return LEVEL_NAMES[level].get(current_lang())
+
+
+def finding_label(kind: str, value: str) -> str:
+    """'kind'/'severity' labels of findings, as the library words them."""
+    return msg(f"{kind}.{value}", current_lang())
+
+
+def level_description(level: int) -> str:
+    """What a level means (the report's own wording; empty when the report is not installed)."""
+    try:
+        from assessment.report.messages import level_description as describe
+    except ImportError:  # pragma: no cover - the report ships with the library
+        return ""
+    return describe(level, current_lang())
+
+
+def anchor(question: Question, value: float) -> str:
+    """The anchor text of one option of a question ('' when it has none)."""
+    text = question.anchors.get(int(value)) if float(value).is_integer() else None
+    return text.get(current_lang()) if text else ""
+
+
+def width(value: float | None, scale: float = 100.0) -> str:
+    """A bar length for SVG presentation attributes (no inline styles under the CSP)."""
+    return f"{max(0.0, min(100.0, value or 0.0)) * scale / 100:.1f}"
+
+
+def init_templating(app: Flask) -> None:
+    """Register the helpers as template globals."""
+    helpers: dict[str, Any] = {
+        "level_name": level_name,
+        "finding_label": finding_label,
+        "level_description": level_description,
+        "anchor": anchor,
+        "field_name": field_name,
+        "format_value": format_value,
+        "format_number": format_number,
+        "bar_width": width,
+        "level_numbers": sorted(LEVEL_NAMES),
+    }
+    app.jinja_env.globals.update(helpers)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

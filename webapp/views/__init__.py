@@ -1,0 +1,16 @@
+"""The blueprints: pages (start, language), survey (answering), results (and downloads), api."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every blueprint to the app."""
+    from .api import api
+    from .pages import pages
+    from .results import results
+    from .survey import survey
+
+    for blueprint in (pages, survey, results, api):
+        app.register_blueprint(blueprint)

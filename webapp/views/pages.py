@@ -1,0 +1,48 @@
+"""The start page, the language switch and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from ..catalog import library, minutes
+from ..i18n import COOKIE, COOKIE_AGE, LANGUAGES
+
+pages = Blueprint("pages", __name__)
+
+
+@pages.get("/")
+def index() -> str:
+    """What the assessment is, and the questionnaires to choose from (shortest first)."""
+    questionnaires = sorted(library().questionnaires.values(), key=lambda q: len(q.questions))
+    return render_template("index.html", questionnaires=questionnaires, minutes=minutes)
+
+
+@pages.post("/lang")
+def switch_language() -> Response:
+    """Remember the chosen language in a cookie and go back to the page the form was on."""
+    lang = request.form.get("lang", "")
+    response = redirect(safe_next(request.form.get("next", "")), 303)
+    if lang in LANGUAGES:
+        response.set_cookie(
+            COOKIE,
+            lang,
+            max_age=COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def safe_next(target: str) -> str:
+    """A local path to return to; anything else (other hosts, schemes) becomes '/'."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@pages.get("/healthz")
+def healthz() -> dict[str, str]:
+    """Liveness for load balancers."""
+    return {"status": "ok"}

@@ -1,0 +1,167 @@
+"""Answering: start an assessment, one page per dimension, the overview and the review page.
+
+Every page submit is stored at once, in one transaction, and only when every answer on the page is
+valid; "Previous" saves too, so going back never loses answers.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from assessment.model import ROLES, Dimension, Questionnaire
+
+from ..answering import (
+    MAX_ORGANISATION,
+    PageSubmit,
+    clean_text,
+    entry_of,
+    read_page,
+    unanswered,
+)
+from ..catalog import library
+from ..store import create_assessment, save_responses
+from .common import Current, database, load_current
+
+survey = Blueprint("survey", __name__)
+
+ROLE_LABELS = {
+    "leader": _l("Senior leader"),
+    "manager": _l("Manager"),
+    "staff": _l("Staff member"),
+    "customer": _l("Customer"),
+    "auditor": _l("Auditor or consultant"),
+}
+assert set(ROLE_LABELS) == set(ROLES)
+
+
+def _questionnaire(questionnaire_id: str) -> Questionnaire:
+    questionnaire = library().questionnaires.get(questionnaire_id)
+    if questionnaire is None:
+        abort(404)
+    return questionnaire
+
+
+@survey.route("/start/<questionnaire_id>", methods=["GET", "POST"])
+def start(questionnaire_id: str) -> str | Response | tuple[str, int]:
+    """Optional organisation name and role; POST creates the assessment and its private link."""
+    questionnaire = _questionnaire(questionnaire_id)
+    organisation = clean_text(request.form.get("organisation", "")).replace("\n", " ")
+    role = request.form.get("role", "")
+    if request.method == "GET":
+        return _start_page(questionnaire, "", "", {})
+    errors = _start_errors(organisation, role)
+    if errors:
+        return _start_page(questionnaire, organisation, role, errors), 422
+    with database().transaction() as session:
+        token = create_assessment(session, questionnaire, organisation, role)
+    flash(_("Your assessment has started."), "started")
+    first = questionnaire.dimensions[0].id
+    return redirect(url_for(".dimension", token=token, dimension_id=first), 303)
+
+
+def _start_errors(organisation: str, role: str) -> dict[str, str]:
+    """What is wrong with the start form, by field."""
+    errors = {}
+    if len(organisation) > MAX_ORGANISATION:
+        errors["organisation"] = _("At most %(n)d characters.", n=MAX_ORGANISATION)
+    if role and role not in ROLES:
+        errors["role"] = _("Choose one of the roles listed.")
+    return errors
+
+
+def _start_page(q: Questionnaire, organisation: str, role: str, errors: dict[str, str]) -> str:
+    return render_template(
+        "start.html",
+        questionnaire=q,
+        organisation=organisation,
+        role=role,
+        roles=ROLE_LABELS,
+        errors=errors,
+        max_organisation=MAX_ORGANISATION,
+    )
+
+
+@survey.get("/a/<token>")
+def overview(token: str) -> str:
+    """The private resume page: progress by dimension and where to continue."""
+    current = load_current(token)
+    todo = unanswered(current.questionnaire.questions, current.responses)
+    resume = next((d for d in current.questionnaire.dimensions if _open(current, d)), None)
+    return render_template(
+        "overview.html", current=current, todo=todo, resume=resume, roles=ROLE_LABELS
+    )
+
+
+def _open(current: Current, dimension: Dimension) -> bool:
+    return current.answered_in(dimension.id) < len(dimension.questions)
+
+
+@survey.route("/a/<token>/d/<dimension_id>", methods=["GET", "POST"])
+def dimension(token: str, dimension_id: str) -> str | Response | tuple[str, int]:
+    """One dimension's questions; POST checks the whole page, then stores it or shows errors."""
+    current = load_current(token)
+    dim = current.questionnaire.dimension(dimension_id)
+    if dim is None:
+        abort(404)
+    if request.method == "GET":
+        entries = {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
+        return _dimension_page(current, dim, PageSubmit(entries=entries))
+    page = read_page(dim, request.form)
+    if page.errors:
+        return _dimension_page(current, dim, page), 422
+    with database().transaction() as session:
+        save_responses(session, current.record.id, page.responses)
+    target = _after_save(current, dim, request.form.get("nav", ""), request.form.get("goto", ""))
+    return redirect(target, 303)
+
+
+def _dimension_page(current: Current, dim: Dimension, page: PageSubmit) -> str:
+    dims = current.questionnaire.dimensions
+    position = [d.id for d in dims].index(dim.id)
+    return render_template(
+        "dimension.html",
+        current=current,
+        dim=dim,
+        page=page,
+        position=position,
+        first_number=sum(len(d.questions) for d in dims[:position]) + 1,
+    )
+
+
+def _after_save(current: Current, dim: Dimension, nav: str, goto: str) -> str:
+    """Where a submit goes: a chosen section, previous or next one, the review, or back here."""
+    ids = [d.id for d in current.questionnaire.dimensions]
+    index = ids.index(dim.id)
+    if goto in ids and goto != dim.id:
+        return url_for(".dimension", token=current.token, dimension_id=goto)
+    if nav == "prev":
+        if index == 0:
+            return url_for(".overview", token=current.token)
+        return url_for(".dimension", token=current.token, dimension_id=ids[index - 1])
+    if nav == "next":
+        if index + 1 == len(ids):
+            return url_for(".review", token=current.token)
+        return url_for(".dimension", token=current.token, dimension_id=ids[index + 1])
+    flash(_("Your answers are saved."), "saved")
+    return url_for(".dimension", token=current.token, dimension_id=dim.id)
+
+
+@survey.get("/a/<token>/review")
+def review(token: str) -> str:
+    """Unanswered questions, each linked to its place; the way to the results when complete."""
+    current = load_current(token)
+    missing = {
+        d.id: unanswered(d.questions, current.responses) for d in current.questionnaire.dimensions
+    }
+    required = [
+        q for q in unanswered(current.questionnaire.questions, current.responses) if q.required
+    ]
+    return render_template(
+        "review.html",
+        current=current,
+        missing={d: qs for d, qs in missing.items() if qs},
+        complete=not required,
+    )
