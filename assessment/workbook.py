@@ -119,14 +119,14 @@ def write_workbook(
 ) -> None:
     """Write the result (and the raw answers) as an XLSX workbook to a path or a binary file."""
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     _sheet(book, "dimensions", dimension_rows(result), lang)
     _sheet(book, "findings", finding_rows(result, lang), lang)
     _sheet(book, "roadmap", roadmap_rows(result), lang)
     _sheet(book, "answers", answer_rows(answers, lang), lang)
     if trace and result.get("trace"):
         _sheet(book, "trace", trace_rows(result, lang), lang)
-    book.save(target)  # type: ignore[arg-type]
+    book.save(target)
 
 
 def _sheet(book: Workbook, key: str, rows: Iterable[Sequence[Any]], lang: str) -> None:

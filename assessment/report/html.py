@@ -1,0 +1,162 @@
+"""The report as one standalone HTML document (inline CSS and SVG), for browsers and for the PDF."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import plan_view, view
+from .charts import level_gates, number_actions, radar_svg, roadmap_svg
+from .messages import label, role_name
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+CJK_FAMILY = "WenQuanYi Micro Hei"
+CJK_FONT_FILES = (
+    STATIC / "fonts" / "cjk.ttf",
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+)
+
+
+@functools.cache
+def environment() -> Environment:
+    """The report's Jinja environment: autoescape on for every template, undefined is an error."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(fmt=view.fmt, zip=zip)
+    return env
+
+
+@functools.cache
+def stylesheet() -> str:
+    """The report's CSS (trusted, read from the package)."""
+    return (STATIC / "report.css").read_text(encoding="utf-8")
+
+
+def cjk_font_file() -> Path | None:
+    """The CJK font file the PDF loads by @font-face (the first that exists), if any."""
+    return next((p for p in CJK_FONT_FILES if p.is_file()), None)
+
+
+def font_face(for_pdf: bool) -> str:
+    """Fonts: for the PDF, the CJK font file and short family lists (fewer font look-ups);
+    in a browser, local names and the stylesheet's longer fallback lists."""
+    font = cjk_font_file()
+    if not for_pdf or font is None:
+        local = 'local("WenQuanYi Micro Hei"), local("Noto Sans CJK SC"), local("Microsoft YaHei")'
+        return f'@font-face {{ font-family: "{CJK_FAMILY}"; src: {local}; }}'
+    return (
+        f'@font-face {{ font-family: "{CJK_FAMILY}"; src: url("{font.as_uri()}"); }}\n'
+        f'html {{ font-family: "Liberation Sans", "{CJK_FAMILY}"; }}\n'
+        f'body.lang-zh {{ font-family: "{CJK_FAMILY}"; }}'
+    )
+
+
+def render_html(result: dict[str, Any], lang: str, *, for_pdf: bool = False) -> str:
+    """The whole report as one HTML document (inline CSS, inline SVG charts)."""
+    lang = "zh" if lang == "zh" else "en"
+    context = report_context(result, lang)
+    css = Markup(stylesheet() + "\n" + font_face(for_pdf))  # trusted: our own files only
+    return environment().get_template("report.html").render(context, css=css, for_pdf=for_pdf)
+
+
+def report_context(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """Everything the templates show, computed from the result document."""
+    organisation = result.get("organisation") or label("unnamed", lang)
+    findings = [view.finding_view(f, result, lang) for f in result["findings"]]
+    roles, perception = view.perception_rows(result)
+    dimensions = view.dimension_views(result, findings, lang)
+    numbered = sections(dimensions, bool(perception), lang)
+    return {
+        "lang": lang,
+        "html_lang": "zh-CN" if lang == "zh" else "en",
+        "t": functools.partial(label, lang=lang),
+        "organisation": organisation,
+        "doc_title": label("report", lang),
+        "result": result,
+        "sections": numbered,
+        "findings": findings,
+        "dimensions": dimensions,
+        "perception": perception,
+        "perception_roles": [role_name(r, lang) for r in roles],
+        **_front_matter(result, organisation, findings, numbered, lang),
+        **_plan_and_charts(result, dimensions, numbered, lang),
+    }
+
+
+def _front_matter(
+    result: Mapping[str, Any],
+    organisation: str,
+    findings: Sequence[view.FindingView],
+    numbered: Mapping[str, Section],
+    lang: str,
+) -> dict[str, Any]:
+    """Cover and executive summary."""
+    return {
+        "date": view.format_date(result.get("date"), lang),
+        "today": view.format_date(None, lang),
+        "roles": view.role_counts(result, lang),
+        "summary": view.summary_paragraph(result, organisation, lang),
+        "themes": [f for f in findings if f.kind != "strength"][:3],
+        "strength": view.top_strength(result, findings, lang),
+        "teaser": view.roadmap_teaser(result, numbered["roadmap"].number, lang),
+    }
+
+
+def _plan_and_charts(
+    result: Mapping[str, Any],
+    dimensions: Sequence[view.DimensionView],
+    numbered: Mapping[str, Section],
+    lang: str,
+) -> dict[str, Any]:
+    """Roadmap, trace, charts and the cross-references between sections."""
+    children = numbered["dimensions"].children
+    return {
+        "section_of": {d.id: s.number for d, s in zip(dimensions, children, strict=True)},
+        "phases": plan_view.phase_views(result, lang),
+        "trace": plan_view.trace_rows(result, lang),
+        "gates": ", ".join(view.fmt(g) for g in level_gates(result)),
+        "radar": Markup(radar_svg(result, lang)),  # built by ElementTree: every label escaped
+        "timeline": Markup(roadmap_svg(result, lang)),
+        "action_numbers": number_actions(result["roadmap"]),
+    }
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section of the report, for its heading and the table of contents."""
+
+    anchor: str
+    number: str
+    title: str
+    children: tuple[Section, ...] = ()
+
+
+def sections(
+    dimensions: Sequence[view.DimensionView], perception: bool, lang: str
+) -> dict[str, Section]:
+    """The report's sections in order; perception only when there are several roles."""
+    keys = ["summary", "profile", "dimensions", *(["perception"] * perception), "roadmap"]
+    out = {}
+    for n, key in enumerate(keys, start=1):
+        children = tuple(
+            Section(d.anchor, f"{n}.{i}", d.title) for i, d in enumerate(dimensions, start=1)
+        )
+        out[key] = Section(
+            f"sec-{key}", str(n), label(key, lang), children if key == "dimensions" else ()
+        )
+    for key in ("method", "trace"):
+        out[key] = Section(f"sec-{key}", "", label(key, lang))
+    return out

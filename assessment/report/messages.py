@@ -1,0 +1,329 @@
+"""The report's own labels and level descriptors, in English and Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from ..model import Text
+
+LEVEL_DESCRIPTIONS: Mapping[int, Text] = MappingProxyType(
+    {
+        1: Text(
+            "Quality is secured by inspection and control. Customer satisfaction is a slogan, work "
+            "is divided among functional departments, problems are fixed when they escalate and "
+            "people are appraised on individual output.",
+            "质量主要靠检验和管控来保证。“顾客满意”停留在口号上，工作按职能部门切分，问题闹大了才去解决，"
+            "考核只看个人产出。",
+        ),
+        2: Text(
+            "The organisation sees that quality is more than inspection. First practices appear "
+            "(customer surveys, a quality policy, improvement projects), but they are isolated, "
+            "depend on individuals and are not yet tied to strategy or daily management.",
+            "组织开始意识到质量不只是检验。顾客调查、质量方针、改进项目等做法已经出现，"
+            "但彼此孤立、依赖个人推动，尚未与战略和日常管理挂钩。",
+        ),
+        3: Text(
+            "Quality practices are defined and applied in important parts of the organisation: key "
+            "processes are documented, customer data inform some decisions and improvement follows "
+            "a method. Coverage and consistency are still uneven across functions.",
+            "质量管理做法已有明确定义，并在组织的重要环节得到应用：关键流程有文件可依，顾客数据开始影响部分决策，"
+            "改进工作有章可循。但各职能之间的覆盖面和一致性仍参差不齐。",
+        ),
+        4: Text(
+            "Quality is part of how the organisation is run: strategy, processes, teams and appraisal "
+            "are aligned on customer requirements, results are measured end to end and reviewed "
+            "regularly, and improvement is routine across functions.",
+            "质量已融入组织的日常运营：战略、流程、团队和考核都围绕顾客要求协调一致，"
+            "结果按端到端方式衡量并定期评审，跨职能的持续改进已成常态。",
+        ),
+        5: Text(
+            "Quality is the way the organisation works. The voice of the customer drives every "
+            "function, leaders coach and empower, cross-functional teams own end-to-end processes, "
+            "learning is systematic and appraisal rewards customer focus, improvement and teamwork.",
+            "质量就是组织的工作方式。顾客之声驱动每一个职能，领导者以辅导和授权为主，跨职能团队对端到端流程负责，"
+            "组织学习成体系，考核激励着眼于关注顾客、持续改进和团队协作。",
+        ),
+    }
+)
+
+ROLE_NAMES: Mapping[str, Text] = MappingProxyType(
+    {
+        "leader": Text("Leaders", "高层领导"),
+        "manager": Text("Managers", "中层管理者"),
+        "staff": Text("Staff", "一线员工"),
+        "customer": Text("Customers", "顾客"),
+        "auditor": Text("Auditors", "审核员"),
+    }
+)
+
+ROLE_SINGULAR: Mapping[str, Text] = MappingProxyType(
+    {
+        "leader": Text("Leader", "高层领导"),
+        "manager": Text("Manager", "中层管理者"),
+        "staff": Text("Staff", "一线员工"),
+        "customer": Text("Customer", "顾客"),
+        "auditor": Text("Auditor", "审核员"),
+    }
+)
+
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+LABELS: Mapping[str, Text] = MappingProxyType(
+    {
+        "report": Text("TQM maturity assessment", "全面质量管理成熟度评估报告"),
+        "report_kicker": Text("Assessment report", "评估报告"),
+        "contents": Text("Contents", "目录"),
+        "organisation": Text("Organisation", "受评组织"),
+        "unnamed": Text("Unnamed organisation", "未署名组织"),
+        "questionnaire": Text("Questionnaire", "问卷"),
+        "rule_pack": Text("Rule pack", "规则包"),
+        "version": Text("version {v}", "第 {v} 版"),
+        "date": Text("Date", "日期"),
+        "respondents": Text("Respondents", "答卷人"),
+        "respondent_count": Text("{n} in total", "共 {n} 人"),
+        "role_count": Text("{role} {n}", "{role} {n} 人"),
+        "no_role": Text("role not given", "未注明角色"),
+        "overall_level": Text("Overall maturity", "总体成熟度"),
+        "level_n": Text("Level {n}", "第 {n} 级"),
+        "index_of_100": Text("index {x} of 100", "指数 {x}（满分 100）"),
+        # sections
+        "summary": Text("Executive summary", "执行摘要"),
+        "profile": Text("Maturity profile", "成熟度概况"),
+        "dimensions": Text("Assessment by dimension", "分维度评估"),
+        "perception": Text("Perception by role", "不同角色的认知差异"),
+        "roadmap": Text("Improvement roadmap", "改进路线图"),
+        "method": Text("Appendix A: Method", "附录 A：评估方法"),
+        "trace": Text("Appendix B: Rule trace", "附录 B：规则追踪"),
+        # executive summary
+        "summary_lead": Text(
+            "{org} stands at level {n}, {name}, with an overall index of {index} out of 100, "
+            "based on the answers of {count} {people}.",
+            "{org}目前处于第 {n} 级“{name}”，总体指数为 {index}（满分 100），依据 {count} {people}的回答得出。",
+        ),
+        "summary_capped": Text(
+            "The scores alone would place it at level {before}; the level is held at {after} "
+            "because leadership is the cornerstone of quality management (rule {rule}).",
+            "仅看分数可达第 {before} 级；由于领导是质量管理的基石，总体等级被限定为第 {after} 级（规则 {rule}）。",
+        ),
+        "summary_range": Text(
+            "The strongest dimension is {best} ({best_index}); the weakest is {worst} ({worst_index}).",
+            "得分最高的维度是{best}（{best_index}），最低的是{worst}（{worst_index}）。",
+        ),
+        "themes": Text("What matters most", "最需要关注的问题"),
+        "no_themes": Text(
+            "The rules raised no risks or opportunities for this organisation.",
+            "规则未识别出需要关注的风险或改进机会。",
+        ),
+        "respondent_one": Text("respondent", "位答卷人"),
+        "respondent_many": Text("respondents", "位答卷人"),
+        "top_strength": Text("Strength to build on", "可依托的优势"),
+        "relative_strength": Text(
+            "{dim} is the strongest dimension: level {n} ({name}), index {index}, "
+            "{above} points above the traditional baseline.",
+            "{dim}是表现最好的维度：第 {n} 级（{name}），指数 {index}，比传统管理基准高 {above} 分。",
+        ),
+        "relative_strength_below": Text(
+            "{dim} scores highest (level {n}, {name}, index {index}), yet still {above} points "
+            "below the traditional baseline: there is no strength to build on yet.",
+            "{dim}得分最高（第 {n} 级“{name}”，指数 {index}），但仍比传统管理基准低 {above} 分，"
+            "目前尚无可依托的优势。",
+        ),
+        "roadmap_teaser": Text(
+            "The roadmap (section {n}) plans {actions} actions over {months} months in {phases} "
+            "phases.",
+            "改进路线图（第 {n} 节）分 {phases} 个阶段、在 {months} 个月内安排了 {actions} 项行动。",
+        ),
+        # profile
+        "profile_intro": Text(
+            "Each axis runs from 0 at the centre to 100. The dashed rings mark the index at which "
+            "each level begins ({gates}); the level itself also needs every critical question at "
+            "that level.",
+            "每条轴从中心的 0 延伸到外圈的 100。虚线圆环表示各等级的起始指数（{gates}）；"
+            "达到某一等级还要求所有关键题目不低于该等级。",
+        ),
+        "dimension": Text("Dimension", "维度"),
+        "index": Text("Index", "指数"),
+        "level": Text("Level", "等级"),
+        "traditional": Text("Traditional", "传统管理"),
+        "traditional_baseline": Text("Traditional baseline", "传统管理基准"),
+        "target": Text("Target", "目标"),
+        "gap": Text("Gap to target", "距目标"),
+        "previous": Text("Previous", "上次评估"),
+        "change": Text("Change", "变化"),
+        "current": Text("Current", "本次评估"),
+        "overall": Text("Overall", "总体"),
+        # dimension sections
+        "what_level_means": Text("What this level means", "该等级的含义"),
+        "answered": Text(
+            "{answered} answers scored, {na} not applicable, {unknown} unknown",
+            "计分答案 {answered} 个，不适用 {na} 个，不清楚 {unknown} 个",
+        ),
+        "agreement": Text("Agreement", "一致度"),
+        "strengths": Text("Strengths", "优势"),
+        "no_strengths": Text(
+            "No strength was identified by the rules; the index stands {above} points above the "
+            "traditional baseline.",
+            "规则未识别出优势；该维度指数比传统管理基准高 {above} 分。",
+        ),
+        "no_strengths_below": Text(
+            "No strength was identified; the index is at or below the traditional baseline.",
+            "规则未识别出优势；该维度指数不高于传统管理基准。",
+        ),
+        "issues": Text("Opportunities and risks", "改进机会与风险"),
+        "no_issues": Text(
+            "No risk or opportunity was raised for this dimension.",
+            "本维度未发现风险或改进机会。",
+        ),
+        "also_concerns": Text("Also concerns this dimension", "同样涉及本维度"),
+        "see_section": Text("see {n}", "见 {n} 节"),
+        "evidence_from": Text("What respondents reported", "答卷人提供的依据"),
+        "mean_answer": Text("mean answer {v} of 5", "平均得分 {v}（满分 5）"),
+        "evidence": Text("Evidence", "证据"),
+        "note": Text("Note", "备注"),
+        "actions_called": Text("Actions", "相关行动"),
+        "severity": Text("Severity", "严重程度"),
+        # perception
+        "perception_intro": Text(
+            "Indices by respondent role. A spread of 20 points or more between roles (bold) "
+            "means the groups see the organisation differently; agreement is 1 minus the mean "
+            "item standard deviation divided by 50.",
+            "按答卷人角色分列的指数。角色之间相差 20 分及以上（加粗）说明各群体对组织的看法明显不同；"
+            "一致度 = 1 − 各题标准差均值 ÷ 50。",
+        ),
+        "spread": Text("Spread", "极差"),
+        # roadmap
+        "roadmap_intro": Text(
+            "Actions are ordered so that every action follows the actions it requires; within a "
+            "phase they are ranked by priority. Numbers in the chart refer to the action lists "
+            "below; the figure at the end of each lane is the projected index after the phase.",
+            "行动按先后依赖关系排序，每项行动都排在其前置行动之后；同一阶段内按优先级排列。"
+            "图中编号对应下文的行动清单，每条泳道末尾的数字是该阶段完成后的预计指数。",
+        ),
+        "phase": Text("Phase {n}", "第 {n} 阶段"),
+        "months": Text("months {a}–{b}", "第 {a}–{b} 个月"),
+        "effort_of": Text(
+            "{used} of {capacity} person-days planned", "计划投入 {used} / {capacity} 人日"
+        ),
+        "now": Text("Now", "当前"),
+        "projected": Text("Projected index after this phase", "本阶段完成后的预计指数"),
+        "no_actions": Text("No actions in this phase.", "本阶段没有安排行动。"),
+        "why": Text("Why", "原因"),
+        "effort": Text("Effort", "投入"),
+        "effort_value": Text(
+            "{days} person-days over {weeks} weeks", "{days} 人日，历时 {weeks} 周"
+        ),
+        "kpi": Text("KPI", "衡量指标"),
+        "requires": Text("after action", "前置行动"),
+        "by_role": Text("By role", "按角色"),
+        "planned_actions": Text("Planned actions", "计划中的行动"),
+        "because_gap": Text("gap to target in {dim}", "{dim}与目标存在差距"),
+        "because_prereq": Text("prerequisite of action {nums}", "是第 {nums} 项行动的前提"),
+        "deferred": Text(
+            "Deferred beyond month 24 for lack of capacity: {ids}.",
+            "因资源所限推迟到第 24 个月以后：{ids}。",
+        ),
+        "empty_roadmap": Text(
+            "No actions are needed to reach the targets.", "无需行动即可达到目标。"
+        ),
+        # method
+        "method_scoring": Text(
+            "Each answer on a 1–5 practice scale is mapped to 0–100 ((value − 1) ÷ 4 × 100; "
+            "reverse-scored items are flipped). A question's value is the mean over respondents. "
+            "A dimension index is the weighted mean of its questions; the overall index is the "
+            "weighted mean of the dimension indices.",
+            "1–5 分的实践量表答案换算为 0–100 分（(分值 − 1) ÷ 4 × 100，反向计分题先行翻转）。"
+            "每道题取全部答卷人的平均值；维度指数为该维度各题的加权平均，总体指数为各维度指数的加权平均。",
+        ),
+        "method_na": Text(
+            "Answers marked not applicable (N/A) or unknown are left out of the scores and the "
+            "remaining weights are re-normalised, so they never pull a score down; they are "
+            "counted and shown per dimension.",
+            "标为“不适用”或“不清楚”的答案不计入分数，其余题目的权重重新归一，因此不会拉低得分；"
+            "这类答案会被计数并在各维度中列出。",
+        ),
+        "method_levels": Text(
+            "Levels are decided by the rule pack, not by arithmetic alone: a dimension reaches "
+            "the highest level whose gate is met with no gap below it (ISO 9004 style). A gate "
+            "needs the index threshold and every critical question at least at that level. The "
+            "overall level follows the overall index and may be capped: it may not exceed the "
+            "leadership level plus one.",
+            "等级由规则包判定，而不仅是算术结果：每个维度取其门槛已达到、且下方各级均无缺口的最高等级（参照 ISO 9004）。"
+            "达到某一等级既要满足指数门槛，也要求所有关键题目不低于该等级。总体等级依据总体指数确定，"
+            "并可能受到限制：不得高于领导维度等级加一。",
+        ),
+        "method_roadmap": Text(
+            "Roadmap actions come from the findings and from gaps to target; priority = (gap + "
+            "10 × severity) × impact ÷ effort. Phases have a capacity of {days} person-days a month.",
+            "路线图中的行动来自诊断发现和与目标之间的差距；优先级 = (差距 + 10 × 严重程度) × 影响 ÷ 投入。"
+            "每个阶段的资源上限为每月 {days} 人日。",
+        ),
+        "versions": Text("Versions", "版本信息"),
+        "generated": Text("Report generated", "报告生成日期"),
+        # trace
+        "trace_intro": Text(
+            "Every rule of the pack as evaluated for this organisation, with the values it saw "
+            "(actual value in brackets). A rule that fired shows the conditions that held; a rule "
+            "that did not fire shows the conditions that failed. Many idle instances of one rule "
+            "are counted in one row; the full trace is in the JSON result and the workbook.",
+            "规则包中每条规则针对本组织的判定结果及其所依据的数值（括号内为实际值）。已触发的规则列出成立的条件，"
+            "未触发的规则列出未满足的条件；同一规则的大量未触发实例合并为一行计数，完整追踪见 JSON 结果和工作簿。",
+        ),
+        "idle_instances": Text("{n} instances, none fired", "{n} 个实例，均未触发"),
+        "rule": Text("Rule", "规则"),
+        "fired": Text("Fired", "触发"),
+        "conditions": Text("Deciding conditions (actual value)", "决定性条件（实际值）"),
+        "yes": Text("yes", "是"),
+        "no": Text("no", "否"),
+        "legend_previous": Text("Previous assessment", "上次评估"),
+        "capacity": Text("Effort", "投入"),
+        "actions_word": Text("actions", "项行动"),
+    }
+)
+
+DIMENSION_SHORT: Mapping[str, Text] = MappingProxyType(
+    {
+        "customer": Text("Customer focus", "关注顾客"),
+        "leadership": Text("Leadership", "领导与战略"),
+        "process": Text("Process", "流程化运作"),
+        "learning": Text("Learning", "学习与改进"),
+        "structure": Text("Structure", "组织结构"),
+        "performance": Text("Appraisal", "考核与激励"),
+    }
+)
+
+
+def label(key: str, lang: str, **values: object) -> str:
+    """A report label in `lang` with its {placeholders} filled."""
+    text = LABELS[key].get(lang)
+    return text.format(**values) if values else text
+
+
+def level_description(level: int, lang: str) -> str:
+    """What a maturity level means, in one short paragraph."""
+    return LEVEL_DESCRIPTIONS[level].get(lang)
+
+
+def role_name(role: str, lang: str, *, plural: bool = True) -> str:
+    """The display name of a respondent role (the id when unknown)."""
+    text = (ROLE_NAMES if plural else ROLE_SINGULAR).get(role)
+    return text.get(lang) if text else role
+
+
+def short_dimension(dim_id: str, fallback: str, lang: str) -> str:
+    """A short dimension label for tight places (the full title when the id is not standard)."""
+    text = DIMENSION_SHORT.get(dim_id)
+    return text.get(lang) if text else fallback

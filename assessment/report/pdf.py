@@ -1,0 +1,143 @@
+"""The report as PDF, through WeasyPrint (the only module that imports it).
+
+Security: WeasyPrint's default fetcher follows <link>, @import, <img>, SVG <image> and
+rel="attachment" to any URL. `StaticOnlyFetcher` allows `data:` URLs and files under the report's
+static folder (plus the one CJK font file) and nothing else, with no redirects. User text is
+escaped by the templates, so this is the second wall, not the first.
+
+WeasyPrint has no render timeout: `render_pdf_isolated` renders in a child process and kills it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..problems import TqmError
+from .html import STATIC, cjk_font_file, render_html
+
+MIME = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".ttf": "font/ttf",
+        ".ttc": "font/collection", ".otf": "font/otf", ".woff2": "font/woff2"}  # fmt: skip
+
+
+class RenderError(TqmError):
+    """The PDF could not be rendered."""
+
+
+class RenderTimeout(RenderError):
+    """Rendering the PDF took longer than allowed; the renderer was stopped."""
+
+    def __init__(self, timeout: float):
+        super().__init__(f"PDF rendering took longer than {timeout:g} s and was stopped")
+
+
+class BlockedURL(ValueError):
+    """A resource the report may not load."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Fetches `data:` URLs and files under the static folder (or listed files); refuses the rest."""
+
+    def __init__(self, root: Path = STATIC, files: Iterable[Path] = ()):
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=5)
+        self._root = Path(os.path.realpath(root))
+        self._files = frozenset(Path(os.path.realpath(f)) for f in files)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """The resource at `url` if it is allowed; raise BlockedURL otherwise."""
+        scheme = url.partition(":")[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = self.allowed_path(url)
+            mime = MIME.get(path.suffix.lower(), "application/octet-stream")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+        raise BlockedURL(f"blocked URL {url[:200]!r}: only data: and the report's own files")
+
+    def allowed_path(self, url: str) -> Path:
+        """The real path a file: URL names, if it is one the report may read."""
+        parts = urllib.parse.urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise BlockedURL(f"blocked URL {url[:200]!r}: remote file")
+        path = Path(os.path.realpath(urllib.request.url2pathname(parts.path)))
+        if (path in self._files or path.is_relative_to(self._root)) and path.is_file():
+            return path
+        raise BlockedURL(f"blocked URL {url[:200]!r}: outside the report's files")
+
+
+def fetcher() -> StaticOnlyFetcher:
+    """The fetcher every report render uses."""
+    font = cjk_font_file()
+    return StaticOnlyFetcher(STATIC, [font] if font else [])
+
+
+def render_pdf(result: dict[str, Any], lang: str) -> bytes:
+    """The report as PDF bytes (A4, fonts subset with HarfBuzz, no external resources)."""
+    return html_to_pdf(render_html(result, lang, for_pdf=True))
+
+
+def html_to_pdf(document: str) -> bytes:
+    """Any HTML document as PDF, with the static-only fetcher (relative URLs: the static folder)."""
+    html = HTML(string=document, base_url=STATIC.as_uri() + "/", url_fetcher=fetcher())
+    pdf = html.write_pdf(font_config=FontConfiguration())
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+# --- isolation -----------------------------------------------------------------------------------
+
+
+def _child(conn: Any, result: dict[str, Any], lang: str) -> None:
+    """Child process body: render and send back ("ok", bytes) or ("error", message)."""
+    try:
+        conn.send(("ok", render_pdf(result, lang)))
+    except BaseException as exc:  # everything goes back to the parent, as text
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _context() -> Any:
+    """Forkserver (weasyprint preloaded) where available, else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def render_pdf_isolated(result: dict[str, Any], lang: str, timeout: float = 60.0) -> bytes:
+    """render_pdf in a child process, killed after `timeout` seconds (RenderTimeout)."""
+    ctx = _context()
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(send, result, lang), daemon=True)
+    process.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise RenderTimeout(timeout)
+        status, payload = receive.recv()
+    except EOFError:
+        raise RenderError(f"the PDF renderer died (exit code {process.exitcode})") from None
+    finally:
+        receive.close()
+        _stop(process)
+    if status != "ok":
+        raise RenderError(f"PDF rendering failed: {payload}")
+    return bytes(payload)
+
+
+def _stop(process: Any) -> None:
+    """Kill the child if it is still running and reap it."""
+    if process.is_alive():
+        process.kill()
+    process.join(5)

@@ -1,0 +1,300 @@
+"""What the report shows, read from a result document: plain frozen dataclasses for the templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..messages import msg
+from ..result import format_number
+from .charts import number_actions
+from .messages import MONTHS_EN, label, level_description, role_name
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """One question cited by a finding, with what respondents said about it."""
+
+    text: str
+    value: str
+    evidence: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding as the report prints it."""
+
+    rule: str
+    anchor: str
+    kind: str
+    kind_label: str
+    severity: str
+    severity_label: str
+    title: str
+    detail: str
+    dimensions: tuple[str, ...]
+    dimension_titles: tuple[str, ...]
+    evidence: tuple[EvidenceView, ...]
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DimensionView:
+    """One dimension: its scores, what its level means and the findings about it."""
+
+    id: str
+    anchor: str
+    title: str
+    index: str
+    level: int
+    level_name: str
+    description: str
+    traditional: str
+    target: str
+    gap: str
+    previous: str
+    change: str
+    counts: str
+    agreement: str
+    strengths: tuple[FindingView, ...]
+    no_strength: str
+    issues: tuple[FindingView, ...]
+    also: tuple[FindingView, ...]
+    roles: str
+    planned: tuple[tuple[int, str, str], ...]  # number, title, phase
+
+
+def fmt(value: float | None) -> str:
+    """A number as the report prints it: one decimal at most, '—' when missing."""
+    return format_number(None if value is None else round(value, 1))
+
+
+def percent(share: float | None) -> str:
+    """0.558 -> '56%' ('' when missing)."""
+    return "" if share is None else f"{round(share * 100)}%"
+
+
+def format_date(text: str | None, lang: str) -> str:
+    """An ISO date in the report's language (29 November 2026 / 2026年11月29日); other text as is."""
+    try:
+        day = dt.date.fromisoformat(text[:10]) if text else dt.date.today()
+    except ValueError:
+        return str(text)
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def _kind_label(kind: str, lang: str) -> str:
+    text = msg(f"kind.{kind}", lang)
+    return text[:1].upper() + text[1:]
+
+
+def anchor(prefix: str, ident: str) -> str:
+    """An HTML id made of safe characters only."""
+    return prefix + "-" + "".join(c if c.isalnum() else "-" for c in ident)
+
+
+def finding_view(finding: Mapping[str, Any], result: Mapping[str, Any], lang: str) -> FindingView:
+    """A finding with labels, dimension titles and de-duplicated evidence."""
+    dims = result["dimensions"]
+    return FindingView(
+        rule=finding["rule"],
+        anchor=anchor("finding", finding["rule"]),
+        kind=finding["kind"],
+        kind_label=_kind_label(finding["kind"], lang),
+        severity=finding["severity"],
+        severity_label=msg(f"severity.{finding['severity']}", lang),
+        title=finding["title"],
+        detail=finding["detail"],
+        dimensions=tuple(finding["dimensions"]),
+        dimension_titles=tuple(dims[d]["title"] if d in dims else d for d in finding["dimensions"]),
+        evidence=tuple(_evidence_view(e, lang) for e in finding["evidence"]),
+        actions=tuple(finding["actions"]),
+    )
+
+
+def _evidence_view(entry: Mapping[str, Any], lang: str) -> EvidenceView:
+    value = entry.get("value")
+    shown = label("mean_answer", lang, v=fmt(value)) if value is not None else ""
+    return EvidenceView(
+        text=entry.get("text") or entry["question"],
+        value=shown,
+        evidence=tuple(dict.fromkeys(entry.get("evidence", []))),
+        notes=tuple(dict.fromkeys(entry.get("notes", []))),
+    )
+
+
+def dimension_views(
+    result: Mapping[str, Any], findings: Sequence[FindingView], lang: str
+) -> list[DimensionView]:
+    """One view per dimension, with the findings that concern it."""
+    return [_dimension_view(i, d, result, findings, lang) for i, d in result["dimensions"].items()]
+
+
+def _dimension_view(
+    dim_id: str,
+    dim: Mapping[str, Any],
+    result: Mapping[str, Any],
+    findings: Sequence[FindingView],
+    lang: str,
+) -> DimensionView:
+    mine = [f for f in findings if dim_id in f.dimensions]
+    strengths = tuple(f for f in mine if f.kind == "strength")
+    above = dim["gaps"]["above_traditional"]
+    previous = dim.get("previous")
+    change = dim["index"] - previous if previous is not None and dim["index"] is not None else None
+    return DimensionView(
+        id=dim_id,
+        anchor=anchor("dim", dim_id),
+        title=dim["title"],
+        index=fmt(dim["index"]),
+        level=dim["level"],
+        level_name=dim["level_name"],
+        description=level_description(dim["level"], lang),
+        traditional=fmt(dim["baselines"]["traditional"]),
+        target=fmt(dim["target"]),
+        gap=fmt(dim["gaps"]["to_target"]),
+        previous=fmt(previous) if previous is not None else "",
+        change=_signed(change),
+        counts=label(
+            "answered", lang, answered=dim["answered"], na=dim["na"], unknown=dim["unknown"]
+        ),
+        agreement=percent(dim.get("agreement")),
+        strengths=strengths,
+        no_strength=_no_strength(above, lang),
+        issues=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] == dim_id),
+        also=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] != dim_id),
+        roles=_roles_line(dim, result, lang),
+        planned=tuple(_planned(dim_id, result, lang)),
+    )
+
+
+def _roles_line(dim: Mapping[str, Any], result: Mapping[str, Any], lang: str) -> str:
+    """'Leaders 93.8 · Staff 50' when more than one role answered, else ''."""
+    by_role = {r: v for r, v in dim.get("by_role", {}).items() if v is not None}
+    if len(by_role) < 2:
+        return ""
+    return " · ".join(f"{role_name(r, lang)} {fmt(v)}" for r, v in by_role.items())
+
+
+def _planned(dim_id: str, result: Mapping[str, Any], lang: str) -> list[tuple[int, str, str]]:
+    numbers = number_actions(result["roadmap"])
+    return [
+        (numbers[a["id"]], a["title"], label("phase", lang, n=phase["phase"]))
+        for phase in result["roadmap"]
+        for a in phase["actions"]
+        if a["dimension"] == dim_id
+    ]
+
+
+def _signed(value: float | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + fmt(round(value, 1))
+
+
+def _no_strength(above: float | None, lang: str) -> str:
+    if above is None or above <= 0:
+        return label("no_strengths_below", lang)
+    return label("no_strengths", lang, above=fmt(above))
+
+
+# --- cover and summary ---------------------------------------------------------------------------
+
+
+def role_counts(result: Mapping[str, Any], lang: str) -> list[str]:
+    """'Leaders 2', ... for the cover, with respondents without a role counted apart."""
+    by_role = result["respondents"]["by_role"]
+    out = [label("role_count", lang, role=role_name(r, lang), n=n) for r, n in by_role.items()]
+    missing = result["respondents"]["count"] - sum(by_role.values())
+    if missing > 0:
+        out.append(label("role_count", lang, role=label("no_role", lang), n=missing))
+    return out
+
+
+def summary_paragraph(result: Mapping[str, Any], organisation: str, lang: str) -> list[str]:
+    """The executive summary's opening: level, what it means, caps, strongest and weakest."""
+    overall = result["overall"]
+    count = result["respondents"]["count"]
+    people = label("respondent_one" if count == 1 else "respondent_many", lang)
+    lead = label("summary_lead", lang, org=organisation, n=overall["level"],
+                 name=overall["level_name"], index=fmt(overall["index"]), count=count,
+                 people=people)  # fmt: skip
+    out = [lead + ("" if lang == "zh" else " ") + level_description(overall["level"], lang)]
+    for cap in overall["caps"]:
+        out.append(
+            label("summary_capped", lang, before=cap["from"], after=cap["to"], rule=cap["rule"])
+        )
+    ranked = _ranked_dimensions(result)
+    if len(ranked) >= 2:
+        (best, b), (worst, w) = ranked[0], ranked[-1]
+        out.append(label("summary_range", lang, best=best, best_index=fmt(b), worst=worst,
+                         worst_index=fmt(w)))  # fmt: skip
+    return out
+
+
+def _ranked_dimensions(result: Mapping[str, Any]) -> list[tuple[str, float]]:
+    scored = [
+        (d["title"], d["index"]) for d in result["dimensions"].values() if d["index"] is not None
+    ]
+    return sorted(scored, key=lambda item: -item[1])
+
+
+def top_strength(
+    result: Mapping[str, Any], findings: Sequence[FindingView], lang: str
+) -> FindingView | str:
+    """The first strength finding, else a sentence on the strongest dimension ('' if none)."""
+    strong = [f for f in findings if f.kind == "strength"]
+    if strong:
+        return strong[0]
+    dims = [d for d in result["dimensions"].values() if d["index"] is not None]
+    if not dims:
+        return ""
+    best = max(dims, key=lambda d: d["index"])
+    above = best["gaps"]["above_traditional"] or 0.0
+    key = "relative_strength" if above > 0 else "relative_strength_below"
+    return label(key, lang, dim=best["title"], n=best["level"], name=best["level_name"],
+                 index=fmt(best["index"]), above=fmt(abs(above)))  # fmt: skip
+
+
+def roadmap_teaser(result: Mapping[str, Any], section: str, lang: str) -> str:
+    """One sentence on the size of the roadmap."""
+    roadmap = result["roadmap"]
+    actions = sum(len(p["actions"]) for p in roadmap)
+    months = max((p["months"][1] for p in roadmap), default=0)
+    return label(
+        "roadmap_teaser", lang, n=section, actions=actions, months=months, phases=len(roadmap)
+    )
+
+
+# --- perception ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PerceptionRow:
+    """One dimension's index per role, with the spread between roles and the agreement."""
+
+    title: str
+    values: tuple[str, ...]
+    spread: str
+    flagged: bool
+    agreement: str
+
+
+def perception_rows(result: Mapping[str, Any]) -> tuple[list[str], list[PerceptionRow]]:
+    """Roles present and one row per dimension; empty when there is a single respondent or role."""
+    roles = list(result["respondents"]["by_role"])
+    if result["respondents"]["count"] < 2 or len(roles) < 2:
+        return [], []
+    rows = []
+    for dim in result["dimensions"].values():
+        values = [dim["by_role"].get(r) for r in roles]
+        known = [v for v in values if v is not None]
+        spread = max(known) - min(known) if len(known) >= 2 else None
+        rows.append(PerceptionRow(dim["title"], tuple(fmt(v) for v in values), fmt(spread),
+                                  spread is not None and spread >= 20, percent(dim.get("agreement"))))  # fmt: skip
+    return roles, rows

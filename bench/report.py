@@ -1,0 +1,111 @@
+"""Benchmark: the full tqm-audit PDF report (en and zh) against a trivial one-page WeasyPrint document.
+
+Run: .venv/bin/python bench/report.py [ANSWERS] [--runs 5]
+Prints the median wall and CPU time of each, the ratio report / trivial (comparable across machines)
+and the peak RSS of this process. Targets on a 2-core machine: zh report <= 1.5 s, peak RSS <= 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assessment.answers import load_answers  # noqa: E402
+from assessment.content import load_library  # noqa: E402
+from assessment.pipeline import assess  # noqa: E402
+from assessment.report.pdf import render_pdf  # noqa: E402
+
+TRIVIAL = "<!DOCTYPE html><html lang='en'><body><h1>Trivial</h1><p>One page.</p></body></html>"
+PARAGRAPH = (
+    "Quality practices are defined and applied in important parts of the organisation: key "
+    "processes are documented, customer data inform some decisions and improvement follows a method. "
+)
+TARGET_SECONDS, TARGET_RSS_MB = 1.5, 200
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of `runs` calls (after one warm-up call)."""
+    fn()
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def trivial_pdf() -> bytes:
+    """The baseline: a one-page document through the same WeasyPrint."""
+    from weasyprint import HTML
+
+    return HTML(string=TRIVIAL).write_pdf()
+
+
+def page_count(pdf: bytes) -> str:
+    """Pages of a PDF, by poppler's pdfinfo ('?' without it)."""
+    if not shutil.which("pdfinfo"):
+        return "?"
+    out = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=False).stdout
+    return next(
+        (ln.split()[-1] for ln in out.decode().splitlines() if ln.startswith("Pages:")), "?"
+    )
+
+
+def plain_pdf() -> bytes:
+    """A second yardstick: about ten pages of plain paragraphs and small tables (no report CSS)."""
+    from weasyprint import HTML
+
+    rows = "".join(
+        f"<tr><td>Row {i}</td><td>{i * 3.5}</td><td>Developing</td></tr>" for i in range(8)
+    )
+    body = "".join(
+        f"<h2>Section {i}</h2><p>{PARAGRAPH * 4}</p><p>{PARAGRAPH * 3}</p><table>{rows}</table>"
+        for i in range(16)
+    )
+    return HTML(
+        string=f"<html><body style='font-family: Liberation Sans'>{body}</body></html>"
+    ).write_pdf()
+
+
+def main() -> None:
+    """Time the report in both languages next to the baseline and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("answers", nargs="?", default=str(ROOT / "examples" / "mixed.yaml"))
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    library = load_library(ROOT)
+    answers = load_answers(args.answers, library)
+    base_wall, base_cpu = timed(trivial_pdf, args.runs)
+    print(f"trivial 1-page document   wall {base_wall:6.3f} s   cpu {base_cpu:6.3f} s")
+    plain_wall, plain_cpu = timed(plain_pdf, args.runs)
+    print(
+        f"plain text ({page_count(plain_pdf()):>2} pages)    wall {plain_wall:6.3f} s   "
+        f"cpu {plain_cpu:6.3f} s   ratio {plain_wall / base_wall:5.1f}x trivial   (machine yardstick)"
+    )
+    for lang in ("en", "zh"):
+        result = assess(answers, library, lang, use_engine=False)  # same result, no engine warm-up
+        pages = page_count(render_pdf(result, lang))
+        wall, cpu = timed(lambda r=result, lg=lang: render_pdf(r, lg), args.runs)
+        verdict = "ok" if wall <= TARGET_SECONDS else f"over the {TARGET_SECONDS} s target"
+        print(
+            f"{lang} report ({pages:>2} pages)    wall {wall:6.3f} s   cpu {cpu:6.3f} s   "
+            f"ratio {wall / base_wall:5.1f}x trivial   {verdict}"
+        )
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    verdict = "ok" if rss_mb <= TARGET_RSS_MB else f"over the {TARGET_RSS_MB} MB target"
+    print(f"peak RSS {rss_mb:.0f} MB   {verdict}   (median of {args.runs} runs each)")
+
+
+if __name__ == "__main__":
+    main()
