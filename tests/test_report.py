@@ -203,3 +203,16 @@ def test_trace_rows_group_many_idle_instances() -> None:
     rows = trace_rows({"trace": steps}, "en")
     assert [r.rule for r in rows] == ["r.each[q10]", "r.each[…]"]
     assert rows[1].conditions == "10 instances, none fired"
+
+
+def test_missing_scores_and_empty_roadmap_still_render(results: dict[str, dict[str, Any]]) -> None:
+    odd = copy.deepcopy(results["en"])
+    odd["dimensions"]["learning"] |= {
+        "index": None,
+        "gaps": {"above_traditional": None, "to_target": None},
+    }
+    odd["roadmap"], odd["findings"], odd["trace"], odd["date"] = [], [], [], ""
+    odd.pop("plan", None)
+    text = text_of(render_html(odd, "en"))
+    assert "No actions are needed to reach the targets." in text
+    assert "The rules raised no risks or opportunities" in text
