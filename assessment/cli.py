@@ -265,6 +265,41 @@ def export(
 
 
 @main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Results: .jsonl, .csv or .xlsx.",
+)
+@LANG
+@CONTENT
+@reports_errors
+def batch(source: Path, output: Path, lang: str, content: Path | None) -> None:
+    """Score many organisations from one CSV (grouped by an `organisation` column)."""
+    from .batch import output_format, score_batch
+
+    output_format(output)  # a wrong suffix is a usage error before any work
+    library = _library(content)
+    if sys.stderr.isatty():
+        with click.progressbar(
+            length=max(1, source.stat().st_size), label="scoring", file=sys.stderr
+        ) as bar:
+            summary = score_batch(
+                source, output, library, lang, lambda done, total: bar.update(done - bar.pos)
+            )
+    else:
+        summary = score_batch(source, output, library, lang)
+    click.echo(
+        f"{summary.organisations} organisations: {summary.scored} scored, {summary.rejected} rejected "
+        f"({summary.seconds:.1f} s) -> {output}"
+    )
+    if summary.rejected:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @reports_errors
