@@ -166,7 +166,13 @@ def parse_response(raw: Any, question: Question) -> tuple[Response | None, str |
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    """A number for a message: 3 not 3.0; a huge one shortened (10**400 has no float)."""
+    text = (
+        str(value)
+        if isinstance(value, int)
+        else (str(int(value)) if value.is_integer() else str(value))
+    )
+    return text if len(text) <= 24 else f"{text[:12]}…({len(text)} digits)"
 
 
 # --- CSV -------------------------------------------------------------------------------------

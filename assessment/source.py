@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 _STANDARD_TAG = "tag:yaml.org,2002:"
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PLAIN_TAGS = {f"{_STANDARD_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 
@@ -97,7 +100,7 @@ def load_file(path: str | Path, *, fast: bool = False) -> Document:
 def _fast_plain_yaml(text: str) -> Any:
     """Plain data through libyaml's safe loader, or None when anything is unusual (then: slow path)."""
     try:
-        data = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a SafeLoader
+        data = yaml.load(text, Loader=_FAST_LOADER)  # a SafeLoader: plain data only
     except (yaml.YAMLError, ValueError, RecursionError):
         return None
     return data if _is_plain(data, 0) else None
@@ -131,6 +134,12 @@ def parse_yaml(text: str, name: str = "<input>") -> Document:
     """Parse YAML (or JSON, a subset of it) safely, keeping positions."""
     if len(text) > MAX_BYTES:
         raise ProblemsFound([Problem(name, None, None, "$", f"document exceeds {MAX_BYTES} bytes")])
+    offset = too_deep_at(text)
+    if offset is not None:
+        line, col = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        raise ProblemsFound(
+            [Problem(name, line, col, "$", f"nested deeper than {MAX_DEPTH} levels")]
+        )
     yaml = YAML(typ="rt")
     try:
         tree = yaml.load(io.StringIO(text))
@@ -147,6 +156,25 @@ def parse_yaml(text: str, name: str = "<input>") -> Document:
     if converter.problems:
         raise ProblemsFound(converter.problems)
     return Document(name, data, converter.positions)
+
+
+def too_deep_at(text: str, limit: int = MAX_DEPTH) -> int | None:
+    """Offset of the first [ or { (outside double quotes) nested deeper than `limit`, else None.
+
+    YAML parsing time grows steeply with flow nesting, so a small body nested thousands of levels
+    deep is refused before the parser sees it.
+    """
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    depth = span = 0
+    for match in _BRACKETS.finditer(text):
+        while span < len(quoted) and quoted[span][1] <= match.start():
+            span += 1
+        if span < len(quoted) and quoted[span][0] <= match.start():
+            continue  # inside a quoted string
+        depth += 1 if match.group() in "[{" else -1
+        if depth > limit:
+            return match.start()
+    return None
 
 
 def expanded_size(node: Any, memo: dict[int, int], depth: int) -> int:

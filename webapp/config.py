@@ -14,7 +14,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from assessment.problems import EXIT_USAGE, TqmError
 
 MAX_BODY = 1024 * 1024  # bytes; larger requests get 413 (README "Limits")
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "TQM_ENV", "TQM_CONTENT", "TQM_PROXY_HOPS")
+ENV_KEYS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "TQM_ENV",
+    "TQM_CONTENT",
+    "TQM_PROXY_HOPS",
+    "TQM_PDF_TIMEOUT",
+)
 
 DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": MAX_BODY,
@@ -28,8 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_SSL_STRICT": False,
     "BABEL_DEFAULT_LOCALE": "en",
     "TQM_ENV": "development",
-    "TQM_PDF_TIMEOUT": 25.0,
-    "TQM_PROXY_HOPS": 0,  # trusted reverse proxies in front (X-Forwarded-* headers), e.g. 1  # below gunicorn's default 30 s worker timeout
+    "TQM_PDF_TIMEOUT": 25.0,  # seconds; below gunicorn's default 30 s worker timeout
+    "TQM_PROXY_HOPS": 0,  # trusted reverse proxies in front (X-Forwarded-* headers), e.g. 1
 }
 
 
@@ -52,6 +59,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tqm.sqlite3'}"
     app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
+    app.config["TQM_PDF_TIMEOUT"] = float(app.config["TQM_PDF_TIMEOUT"])
     hops = int(app.config["TQM_PROXY_HOPS"])
     if hops:
         # Private links are absolute URLs: behind a proxy they need its scheme and host.

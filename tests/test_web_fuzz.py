@@ -1,0 +1,548 @@
+"""Random input against the app (Flask test client): hostile documents and forms never cause a 500.
+
+- `POST /api/v1/score` with answers documents as JSON and as YAML: wrong types, unknown ids,
+  NaN and infinities, huge numbers, deep nesting, Unicode and control characters, long notes, YAML
+  tags, anchors and alias bombs. The answer is always 200 with a result that validates against
+  result.schema.json, or 400/413/415 with a non-empty `errors` list.
+- Dimension pages posted with random field names and values, with a valid CSRF token, none, a
+  forged one or another session's: never a 500; when the submit is rejected nothing is stored,
+  and when it is accepted exactly the page's answered questions change.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
+from live_server import CSRF
+from ruamel.yaml import YAML
+from sqlalchemy import text
+from werkzeug.datastructures import MultiDict
+
+from assessment.content import load_library
+from assessment.validation import validator
+from webapp import create_app
+from webapp.config import MAX_BODY
+from webapp.store import token_hash
+
+QUICK = load_library(Path(__file__).resolve().parent.parent).questionnaires["tqm-quick"]
+QUESTIONS = [q.id for q in QUICK.questions]
+DIMENSIONS = [d.id for d in QUICK.dimensions]
+DIMENSION_OF = {q.id: d.id for d in QUICK.dimensions for q in d.questions}
+ERROR_STATUSES = (400, 413, 415)
+FUZZ = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+RESULT = validator("result")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    application = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'fuzz.sqlite3'}",
+            "SECRET_KEY": "fuzz",
+            "TESTING": True,
+        }
+    )
+    yield application
+    application.extensions["tqm_db"].dispose()
+
+
+@pytest.fixture(scope="module")
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# --- values -------------------------------------------------------------------------------------
+
+CONTROL = st.characters(min_codepoint=0, max_codepoint=0x1F)
+AWKWARD = st.sampled_from(
+    ["\u202e", "\ufeff", "\u200b", "\U0001f600", "质", "\x7f", "\\", '"', "'"]
+)
+TEXT = st.text(
+    st.one_of(st.characters(codec="utf-8"), CONTROL, AWKWARD), max_size=40
+)  # no surrogates
+HUGE_INT = 10**400
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0, 1, 5, 6, -1, 2.5, 3.0, 1e308, 5e-324, -0.0, HUGE_INT, -HUGE_INT, 2**63]),
+)
+LONG_TEXT = st.sampled_from([4999, 5000, 5001, 20_000]).map(lambda n: "长" * n)
+SCALARS = st.one_of(
+    st.none(), st.booleans(), NUMBERS, TEXT, st.sampled_from(["na", "unknown", "3"])
+)
+JUNK = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(TEXT, inner, max_size=4)),
+    max_leaves=12,
+)
+ANSWER = st.one_of(
+    st.integers(min_value=1, max_value=5),
+    st.sampled_from(["na", "unknown"]),
+    SCALARS,
+    st.fixed_dictionaries(
+        {"value": st.one_of(st.integers(1, 5), SCALARS)},
+        optional={
+            "evidence": st.one_of(TEXT, LONG_TEXT, JUNK),
+            "note": st.one_of(TEXT, LONG_TEXT, JUNK),
+        },
+    ),
+    JUNK,
+)
+QUESTION_ID = st.one_of(st.sampled_from(QUESTIONS), TEXT, st.sampled_from(["customer", "x.y"]))
+ANSWERS = st.one_of(
+    # a complete, valid set with a few answers replaced (the likeliest way to reach scoring)
+    st.dictionaries(st.sampled_from(QUESTIONS), ANSWER, max_size=3).map(
+        lambda changed: {**dict.fromkeys(QUESTIONS, 3), **changed}
+    ),
+    st.dictionaries(QUESTION_ID, ANSWER, max_size=20),
+    JUNK,
+)
+INDICES = st.one_of(st.dictionaries(st.one_of(st.sampled_from(DIMENSIONS), TEXT), NUMBERS), JUNK)
+RESPONDENT = st.one_of(
+    st.fixed_dictionaries(
+        {}, optional={"id": TEXT, "role": st.one_of(st.sampled_from(["leader", "staff"]), TEXT)}
+    ),
+    JUNK,
+)
+DOCUMENT = st.fixed_dictionaries(
+    {
+        "questionnaire": st.one_of(
+            st.sampled_from(["tqm-quick", "tqm-quick@1", "tqm-quick@2", "tqm-audit", "nope"]),
+            SCALARS,
+        )
+    },
+    optional={
+        "organisation": st.one_of(TEXT, LONG_TEXT, JUNK),
+        "respondent": RESPONDENT,
+        "answers": ANSWERS,
+        "responses": st.one_of(
+            st.lists(
+                st.fixed_dictionaries({"answers": ANSWERS}, optional={"respondent": RESPONDENT}),
+                max_size=3,
+            ),
+            JUNK,
+        ),
+        "target": INDICES,
+        "previous": INDICES,
+        "date": st.one_of(TEXT, JUNK),
+        "unexpected": JUNK,
+    },
+)
+# Documents the API should score: every question answered on its scale (or "don't know"), with
+# random text wherever text may go, so that scoring, findings and the roadmap see it too.
+SCORE = st.one_of(st.integers(0, 100), st.floats(0, 100))
+ON_SCALE = st.one_of(
+    st.integers(1, 5),
+    st.just("unknown"),
+    st.fixed_dictionaries(
+        {"value": st.one_of(st.integers(1, 5), st.just("unknown"))},
+        optional={"evidence": TEXT, "note": TEXT},
+    ),
+)
+FULL_ANSWERS = st.fixed_dictionaries(dict.fromkeys(QUESTIONS, ON_SCALE))
+ROLE = st.sampled_from(["leader", "manager", "staff", "customer", "auditor"])
+SCORABLE = st.fixed_dictionaries(
+    {"questionnaire": st.sampled_from(["tqm-quick", "tqm-quick@1"])},
+    optional={
+        "organisation": st.text(st.one_of(st.characters(codec="utf-8"), CONTROL), max_size=200),
+        "respondent": st.fixed_dictionaries({}, optional={"id": TEXT, "role": ROLE}),
+        "target": st.dictionaries(st.sampled_from(DIMENSIONS), SCORE),
+        "previous": st.dictionaries(st.sampled_from(DIMENSIONS), SCORE),
+        "date": TEXT,
+    },
+).flatmap(
+    lambda head: st.one_of(
+        FULL_ANSWERS.map(lambda answers: {**head, "answers": answers}),
+        st.lists(
+            st.fixed_dictionaries(
+                {"answers": FULL_ANSWERS},
+                optional={"respondent": st.fixed_dictionaries({"role": ROLE})},
+            ),
+            min_size=1,
+            max_size=3,
+        ).map(
+            lambda responses: (
+                {k: v for k, v in head.items() if k != "respondent"} | {"responses": responses}
+            )
+        ),
+    )
+)
+ANY_DOCUMENT = st.one_of(SCORABLE, DOCUMENT)
+VALID = {
+    "questionnaire": "tqm-quick",
+    "organisation": "Fuzz Co",
+    "answers": dict.fromkeys(QUESTIONS, 3),
+}
+
+
+# Nesting depths: around the limit of 40, and far beyond it. (Between ~300 and the interpreter's
+# recursion limit the YAML parser is slow: test_deep_nesting_is_refused_cheaply covers that.)
+YAML_DEPTHS = st.one_of(st.integers(1, 120), st.sampled_from([39, 40, 41]))
+DEPTHS = st.one_of(YAML_DEPTHS, st.sampled_from([2_000, 100_000]))
+
+
+def nested(depth: int, opener: str = "[", closer: str = "]") -> str:
+    return opener * depth + closer * depth
+
+
+def json_text(document: Any, ascii_only: bool) -> str:
+    """JSON as Python writes it: NaN and Infinity appear as bare words (not JSON: must be 400)."""
+    return json.dumps(document, allow_nan=True, ensure_ascii=ascii_only)
+
+
+def with_answer(raw: str) -> str:
+    """The valid document as YAML text, with the first answer replaced by a raw YAML fragment."""
+    lines = ["questionnaire: tqm-quick", "organisation: Fuzz Co", "answers:"]
+    lines += [f"  {qid}: {raw if i == 0 else 3}" for i, qid in enumerate(QUESTIONS)]
+    return "\n".join(lines) + "\n"
+
+
+def alias_bomb(levels: int, width: int) -> str:
+    """Billion laughs: each level an anchored list of `width` aliases of the one below."""
+    lines = ["questionnaire: tqm-quick", "l0: &l0 [lol, lol]"]
+    for level in range(1, levels + 1):
+        aliases = ", ".join([f"*l{level - 1}"] * width)
+        lines.append(f"l{level}: &l{level} [{aliases}]")
+    lines.append(f"answers: *l{levels}")
+    return "\n".join(lines) + "\n"
+
+
+def yaml_text(document: Any) -> str:
+    """A document in YAML block style (ruamel, as a person would write it)."""
+    stream = io.StringIO()
+    yaml = YAML(typ="safe", pure=True)
+    yaml.allow_unicode = True
+    yaml.dump(document, stream)
+    return stream.getvalue()
+
+
+YAML_FRAGMENTS = st.sampled_from(
+    [
+        "!!python/object/apply:os.system ['true']",
+        "!!python/name:os.system",
+        "!custom 3",
+        "!!binary aGVsbG8=",
+        "!!float nan",
+        ".nan",
+        ".inf",
+        "-.inf",
+        "0x3",
+        "0o3",
+        "1_0",
+        "~",
+        "yes",
+        "2026-01-01",
+        "2026-01-01T10:00:00Z",
+        "!!int '3'",
+        "!!str 3",
+        "&a 3",
+        "*undefined",
+        "{value: 3, note: !!binary aGk=}",
+        "{value: 3, <<: {note: merged}}",
+        "!!set {a, b}",
+        "!!omap [a: 1]",
+        "[1, 2]",
+        '"\\x00\\u202e\\x1b"',
+        "'3'",
+        "|\n    multi\n    line",
+        "\t3",
+        "3\n---\nquestionnaire: tqm-quick",
+        "9" * 5000,
+        "1e400",
+        "-1e400",
+    ]
+)
+YAML_BODIES = st.one_of(
+    st.builds(with_answer, st.one_of(YAML_FRAGMENTS, TEXT)),
+    st.builds(alias_bomb, st.integers(1, 12), st.integers(2, 12)),
+    YAML_DEPTHS.map(lambda n: "questionnaire: tqm-quick\nanswers: " + nested(n) + "\n"),
+    st.integers(1, 200).map(
+        lambda n: (
+            "questionnaire: tqm-quick\nanswers:\n"
+            + "".join(f"{'  ' * (i + 1)}k{i}:\n" for i in range(n))
+        )
+    ),
+    st.just(with_answer("3") + "answers: {}\n"),  # a duplicate key
+    ANY_DOCUMENT.map(lambda d: json_text(d, ascii_only=False)),  # JSON is YAML, NaN is not
+    ANY_DOCUMENT.map(yaml_text),
+    TEXT,
+)
+JSON_BODIES = st.one_of(
+    st.builds(json_text, ANY_DOCUMENT, st.booleans()),
+    DEPTHS.map(nested),
+    DEPTHS.map(lambda n: '{"a":' * n + "1" + "}" * n),
+    st.sampled_from(
+        ['{"questionnaire": "tqm-quick", "answers": {"x": 1e400}}', "1e400", "NaN", "[NaN]"]
+    ),
+    st.builds(
+        lambda digits: (
+            json.dumps({"questionnaire": "tqm-quick"})[:-1]
+            + f', "answers": {{"{QUESTIONS[0]}": {digits}}}}}'
+        ),
+        st.integers(5, 6000).map(lambda n: "9" * n),
+    ),
+    TEXT,
+)
+
+
+def check_api_answer(client: FlaskClient, body: bytes, content_type: str, lang: str) -> None:
+    """200 with a valid result, or a listed error; never 500 (the last-resort handler)."""
+    response = client.post(f"/api/v1/score?lang={lang}", data=body, content_type=content_type)
+    payload = response.get_json(silent=True)
+    event(f"status {response.status_code}")
+    assert response.status_code in (200, *ERROR_STATUSES), response.get_data(as_text=True)[:2000]
+    assert isinstance(payload, dict), response.get_data(as_text=True)[:500]
+    if response.status_code == 200:
+        RESULT.validate(payload)
+        assert payload["lang"] == lang
+        assert all(
+            math.isfinite(d["index"])
+            for d in payload["dimensions"].values()
+            if d["index"] is not None
+        )
+    else:
+        errors = payload.get("errors")
+        assert isinstance(errors, list) and errors, payload
+        assert all(isinstance(e.get("message"), str) and e["message"] for e in errors), errors
+        assert "Traceback" not in response.get_data(as_text=True)
+
+
+@settings(FUZZ, max_examples=250)
+@given(body=JSON_BODIES, lang=st.sampled_from(["en", "zh"]))
+@example(
+    body=json_text({**VALID, "answers": {**VALID["answers"], QUESTIONS[0]: math.nan}}, True),
+    lang="en",
+)
+@example(body=json_text({**VALID, "target": {"customer": math.inf}}, True), lang="zh")
+def test_score_api_answers_random_json_with_a_result_or_listed_errors(
+    client: FlaskClient, body: str, lang: str
+) -> None:
+    check_api_answer(client, body.encode("utf-8", "surrogatepass"), "application/json", lang)
+
+
+@settings(FUZZ, max_examples=200)
+@given(
+    body=YAML_BODIES,
+    content_type=st.sampled_from(
+        ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"]
+    ),
+    lang=st.sampled_from(["en", "zh"]),
+)
+@example(body=alias_bomb(9, 9), content_type="application/yaml", lang="en")
+@example(
+    body=with_answer("!!python/object/apply:os.system ['true']"),
+    content_type="text/yaml",
+    lang="en",
+)
+def test_score_api_answers_random_yaml_with_a_result_or_listed_errors(
+    client: FlaskClient, body: str, content_type: str, lang: str
+) -> None:
+    check_api_answer(client, body.encode("utf-8", "surrogatepass"), content_type, lang)
+
+
+@settings(FUZZ, max_examples=60)
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.just(b"\xff\xfe{}"),
+        st.just(b"{" + b" " * MAX_BODY + b"}"),  # over the body limit: 413
+    ),
+    content_type=st.sampled_from(
+        ["application/json", "application/yaml", "text/plain", "application/xml", ""]
+    ),
+)
+def test_score_api_answers_random_bytes_and_types_with_listed_errors(
+    client: FlaskClient, body: bytes, content_type: str
+) -> None:
+    check_api_answer(client, body, content_type, "en")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (
+            json_text({**VALID, "answers": {**VALID["answers"], QUESTIONS[0]: HUGE_INT}}, True),
+            "application/json",
+        ),
+        (
+            json_text(
+                {**VALID, "answers": {**VALID["answers"], QUESTIONS[0]: {"value": -HUGE_INT}}}, True
+            ),
+            "application/json",
+        ),
+        (with_answer("9" * 400), "application/yaml"),
+    ],
+    ids=["json", "json-object", "yaml"],
+)
+def test_an_answer_too_large_for_a_float_is_a_listed_error(
+    client: FlaskClient, body: str, content_type: str
+) -> None:
+    """(Found by this file: 10**400 reached float() in assessment.answers._fmt: OverflowError, 500.)"""
+    response = client.post("/api/v1/score", data=body.encode(), content_type=content_type)
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    pointers = [e["pointer"] for e in response.get_json()["errors"]]
+    assert any(p.startswith(f"$.answers.{QUESTIONS[0]}") for p in pointers), pointers
+
+
+def cpu_seconds(client: FlaskClient, body: str, content_type: str) -> tuple[int, float]:
+    """Status and CPU time (this process: the test client runs the app in it) of one request."""
+    start = time.process_time()
+    response = client.post("/api/v1/score", data=body.encode(), content_type=content_type)
+    return response.status_code, time.process_time() - start
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (nested(900), "application/json"),
+        ("questionnaire: tqm-quick\nanswers: " + nested(900) + "\n", "application/yaml"),
+        ("questionnaire: tqm-quick\nanswers: " + nested(5000) + "\n", "application/yaml"),
+    ],
+    ids=["json-900", "yaml-900", "yaml-5000"],
+)
+def test_deep_nesting_is_refused_cheaply(client: FlaskClient, body: str, content_type: str) -> None:
+    """A few KB nested far beyond the limit of 40 levels costs less than scoring a real document.
+
+    (Found by this file: ruamel's scanner is quadratic in the depth of flow collections, so a
+    1.8 KB body nested 900 deep cost ~1.7 s of CPU, passing the JSON check below the interpreter's
+    recursion limit.)
+    """
+    valid = json.dumps(VALID)
+    baseline = min(cpu_seconds(client, valid, "application/json")[1] for _ in range(3))
+    status, spent = cpu_seconds(client, body, content_type)
+    assert status == 400
+    assert spent <= max(5 * baseline, 0.05), (
+        f"{spent:.3f} s CPU (scoring a document: {baseline:.3f} s)"
+    )
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+FIELD_NAMES = st.one_of(
+    st.sampled_from(
+        [f"{part}-{qid}" for qid in QUESTIONS for part in ("answer", "evidence", "note")]
+        + ["nav", "goto", "csrf_token", "organisation"]
+    ),
+    TEXT,
+)
+FIELD_VALUES = st.one_of(
+    st.sampled_from(["1", "2", "3", "4", "5", "0", "6", "-1", "na", "unknown", "3.0", " 3 "]),
+    st.sampled_from(
+        ["3.5", "1e3", "٣", "３", "NaN", "inf", "", "prev", "next", "stay", "customer"]
+    ),
+    st.just("9" * 400),
+    TEXT,
+    LONG_TEXT,
+)
+QUESTIONS_OF = {d.id: [q.id for q in d.questions] for d in QUICK.dimensions}
+ANSWER_VALUES = st.sampled_from(["1", "2", "3", "4", "5", "unknown", " 4 ", "3.0", "na", "6"])
+
+
+def plausible_page(dimension: str) -> st.SearchStrategy[tuple[str, list[tuple[str, str]]]]:
+    """Fields a browser would send for this dimension, mixed with random ones."""
+    qids = QUESTIONS_OF[dimension]
+    field = st.one_of(
+        st.tuples(st.sampled_from([f"answer-{q}" for q in qids]), ANSWER_VALUES),
+        st.tuples(
+            st.sampled_from([f"{p}-{q}" for q in qids for p in ("evidence", "note")]),
+            st.one_of(TEXT, LONG_TEXT),
+        ),
+        st.tuples(st.sampled_from(["nav", "goto"]), FIELD_VALUES),
+        st.tuples(FIELD_NAMES, FIELD_VALUES),
+    )
+    return st.tuples(st.just(dimension), st.lists(field, max_size=12))
+
+
+PAGES = st.one_of(
+    st.sampled_from(DIMENSIONS).flatmap(plausible_page),
+    st.tuples(
+        st.one_of(st.sampled_from(DIMENSIONS), st.sampled_from(["nope", "customer.x", "%2e%2e"])),
+        st.lists(st.tuples(FIELD_NAMES, FIELD_VALUES), max_size=14),
+    ),
+)
+CSRF_MODES = st.sampled_from(["valid", "valid", "valid", "missing", "forged", "other session"])
+
+
+@pytest.fixture(scope="module")
+def respondent(app: Flask) -> tuple[FlaskClient, str, dict[str, str]]:
+    """A browser with a started quick scan: (client, resume token, CSRF tokens by kind)."""
+    client = app.test_client()
+    page = client.get("/start/tqm-quick").get_data(as_text=True)
+    token = CSRF.search(page).group(1)  # type: ignore[union-attr]
+    response = client.post("/start/tqm-quick", data={"csrf_token": token, "organisation": "Fuzz"})
+    assert response.status_code == 303
+    resume = response.location.split("/")[2]
+    other = app.test_client()
+    other_token = CSRF.search(other.get("/").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    return client, resume, {"valid": token, "forged": forged, "other session": other_token}
+
+
+def stored(app: Flask, resume: str) -> dict[str, tuple[str, float | None, str, str]]:
+    sql = text(
+        "SELECT question_id, status, value, evidence, note FROM answers WHERE assessment_id ="
+        " (SELECT id FROM assessments WHERE token_hash = :hash)"
+    )
+    with app.extensions["tqm_db"].engine.connect() as conn:
+        return {
+            q: (s, v, e, n) for q, s, v, e, n in conn.execute(sql, {"hash": token_hash(resume)})
+        }
+
+
+@settings(FUZZ, max_examples=250)
+@given(page=PAGES, csrf_mode=CSRF_MODES)
+@example(page=("customer", [("answer-customer.voice_to_design", "4")]), csrf_mode="missing")
+@example(page=("customer", [("answer-customer.voice_to_design", "4")]), csrf_mode="valid")
+@example(page=("customer", [("note-customer.voice_to_design", "no answer")]), csrf_mode="valid")
+def test_random_dimension_posts_never_fail_and_rejected_ones_store_nothing(
+    app: Flask,
+    respondent: tuple[FlaskClient, str, dict[str, str]],
+    page: tuple[str, list[tuple[str, str]]],
+    csrf_mode: str,
+) -> None:
+    client, resume, tokens = respondent
+    dimension, fields = page
+    form: MultiDict[str, str] = MultiDict()
+    if csrf_mode != "missing":
+        form.add("csrf_token", tokens[csrf_mode])
+    for name, value in fields:
+        form.add(name, value)
+    before = stored(app, resume)
+
+    response = client.post(f"/a/{resume}/d/{dimension}", data=form)
+
+    after = stored(app, resume)
+    html = response.get_data(as_text=True)
+    event(f"status {response.status_code}")
+    assert response.status_code in (303, 400, 404, 422), html[:2000]
+    assert "Traceback" not in html
+    if csrf_mode != "valid":
+        assert response.status_code == 400
+    if response.status_code != 303:
+        assert after == before, "a rejected submit changed the stored answers"
+        return
+    assert dimension in DIMENSIONS
+    for qid in QUESTIONS:
+        choice = form.get(f"answer-{qid}", "").strip()
+        if DIMENSION_OF[qid] != dimension or not choice:
+            assert after.get(qid) == before.get(qid), f"{qid} changed though not answered"
+            continue
+        status, value, _evidence, _note = after[qid]
+        if choice in ("na", "unknown"):
+            assert (status, value) == (choice, None)
+        else:
+            assert status == "value" and value == float(choice), (qid, choice, after[qid])
