@@ -5,9 +5,10 @@
 #   poppler-utils        pdftotext / pdffonts / pdftoppm, to read PDFs back in tests
 #   chromium             the real browser of the browser tests
 #   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint's text layout
-#   build-essential python3-dev       durable-rules compiles C when installed
+#   gcc                  durable-rules compiles C when installed
+#   wrk                  the HTTP load generator of bench/web.py
 set -u
-packages=(libharfbuzz-subset0 fonts-wqy-microhei poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 gcc)
+packages=(libharfbuzz-subset0 fonts-wqy-microhei poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 gcc wrk)
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install ${packages[*]} yourself"; exit 0; }
 missing=()
 for p in "${packages[@]}"; do
