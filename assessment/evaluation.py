@@ -59,7 +59,11 @@ class Program:
         return tuple(instantiate(self.pack.rules, self.questionnaire))
 
     def stage(self, number: int) -> tuple[Instance, ...]:
-        return tuple(i for i in self.instances if i.stage == number)
+        return self.stages[number]
+
+    @cached_property
+    def stages(self) -> dict[int, tuple[Instance, ...]]:
+        return {n: tuple(i for i in self.instances if i.stage == n) for n in (1, 2)}
 
     @cached_property
     def getters(self) -> dict[int, list[tuple[str, Getter]]]:

@@ -1,0 +1,399 @@
+"""Score many organisations from one CSV file, streaming (`tqm batch`).
+
+The CSV has the answers layout (`questionnaire,organisation,respondent,role,<question ids>`, one row
+per respondent). With an `organisation` column, consecutive rows with the same organisation form one
+group; without it, every row is an organisation of its own, named by its `respondent` cell or
+`row <line>`. The file is read once, line by line; each group is parsed and scored on its own and its
+result written at once (JSON lines, CSV or XLSX), so memory does not grow with the file (only the set
+of organisation names seen, to catch an organisation whose rows are not consecutive).
+
+A group with problems is reported in the output (`errors`) and counted as rejected; the others are
+still scored. Problems with the file itself (not UTF-8, no header, broken CSV quoting) stop the batch
+and leave no output. Output goes to a temporary file next to the target, renamed when complete.
+
+Big files are scored by worker processes (spawned, so durable-rules state is never forked), in
+chunks of groups; results are written in input order.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .answers import AnswerSet, csv_to_answers, parse_answers
+from .content import Library
+from .model import DIMENSIONS
+from .pipeline import assess
+from .problems import Problem, ProblemsFound, UsageError
+from .source import Document, display_pointer, pointer_join
+
+FORMATS = ("jsonl", "csv", "xlsx")
+SEVERITIES = ("high", "medium", "low")
+MAX_GROUP_ROWS = 10_000  # the answers schema's limit on respondents
+PARALLEL_MIN_BYTES = 64 * 1024  # smaller files are scored in-process (workers take ~0.5 s to start)
+CHUNK = 8  # groups per task sent to a worker
+MAX_ERRORS_SHOWN = 20
+MAX_CELL = 32_000  # Excel's limit is 32,767 characters
+Progress = Callable[[int, int], None]
+Row = tuple[int, tuple[str, ...]]  # line, cells
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch did: organisations read, scored and rejected, and the wall time."""
+
+    organisations: int
+    scored: int
+    rejected: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Group:
+    """Consecutive rows of one organisation: (line, cells) each, and the bytes read so far."""
+
+    name: str
+    rows: tuple[Row, ...]
+    end: int
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One organisation's output record (a JSON line or a row of cells)."""
+
+    ok: bool
+    record: Any
+    end: int
+
+
+def columns() -> list[str]:
+    """The CSV and XLSX columns, one row per organisation."""
+    dims = [f"{d}_{part}" for d in ("overall", *DIMENSIONS) for part in ("index", "level")]
+    return ["organisation", "respondents", *dims, *(f"findings_{s}" for s in SEVERITIES), "errors"]
+
+
+def score_batch(
+    source: Path,
+    target: Path,
+    library: Library,
+    lang: str = "en",
+    progress: Progress | None = None,
+    *,
+    workers: int | None = None,
+) -> BatchSummary:
+    """Score every organisation of `source` into `target` (.jsonl, .csv or .xlsx)."""
+    start = time.perf_counter()
+    fmt = output_format(target)
+    total = _size(source)
+    workers = workers or (min(os.cpu_count() or 1, 4) if total >= PARALLEL_MIN_BYTES else 1)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with source.open("rb") as handle:
+            reader = _Reader(handle, str(source))
+            scorer = _Scorer(library, lang, fmt, str(source), reader.header)
+            with _writer(fmt, partial) as write:
+                counts = _run(reader.groups(), scorer, write, workers, progress, total)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return BatchSummary(counts[0] + counts[1], counts[0], counts[1], time.perf_counter() - start)
+
+
+def output_format(target: Path) -> str:
+    """The output format named by the target's suffix."""
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(f"output must end in .jsonl, .csv or .xlsx, not {target.name!r}")
+    if not target.parent.is_dir():
+        raise UsageError(f"no such folder for the output: {str(target.parent)!r}")
+    return fmt
+
+
+def _size(source: Path) -> int:
+    try:
+        return source.stat().st_size
+    except OSError as exc:
+        msg = f"cannot read file: {exc.strerror}"
+        raise ProblemsFound([_file_problem(str(source), msg)]) from None
+
+
+def _run(
+    groups: Iterable[Group],
+    scorer: _Scorer,
+    write: Write,
+    workers: int,
+    progress: Progress | None,
+    total: int,
+) -> list[int]:
+    """Score and write every group; [scored, rejected]. Progress: bytes done, at most 20 times/s."""
+    counts, last = [0, 0], 0.0
+    outcomes = map(scorer, groups) if workers <= 1 else _parallel(groups, scorer, workers)
+    for outcome in outcomes:
+        write(outcome.record)
+        counts[not outcome.ok] += 1
+        if progress and time.monotonic() - last > 0.05:
+            progress(outcome.end, total)
+            last = time.monotonic()
+    if progress:
+        progress(total, total)
+    return counts
+
+
+def _parallel(groups: Iterable[Group], scorer: _Scorer, workers: int) -> Iterator[Outcome]:
+    """Outcomes in input order from worker processes, with a bounded number of chunks in flight."""
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(scorer,))
+    pending: deque[Future[list[Outcome]]] = deque()
+    try:
+        for chunk in _chunks(groups, CHUNK):
+            pending.append(pool.submit(_score_chunk, chunk))
+            if len(pending) >= 4 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunks(groups: Iterable[Group], size: int) -> Iterator[list[Group]]:
+    rest = iter(groups)
+    return iter(lambda: list(islice(rest, size)), [])
+
+
+_WORKER: _Scorer | None = None
+
+
+def _init_worker(scorer: _Scorer) -> None:
+    global _WORKER
+    _WORKER = scorer
+
+
+def _score_chunk(chunk: list[Group]) -> list[Outcome]:
+    assert _WORKER is not None, "worker not initialised"
+    return [_WORKER(group) for group in chunk]
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _file_problem(name: str, message: str, line: int | None = None) -> Problem:
+    return Problem(name, line, 1 if line else None, "$", message)
+
+
+class _Reader:
+    """The CSV read line by line: its header, then its groups of rows."""
+
+    def __init__(self, handle: BinaryIO, name: str):
+        self.name, self.bytes = name, 0
+        self.csv = csv.reader(self._lines(handle))
+        self.header = self._header()
+        self.by_organisation = "organisation" in self.header
+        key = "organisation" if self.by_organisation else "respondent"
+        self.key = self.header.index(key) if key in self.header else len(self.header)
+
+    def _lines(self, handle: BinaryIO) -> Iterator[str]:
+        for number, raw in enumerate(handle, start=1):
+            self.bytes += len(raw)
+            try:
+                yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                msg = f"not UTF-8 text (byte {exc.start + 1} of the line)"
+                raise ProblemsFound([_file_problem(self.name, msg, number)]) from None
+
+    def _rows(self) -> Iterator[Row]:
+        """(line, cells) of every non-blank row; a CSV syntax error stops the batch."""
+        start = self.csv.line_num + 1
+        try:
+            for cells in self.csv:
+                if any(c.strip() for c in cells):
+                    yield start, tuple(c.strip() for c in cells)
+                start = self.csv.line_num + 1
+        except csv.Error as exc:
+            raise ProblemsFound(
+                [_file_problem(self.name, f"CSV: {exc}", self.csv.line_num)]
+            ) from None
+
+    def _header(self) -> tuple[str, ...]:
+        header = next(self._rows(), (0, ()))[1]
+        problems = []
+        if not header:
+            problems.append("CSV file is empty (a header row is needed)")
+        elif "questionnaire" not in header:
+            problems.append("CSV needs a 'questionnaire' column")
+        problems += [
+            f"column {c!r} appears twice" for c in sorted(set(header)) if header.count(c) > 1
+        ]
+        if problems:
+            raise ProblemsFound([_file_problem(self.name, msg, 1) for msg in problems])
+        return header
+
+    def _name(self, line: int, cells: tuple[str, ...]) -> str:
+        """The organisation cell, or (one per row) the respondent cell or `row <line>`."""
+        cell = cells[self.key] if self.key < len(cells) else ""
+        return cell if self.by_organisation else cell or f"row {line}"
+
+    def groups(self) -> Iterator[Group]:
+        """Groups of consecutive rows with one organisation (one row each without that column)."""
+        seen: set[str] = set()
+        block: list[Row] = []
+        name, size = "", 0
+        for line, cells in self._rows():
+            new = self._name(line, cells)
+            if block and (new != name or not self.by_organisation):
+                yield self._group(name, block, size, seen)
+                block, size = [], 0
+            name, size = new, size + 1
+            if size <= MAX_GROUP_ROWS:
+                block.append((line, cells))
+        if block:
+            yield self._group(name, block, size, seen)
+
+    def _group(self, name: str, block: list[Row], size: int, seen: set[str]) -> Group:
+        line, message = block[0][0], ""
+        if self.by_organisation and not name:
+            message = "the organisation is empty"
+        elif self.by_organisation and name in seen:
+            message = f"organisation {name!r} appears again; its rows must be consecutive"
+        elif size > MAX_GROUP_ROWS:
+            message = f"{size} respondents; the limit is {MAX_GROUP_ROWS} per organisation"
+        if self.by_organisation:
+            seen.add(name)
+        problem = Problem(self.name, line, self.key + 1, "$.organisation", message)
+        return Group(name or f"row {line}", tuple(block), self.bytes, problem if message else None)
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scorer:
+    """Turns a group into its output record (picklable: it is sent to the worker processes)."""
+
+    library: Library
+    lang: str
+    fmt: str
+    source: str
+    header: tuple[str, ...]
+
+    def __call__(self, group: Group) -> Outcome:
+        try:
+            if group.problem:
+                raise ProblemsFound([group.problem])
+            result = assess(self.answers(group), self.library, self.lang, trace=False)
+        except ProblemsFound as exc:
+            return Outcome(False, self._rejected(group, exc.problems), group.end)
+        result["organisation"] = result["organisation"] or group.name
+        return Outcome(True, self._scored(group, result), group.end)
+
+    def answers(self, group: Group) -> AnswerSet:
+        """The group's rows as a checked AnswerSet (problems located in the source file)."""
+        positions: dict[str, tuple[int | None, int | None]] = {"": (group.rows[0][0], 1)}
+        rows = [self._record(i, row, positions) for i, row in enumerate(group.rows)]
+        doc = Document(self.source, {"header": list(self.header), "rows": rows}, positions)
+        return parse_answers(csv_to_answers(doc), self.library)
+
+    def _record(self, index: int, row: Row, positions: dict[str, Any]) -> dict[str, str]:
+        """One row as a dict by column, its cells' positions recorded (as `parse_csv` does)."""
+        (line, cells), pointer, width = row, f"/rows/{index}", len(self.header)
+        positions[pointer] = (line, 1)
+        if len(cells) > width:
+            msg = f"row has {len(cells)} cells but the header has {width}"
+            problem = Problem(self.source, line, width + 1, display_pointer(pointer), msg)
+            raise ProblemsFound([problem])
+        for col, key in enumerate(self.header, start=1):
+            positions[pointer_join(pointer, key)] = (line, col)
+        return dict(zip(self.header, cells + ("",) * (width - len(cells)), strict=True))
+
+    def _scored(self, group: Group, result: dict[str, Any]) -> Any:
+        if self.fmt == "jsonl":
+            return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+        return summary_row(group.name, result)
+
+    def _rejected(self, group: Group, problems: list[Problem]) -> Any:
+        if self.fmt == "jsonl":
+            record = {"organisation": group.name, "errors": [p.as_dict() for p in problems]}
+            return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        return [group.name, len(group.rows), *[None] * (len(columns()) - 3), errors_text(problems)]
+
+
+def summary_row(name: str, result: dict[str, Any]) -> list[Any]:
+    """One organisation's row of the CSV and XLSX outputs."""
+    dims = result["dimensions"]
+    cells: list[Any] = [name, result["respondents"]["count"]]
+    cells += [result["overall"]["index"], result["overall"]["level"]]
+    for dim in DIMENSIONS:
+        cells += [dims[dim]["index"], dims[dim]["level"]] if dim in dims else [None, None]
+    severities = [f["severity"] for f in result["findings"]]
+    return [*cells, *(severities.count(s) for s in SEVERITIES), ""]
+
+
+def errors_text(problems: list[Problem]) -> str:
+    """Problems for one cell: the first few, one a line, within Excel's cell limit."""
+    lines = [str(p) for p in problems[:MAX_ERRORS_SHOWN]]
+    if len(problems) > MAX_ERRORS_SHOWN:
+        lines.append(f"... and {len(problems) - MAX_ERRORS_SHOWN} more")
+    return "\n".join(lines)[:MAX_CELL]
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+Write = Callable[[Any], object]
+
+
+def _writer(fmt: str, path: Path) -> AbstractContextManager[Write]:
+    """A context giving the function that writes one record in this format."""
+    return {"jsonl": _jsonl, "csv": _csv, "xlsx": _xlsx}[fmt](path)
+
+
+@contextmanager
+def _jsonl(path: Path) -> Iterator[Write]:
+    with path.open("w", encoding="utf-8", newline="\n") as file:
+        yield lambda record: file.write(record + "\n")
+
+
+@contextmanager
+def _csv(path: Path) -> Iterator[Write]:
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(columns())
+        yield writer.writerow
+
+
+@contextmanager
+def _xlsx(path: Path) -> Iterator[Write]:
+    """A write-only workbook (rows stream to a temporary file): bold header, frozen under it."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Organisations")
+    sheet.freeze_panes = "A2"
+    sheet.append([_text(sheet, h, Font(bold=True)) for h in columns()])
+    yield lambda record: sheet.append(
+        [_text(sheet, v) if isinstance(v, str) else v for v in record]
+    )
+    book.save(path)
+
+
+def _text(sheet: Any, value: str, font: Any = None) -> Any:
+    """A text cell that is never a formula, without the characters XLSX cannot hold."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL])
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
