@@ -148,6 +148,9 @@ def parse_yaml(text: str, name: str = "<input>") -> Document:
     except (YAMLError, ValueError, RecursionError) as exc:
         msg = f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
         raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
+    except Exception as exc:  # ruamel's constructors fail with IndexError, KeyError... on odd tags
+        msg = f"not valid YAML: a value cannot be read ({type(exc).__name__}); check its tag"
+        raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
     if expanded_size(tree, {}, 0) > MAX_NODES:
         msg = f"document expands to more than {MAX_NODES} values (YAML aliases used as a bomb?)"
         raise ProblemsFound([Problem(name, 1, 1, "$", msg)])
@@ -156,6 +159,16 @@ def parse_yaml(text: str, name: str = "<input>") -> Document:
     if converter.problems:
         raise ProblemsFound(converter.problems)
     return Document(name, data, converter.positions)
+
+
+def real_unicode(text: str) -> str | None:
+    """JSON-style escape pairs (\\ud83d\\ude00) joined into one character; None if one is unpaired."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        return None
 
 
 def too_deep_at(text: str, limit: int = MAX_DEPTH) -> int | None:
@@ -191,6 +204,7 @@ def _yaml_problem(exc: MarkedYAMLError, name: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
     message = " ".join(s for s in (exc.context, exc.problem) if s) or "malformed YAML"
+    message = " ".join(message.split())  # one line: a problem is one line of output
     if "duplicate key" in message:
         message = message.replace("while constructing a mapping ", "")
     return Problem(name, line, col, "$", f"YAML syntax: {message}")
@@ -262,7 +276,10 @@ class _Converter:
                 return None
             return float(node)
         if isinstance(node, str):
-            return str(node)
+            text = real_unicode(str(node))
+            if text is None:
+                self.fail(pointer, "text with an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape)")
+            return text
         if isinstance(node, TaggedScalar):  # an explicit standard tag, e.g. !!str 3
             return str(node.value)
         if isinstance(node, (dt.date, dt.datetime)):
