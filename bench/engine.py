@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--questionnaire", default="tqm-quick")
     parser.add_argument("--rss-evaluations", type=int, default=100_000)
+    parser.add_argument("--summary", action="store_true", help="accepted for bench/run_all.py")
     args = parser.parse_args()
     library = load_library()
     sets = generate(library, args.questionnaire, args.n)
@@ -94,9 +95,15 @@ def main() -> None:
     engine = throughput("durable-rules engine", sets, library, True)
     reference = throughput("reference evaluator (baseline)", sets, library, False)
     print(f"ratio engine / reference: {engine / reference:.2f} (target: engine >= 2,000/s)")
+    print(
+        f"RESULT name=engine_assessments value={engine:.0f} unit=/s baseline={reference:.0f} target=>=2000"
+    )
     full_results(sets[:500], library)
     if args.rss_evaluations:
-        memory(sets, library, args.rss_evaluations)
+        growth = memory(sets, library, args.rss_evaluations)
+        print(
+            f"RESULT name=engine_rss_growth_100k value={growth:.1f} unit=MB baseline=- target=<=20"
+        )
 
 
 if __name__ == "__main__":

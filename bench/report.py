@@ -83,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("answers", nargs="?", default=str(ROOT / "examples" / "mixed.yaml"))
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--summary", action="store_true", help="accepted for bench/run_all.py")
     args = parser.parse_args()
     library = load_library(ROOT)
     answers = load_answers(args.answers, library)
@@ -102,9 +103,15 @@ def main() -> None:
             f"{lang} report ({pages:>2} pages)    wall {wall:6.3f} s   cpu {cpu:6.3f} s   "
             f"ratio {wall / base_wall:5.1f}x trivial   {verdict}"
         )
+        print(
+            f"RESULT name=report_{lang}_seconds value={wall:.3f} unit=s baseline={base_wall:.3f} target=<={TARGET_SECONDS}"
+        )
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     verdict = "ok" if rss_mb <= TARGET_RSS_MB else f"over the {TARGET_RSS_MB} MB target"
     print(f"peak RSS {rss_mb:.0f} MB   {verdict}   (median of {args.runs} runs each)")
+    print(
+        f"RESULT name=report_peak_rss value={rss_mb:.0f} unit=MB baseline=- target=<={TARGET_RSS_MB}"
+    )
 
 
 if __name__ == "__main__":
