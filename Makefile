@@ -23,7 +23,7 @@ lint: setup
 	$(BIN)/mypy
 
 bench: setup
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py --write
 
 setup: system-deps $(STAMP)
 
