@@ -122,7 +122,8 @@ def output_format(target: Path) -> str:
 
 def _size(source: Path) -> int:
     try:
-        return source.stat().st_size
+        with source.open("rb"):  # readable, and a file
+            return source.stat().st_size
     except OSError as exc:
         raise ProblemsFound([_file_problem(str(source), f"cannot read: {exc.strerror}")]) from None
 

@@ -279,18 +279,12 @@ def export(
 def batch(source: Path, output: Path, lang: str, content: Path | None) -> None:
     """Score many organisations from one CSV (grouped by an `organisation` column)."""
     from .batch import output_format, score_batch
+    from .progress import progress_bar
 
     output_format(output)  # a wrong suffix is a usage error before any work
     library = _library(content)
-    if sys.stderr.isatty():
-        with click.progressbar(
-            length=max(1, source.stat().st_size), label="scoring", file=sys.stderr
-        ) as bar:
-            summary = score_batch(
-                source, output, library, lang, lambda done, total: bar.update(done - bar.pos)
-            )
-    else:
-        summary = score_batch(source, output, library, lang)
+    with progress_bar("scoring") as progress:  # a bar only when stderr is a terminal
+        summary = score_batch(source, output, library, lang, progress)
     click.echo(
         f"{summary.organisations} organisations: {summary.scored} scored, {summary.rejected} rejected "
         f"({summary.seconds:.1f} s) -> {output}"

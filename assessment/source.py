@@ -30,6 +30,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 _STANDARD_TAG = "tag:yaml.org,2002:"
+_PLAIN_KEY = re.compile(r"^[\w.@:/~-]+$")
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _BRACKETS = re.compile(r"[\[\]{}]")
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -64,7 +65,12 @@ def display_pointer(pointer: str) -> str:
     out = "$"
     for part in pointer.split("/")[1:] if pointer else []:
         part = part.replace("~1", "/").replace("~0", "~")
-        out += f"[{part}]" if part.isdigit() else f".{part}"
+        if part.isdigit():
+            out += f"[{part}]"
+        elif _PLAIN_KEY.match(part):
+            out += f".{part}"
+        else:  # quoted and escaped: a problem stays one line, and no control character reaches a terminal
+            out += f"[{part!r}]"
     return out
 
 
@@ -278,7 +284,9 @@ class _Converter:
         if isinstance(node, str):
             text = real_unicode(str(node))
             if text is None:
-                self.fail(pointer, "text with an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape)")
+                self.fail(
+                    pointer, "text with an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape)"
+                )
             return text
         if isinstance(node, TaggedScalar):  # an explicit standard tag, e.g. !!str 3
             return str(node.value)
