@@ -278,8 +278,10 @@ def test_problems_with_the_file_itself_stop_the_batch_and_leave_no_output(
 def test_a_missing_source_and_a_wrong_target_are_reported(
     tmp_path: Path, library: Library, grouped: Path
 ) -> None:
-    with pytest.raises(ProblemsFound, match="problem"):
-        score_batch(tmp_path / "missing.csv", tmp_path / "o.csv", library)
+    for source in (tmp_path / "missing.csv", tmp_path):
+        with pytest.raises(ProblemsFound) as caught:
+            score_batch(source, tmp_path / "o.csv", library)
+        assert f"{source}: $: cannot read: " in caught.value.render()
     with pytest.raises(UsageError, match=r"\.jsonl, \.csv or \.xlsx"):
         score_batch(grouped, tmp_path / "o.pdf", library)
     with pytest.raises(UsageError, match="no such folder"):
