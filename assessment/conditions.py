@@ -171,22 +171,4 @@ def explain(cond: Condition, facts: Mapping[str, float]) -> list[dict[str, Any]]
 
 
 def _explain_compare(cond: Compare, facts: Mapping[str, float]) -> dict[str, Any]:
-    actual = facts.get(cond.fact)
-    if cond.op in PRESENCE:
-        threshold = None
-        result = (actual is not None) == (cond.op == "present")
-    else:
-        threshold = cond.threshold(facts)
-        result = actual is not None and threshold is not None and OPS[cond.op](actual, threshold)
-    step: dict[str, Any] = {
-        "fact": cond.fact,
-        "op": cond.op,
-        "threshold": threshold,
-        "actual": actual,
-        "result": result,
-    }
-    if cond.ref:
-        step["ref"] = cond.ref
-        if cond.plus:
-            step["plus"] = cond.plus
-    return step
+    return explain_leaves(((cond, False),), facts)[0]

@@ -273,11 +273,9 @@ def yaml_text(doc: dict[str, Any], draw: Draw) -> str:
     return "\n".join(lines) + "\n"
 
 
-TAGS = "!!python/object:os.system !custom !!binary !!str !!int !!float !!map !!set !!omap".split()
+TAGS = ["!!python/object:os.system", "!custom", "!!binary", "!!str", "!!int", "!!float", "!!map", "!!set", "!!omap"]
 NOISE = (
-    "%YAML 1.1\n---|---|# \x85|\ufeff|...|? [a]\n: b|<<: {questionnaire: x}|*undefined|\t".split(
-        "|"
-    )
+    ["%YAML 1.1\n---", "---", "# \x85", "\ufeff", "...", "? [a]\n: b", "<<: {questionnaire: x}", "*undefined", "\t"]
 )
 NOISE += [
     "key: 0x1F",
