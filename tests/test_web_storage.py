@@ -44,7 +44,7 @@ def _new(app: Flask) -> tuple[str, int]:
     with _db(app).transaction() as session:
         token = create_assessment(session, _quick(app), "Org", "staff")
         record = find_assessment(session, token)
-    assert record is not None
+    assert record is not None and record.organisation == "Org"  # the token finds what was created
     return token, record.id
 
 
