@@ -111,11 +111,12 @@ class Questionnaire:
     dimensions: tuple[Dimension, ...]
     source: str = ""
 
-    @property
+    # Cached: scoring asks for these once per answer, thousands of times per batch.
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for d in self.dimensions for q in d.questions)
 
-    @property
+    @cached_property
     def question_ids(self) -> frozenset[str]:
         return frozenset(q.id for q in self.questions)
 
@@ -123,15 +124,15 @@ class Questionnaire:
         return self._by_id[question_id]
 
     def dimension(self, dimension_id: str) -> Dimension | None:
-        return next((d for d in self.dimensions if d.id == dimension_id), None)
+        return self._dimensions_by_id.get(dimension_id)
 
-    @property
+    @cached_property
     def _by_id(self) -> dict[str, Question]:
-        cached = self.__dict__.get("_index")
-        if cached is None:
-            cached = {q.id: q for q in self.questions}
-            object.__setattr__(self, "_index", cached)
-        return cached
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def _dimensions_by_id(self) -> dict[str, Dimension]:
+        return {d.id: d for d in self.dimensions}
 
 
 @dataclass(frozen=True)

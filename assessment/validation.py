@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, relevance
 
@@ -29,8 +30,28 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name))
 
 
+@cache
+def fast_validator(name: str) -> jsonschema_rs.Validator:
+    return jsonschema_rs.validator_for(load_schema(name))
+
+
+def is_plainly_valid(data: Any, schema: str) -> bool:
+    """The compiled (Rust) validator's verdict; False when it cannot tell.
+
+    It is ~400x faster than `jsonschema` but gives no positions, so it only answers "valid?". It is
+    as strict or stricter than `jsonschema` (it refuses NaN; `$` in a pattern does not match before a
+    final newline), so False merely sends the document down the slow path that finds the errors.
+    """
+    try:
+        return bool(fast_validator(schema).is_valid(data))
+    except (ValueError, TypeError, OverflowError):  # a type JSON lacks, e.g. a YAML date
+        return False
+
+
 def schema_problems(doc: Document, schema: str) -> list[Problem]:
     """Every schema violation of the document, each located."""
+    if is_plainly_valid(doc.data, schema):
+        return []
     errors = validator(schema).iter_errors(doc.data)
     return [
         _problem(doc, _specific(e)) for e in sorted(errors, key=lambda e: list(e.absolute_path))

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from assessment.source import load_file, parse_yaml
-from assessment.validation import SCHEMAS, load_schema, schema_problems, validator
+from assessment.source import Document, load_file, parse_yaml
+from assessment.validation import (
+    SCHEMAS,
+    is_plainly_valid,
+    load_schema,
+    schema_problems,
+    validator,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -241,3 +250,50 @@ def test_a_misspelt_field_of_an_answer_with_evidence_is_named_with_a_suggestion(
             "unexpected field 'evidnce' (did you mean 'evidence'?)",
         )
     ]
+
+
+# --- the compiled fast path never accepts what jsonschema rejects ---------------------------------
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["na", "unknown", "tqm-quick", "tqm-quick\n", "staff", "boss", "", "é\x00"]),
+    st.text(max_size=12),
+)
+_KEYS = st.sampled_from(
+    ["questionnaire", "answers", "responses", "respondent", "role", "id", "value", "evidence",
+     "note", "target", "previous", "customer", "cf.voice", "organisation", "date", "x"]
+)  # fmt: skip
+_DOCS = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.dictionaries(_KEYS, _DOCS, max_size=6), schema=st.sampled_from(["answers", "result"])
+)
+def test_the_fast_validator_never_accepts_what_jsonschema_rejects(data: dict, schema: str) -> None:
+    if is_plainly_valid(data, schema):
+        assert not list(validator(schema).iter_errors(data))
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param({"questionnaire": "tqm-quick", "date": date(2026, 1, 1), "answers": {}}, ["$.date"], id="a-python-date"),
+        pytest.param({"questionnaire": "tqm-quick", "answers": {"q": float("nan")}}, [], id="nan"),
+        pytest.param({"questionnaire": "tqm-quick\n", "answers": {}}, [], id="final-newline"),
+    ],
+)  # fmt: skip
+def test_values_the_fast_validator_cannot_judge_go_to_jsonschema(
+    data: dict, expected: list[str]
+) -> None:
+    assert not is_plainly_valid(data, "answers")
+    # jsonschema decides on the slow path: located problems, or none (then later checks decide)
+    found = schema_problems(Document("a.yaml", data), "answers")
+    assert [p.pointer for p in found] == expected
