@@ -127,34 +127,48 @@ def leaves(cond: Condition, negated: bool = False) -> tuple[tuple[Compare, bool]
     return tuple(leaf for c in cond.items for leaf in leaves(c, negated))
 
 
-def explain_leaves(
-    compiled: tuple[tuple[Compare, bool], ...], facts: Mapping[str, float]
-) -> list[dict[str, Any]]:
-    """explain() over comparisons prepared by leaves(): the fast path for traces."""
+# A comparison prepared for traces: (fact, compare function or None for presence, constant
+# threshold, ref, plus, the step's constant part). See `prepare_leaves`.
+Leaf = tuple[
+    str, Callable[[float, float], bool] | None, float | None, str | None, float, dict[str, Any]
+]
+
+
+def prepare_leaves(cond: Condition) -> tuple[Leaf, ...]:
+    """The comparisons of a condition, each with what never changes between evaluations."""
+    out = []
+    for c, negated in leaves(cond):
+        static: dict[str, Any] = {"fact": c.fact, "op": c.op, "threshold": None}
+        if c.ref:
+            static["ref"] = c.ref
+            if c.plus:
+                static["plus"] = c.plus
+        if negated:
+            static["negated"] = True
+        fn = None if c.op in PRESENCE else OPS[c.op]
+        value = (c.op == "present") if fn is None else c.value
+        out.append((c.fact, fn, value, c.ref, c.plus, static))
+    return tuple(out)
+
+
+def explain_leaves(compiled: tuple[Leaf, ...], facts: Mapping[str, float]) -> list[dict[str, Any]]:
+    """explain() over comparisons prepared by prepare_leaves(): the fast path for traces."""
     out = []
     get = facts.get
-    for cond, negated in compiled:  # _explain_compare, inlined: this loop is most of a trace's cost
-        actual = get(cond.fact)
-        op = cond.op
-        if op in PRESENCE:
-            threshold = None
-            result = (actual is not None) == (op == "present")
+    # Inlined and branch-light: this loop is most of a trace's cost (~90 comparisons per assessment).
+    for fact, fn, value, ref, plus, static in compiled:
+        actual = get(fact)
+        step = static.copy()
+        if fn is None:  # present / absent: `value` says which
+            result = (actual is not None) == value
         else:
-            threshold = cond.value if cond.ref is None else cond.threshold(facts)
-            result = actual is not None and threshold is not None and OPS[op](actual, threshold)
-        step = {
-            "fact": cond.fact,
-            "op": op,
-            "threshold": threshold,
-            "actual": actual,
-            "result": result,
-        }
-        if cond.ref:
-            step["ref"] = cond.ref
-            if cond.plus:
-                step["plus"] = cond.plus
-        if negated:
-            step["negated"] = True
+            if ref is not None:
+                other = get(ref)
+                value = None if other is None else other + plus
+            step["threshold"] = value
+            result = actual is not None and value is not None and fn(actual, value)
+        step["actual"] = actual
+        step["result"] = result
         out.append(step)
     return out
 
@@ -171,4 +185,4 @@ def explain(cond: Condition, facts: Mapping[str, float]) -> list[dict[str, Any]]
 
 
 def _explain_compare(cond: Compare, facts: Mapping[str, float]) -> dict[str, Any]:
-    return explain_leaves(((cond, False),), facts)[0]
+    return explain_leaves(prepare_leaves(cond), facts)[0]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .conditions import Compare, Condition, facts_of, leaves, parse_condition, substitute
+from .conditions import Condition, Leaf, facts_of, parse_condition, prepare_leaves, substitute
 from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
 from .problems import did_you_mean
 
@@ -43,9 +43,9 @@ class Instance:
         return facts_of(self.when)
 
     @cached_property
-    def comparisons(self) -> tuple[tuple[Compare, bool], ...]:
+    def comparisons(self) -> tuple[Leaf, ...]:
         """The condition's comparisons, prepared once for traces."""
-        return leaves(self.when)
+        return prepare_leaves(self.when)
 
 
 def parse_rule(data: Mapping[str, Any]) -> Rule:
