@@ -28,6 +28,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .model import Action
@@ -46,6 +47,14 @@ class Situation:
     targets: Mapping[str, float]
     findings: Sequence[Mapping[str, Any]]
     cornerstone: bool  # leadership is the weakest dimension or caps the overall level
+
+    @cached_property
+    def severity(self) -> dict[str, int]:
+        """Each finding's severity score by rule id (priority asks once per action and reason)."""
+        out: dict[str, int] = {}
+        for f in self.findings:
+            out[f["rule"]] = max(out.get(f["rule"], 0), SEVERITY_SCORE[f["severity"]])
+        return out
 
 
 @dataclass(frozen=True)
@@ -94,19 +103,21 @@ def _add_prerequisites(reasons: dict[str, list[str]], catalogue: Mapping[str, Ac
             reasons[required].append(f"prerequisite:{action_id}")
     for action_id, because in reasons.items():
         # findings first, then gaps, then "needed by": a stable, readable order
-        reasons[action_id] = sorted(
-            set(because), key=lambda r: (r.startswith("prerequisite:"), r.startswith("gap."), r)
-        )
+        reasons[action_id] = sorted(set(because), key=_reason_order)
+
+
+def _reason_order(reason: str) -> tuple[int, str]:
+    return (
+        2 if reason.startswith("prerequisite:") else 1 if reason.startswith("gap.") else 0,
+        reason,
+    )
 
 
 def priority(action: Action, because: Sequence[str], situation: Situation) -> float:
     """(gap + 10 * severity) * impact / effort_days (see the module docstring)."""
     index = situation.indices.get(action.dimension)
     gap = max(0.0, situation.targets.get(action.dimension, 0) - index) if index is not None else 0.0
-    severity = max(
-        (SEVERITY_SCORE[f["severity"]] for f in situation.findings if f["rule"] in because),
-        default=0,
-    )
+    severity = max((situation.severity.get(r, 0) for r in because), default=0)
     return round((gap + 10 * severity) * action.impact / action.effort_days, 3)
 
 
