@@ -7,6 +7,7 @@ checks the exact problem the loader reports.
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -75,77 +76,59 @@ def test_the_test_content_loads(mini: Library) -> None:
 # --- questionnaires --------------------------------------------------------------------------
 
 
-def test_questionnaire_id_must_equal_the_file_stem(content: Path) -> None:
-    text = edit(content, QUESTIONNAIRE, "id: mini", "id: maxi")
-    line, col = locate(text, "maxi")
-    assert (
-        f"{content / QUESTIONNAIRE}:{line}:{col}: $.id: id 'maxi' must equal the file name 'mini'"
-        in shown(content)
-    )
+@dataclass(frozen=True)
+class Break:
+    """One textual edit of the questionnaire and the problem expected where `needle` lands."""
+
+    old: str
+    new: str
+    needle: str
+    pointer: str
+    message: str
+    nth: int = 1
+    offset: int = 0
 
 
-def test_a_dimension_appearing_twice_is_reported_at_its_second_id(content: Path) -> None:
-    text = edit(content, QUESTIONNAIRE, "  - id: leadership\n", "  - id: customer\n")
-    line, col = locate(text, "  - id: customer\n", nth=2, offset=len("  - id: "))
-    assert (
-        f"{content / QUESTIONNAIRE}:{line}:{col}: $.dimensions[1].id: "
-        "dimension 'customer' appears twice" in shown(content)
-    )
-
-
-def test_a_question_id_appearing_twice_is_reported_at_its_second_id(content: Path) -> None:
-    text = edit(content, QUESTIONNAIRE, "id: leadership.second", "id: leadership.first")
-    line, col = locate(text, "id: leadership.first", nth=2, offset=len("id: "))
-    assert (
-        f"{content / QUESTIONNAIRE}:{line}:{col}: $.dimensions[1].questions[1].id: "
-        "question id 'leadership.first' appears twice" in shown(content)
-    )
-
-
-def test_a_question_id_must_start_with_its_dimension(content: Path) -> None:
-    text = edit(content, QUESTIONNAIRE, "id: leadership.second", "id: process.extra")
-    line, col = locate(text, "process.extra")
-    assert (
-        f"{content / QUESTIONNAIRE}:{line}:{col}: $.dimensions[1].questions[1].id: "
-        "question id 'process.extra' must start with 'leadership.'" in shown(content)
-    )
-
-
-def test_an_unknown_scale_is_named_with_a_suggestion(content: Path) -> None:
-    text = edit(
-        content,
-        QUESTIONNAIRE,
-        "scale: five\n        weight: 2\n        allow_na",
-        "scale: fiv\n        weight: 2\n        allow_na",
-    )
-    line, col = locate(text, "scale: fiv\n", offset=len("scale: "))
-    assert (
-        f"{content / QUESTIONNAIRE}:{line}:{col}: $.dimensions[0].questions[1].scale: "
-        "unknown scale 'fiv' (did you mean 'five'?)" in shown(content)
-    )
-
-
-def test_an_anchor_must_be_a_value_of_the_scale(content: Path) -> None:
-    text = edit(content, QUESTIONNAIRE, '5: {en: "Always"', '7: {en: "Always"')
-    line, col = locate(text, '7: {en: "Always"')
-    assert (
-        f"{content / QUESTIONNAIRE}:{line}:{col}: $.dimensions[0].questions[0].anchors[7]: "
-        "anchor 7 is not a value of scale 'five'" in shown(content)
-    )
-
-
-def test_a_text_without_chinese_is_refused(content: Path) -> None:
-    text = edit(
-        content,
-        QUESTIONNAIRE,
+QUESTIONNAIRE_BREAKS = {
+    "id-not-the-file-stem": Break(
+        "id: mini", "id: maxi", "maxi", "$.id", "id 'maxi' must equal the file name 'mini'"
+    ),
+    "dimension-twice-at-its-second-id": Break(
+        "  - id: leadership\n", "  - id: customer\n", "  - id: customer\n",
+        "$.dimensions[1].id", "dimension 'customer' appears twice", nth=2, offset=len("  - id: "),
+    ),
+    "question-twice-at-its-second-id": Break(
+        "id: leadership.second", "id: leadership.first", "id: leadership.first",
+        "$.dimensions[1].questions[1].id", "question id 'leadership.first' appears twice",
+        nth=2, offset=len("id: "),
+    ),
+    "question-id-not-under-its-dimension": Break(
+        "id: leadership.second", "id: process.extra", "process.extra",
+        "$.dimensions[1].questions[1].id", "question id 'process.extra' must start with 'leadership.'",
+    ),
+    "unknown-scale-with-a-suggestion": Break(
+        "scale: five\n        weight: 2\n        allow_na", "scale: fiv\n        weight: 2\n        allow_na",
+        "scale: fiv\n", "$.dimensions[0].questions[1].scale",
+        "unknown scale 'fiv' (did you mean 'five'?)", offset=len("scale: "),
+    ),
+    "anchor-not-on-the-scale": Break(
+        '5: {en: "Always"', '7: {en: "Always"', '7: {en: "Always"',
+        "$.dimensions[0].questions[0].anchors[7]", "anchor 7 is not a value of scale 'five'",
+    ),
+    "text-without-chinese": Break(
         'text: {en: "First customer question", zh: "第一个customer问题"}',
-        'text: {en: "First customer question"}',
-    )
-    line, col = locate(text, 'text: {en: "First customer question"}')
-    assert (
-        f"{content / QUESTIONNAIRE}:{line}:{col}: $.dimensions[0].questions[0].text: "
-        "'zh' is a required property" in shown(content)
-    )
+        'text: {en: "First customer question"}', 'text: {en: "First customer question"}',
+        "$.dimensions[0].questions[0].text", "'zh' is a required property",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", QUESTIONNAIRE_BREAKS.values(), ids=QUESTIONNAIRE_BREAKS.keys())
+def test_a_broken_questionnaire_is_reported_at_file_line_col(content: Path, case: Break) -> None:
+    text = edit(content, QUESTIONNAIRE, case.old, case.new)
+    line, col = locate(text, case.needle, nth=case.nth, offset=case.offset)
+    expected = f"{content / QUESTIONNAIRE}:{line}:{col}: {case.pointer}: {case.message}"
+    assert expected in shown(content)
 
 
 def test_all_problems_of_a_questionnaire_are_reported_together(content: Path) -> None:
