@@ -22,6 +22,13 @@ class Problem:
     pointer: str
     message: str
 
+    def __post_init__(self) -> None:
+        # A problem is one bounded line wherever it is shown: messages and pointers quote what the
+        # input held, which may be a 100,000-character value or key.
+        object.__setattr__(self, "message", one_line(self.message))
+        if len(self.pointer) > MAX_POINTER:  # keys are quoted with escapes: already one line
+            object.__setattr__(self, "pointer", self.pointer[: MAX_POINTER - 1] + "…")
+
     def __str__(self) -> str:
         where = self.file or "<input>"
         if self.line is not None:
@@ -81,3 +88,13 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 def unknown(kind: str, name: str, known: Iterable[str]) -> str:
     """The message for an unknown id, with a suggestion."""
     return f"unknown {kind} {name!r}{did_you_mean(name, known)}"
+
+
+MAX_MESSAGE = 300
+MAX_POINTER = 200
+
+
+def one_line(message: str, limit: int = MAX_MESSAGE) -> str:
+    """A message as one bounded line (schema messages quote the offending value, which may be huge)."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

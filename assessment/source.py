@@ -21,7 +21,9 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .problems import Problem, ProblemsFound
 
@@ -138,6 +140,26 @@ def decode_text(raw: bytes, name: str) -> str:
 
 def parse_yaml(text: str, name: str = "<input>") -> Document:
     """Parse YAML (or JSON, a subset of it) safely, keeping positions."""
+    converter = _Converter(name)
+    data = converter.convert(_load_tree(text, name), "", 0)
+    if converter.problems:
+        raise ProblemsFound(converter.problems)
+    return Document(name, data, converter.positions)
+
+
+def yaml_positions(text: str, name: str = "<input>") -> dict[str, tuple[int | None, int | None]]:
+    """The line and column of every value that can be read (even if some values are refused)."""
+    try:
+        tree = _load_tree(text, name)
+    except ProblemsFound:
+        return {"": (1, 1)}
+    converter = _Converter(name)
+    converter.convert(tree, "", 0)
+    return converter.positions
+
+
+def _load_tree(text: str, name: str) -> Any:
+    """ruamel's round-trip tree of the text, within the size, nesting and expansion limits."""
     if len(text) > MAX_BYTES:
         raise ProblemsFound([Problem(name, None, None, "$", f"document exceeds {MAX_BYTES} bytes")])
     offset = too_deep_at(text)
@@ -147,24 +169,20 @@ def parse_yaml(text: str, name: str = "<input>") -> Document:
             [Problem(name, line, col, "$", f"nested deeper than {MAX_DEPTH} levels")]
         )
     yaml = YAML(typ="rt")
+    yaml.Constructor = _LocatingConstructor
     try:
         tree = yaml.load(io.StringIO(text))
     except MarkedYAMLError as exc:
         raise ProblemsFound([_yaml_problem(exc, name)]) from None
+    except ReaderError as exc:
+        raise ProblemsFound([_reader_problem(exc, text, name)]) from None
     except (YAMLError, ValueError, RecursionError) as exc:
         msg = f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-        raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
-    except Exception as exc:  # ruamel's constructors fail with IndexError, KeyError... on odd tags
-        msg = f"not valid YAML: a value cannot be read ({type(exc).__name__}); check its tag"
         raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
     if expanded_size(tree, {}, 0) > MAX_NODES:
         msg = f"document expands to more than {MAX_NODES} values (YAML aliases used as a bomb?)"
         raise ProblemsFound([Problem(name, 1, 1, "$", msg)])
-    converter = _Converter(name)
-    data = converter.convert(tree, "", 0)
-    if converter.problems:
-        raise ProblemsFound(converter.problems)
-    return Document(name, data, converter.positions)
+    return tree
 
 
 def real_unicode(text: str) -> str | None:
@@ -206,14 +224,52 @@ def expanded_size(node: Any, memo: dict[int, int], depth: int) -> int:
     return memo[id(node)]
 
 
+class _LocatingConstructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, whose failures on odd values name the value's place.
+
+    On `!!int ""`, `!!bool maybe`, `!!set x` or a 5,000-digit number ruamel's constructors raise
+    IndexError, KeyError, ValueError...: turned here into a YAML error marked at the node.
+    """
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except YAMLError:
+            raise
+        except Exception as exc:
+            raise _Unreadable(None, None, _unreadable(node, exc), node.start_mark) from None
+
+
+class _Unreadable(ConstructorError):
+    """A value whose tag or size its constructor could not handle."""
+
+
+def _unreadable(node: Any, exc: Exception) -> str:
+    if isinstance(exc, ValueError) and "digits" in str(exc):  # CPython's int() limit
+        return "a number with more than 4300 digits cannot be read"
+    tag = str(getattr(node.tag, "value", node.tag) or "")
+    shown = "!!" + tag.removeprefix(_STANDARD_TAG) if tag.startswith(_STANDARD_TAG) else tag
+    return f"this value cannot be read as {shown or 'a value'}"
+
+
 def _yaml_problem(exc: MarkedYAMLError, name: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
     message = " ".join(s for s in (exc.context, exc.problem) if s) or "malformed YAML"
-    message = " ".join(message.split())  # one line: a problem is one line of output
     if "duplicate key" in message:
         message = message.replace("while constructing a mapping ", "")
-    return Problem(name, line, col, "$", f"YAML syntax: {message}")
+    kind = "YAML value" if isinstance(exc, _Unreadable) else "YAML syntax"
+    return Problem(name, line, col, "$", f"{kind}: {message}")
+
+
+def _reader_problem(exc: ReaderError, text: str, name: str) -> Problem:
+    """A character YAML refuses (control characters, DEL, C1), at its line and column."""
+    offset = exc.position if isinstance(exc.position, int) else 0
+    line, col = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    char = exc.character
+    code = ord(char) if isinstance(char, str) and len(char) == 1 else char
+    message = f"character U+{code:04X} is not allowed in YAML (a control character)"
+    return Problem(name, line, col, "$", message if isinstance(code, int) else str(exc.reason))
 
 
 class _Converter:

@@ -100,10 +100,4 @@ def _problem(doc: Document, error: ValidationError) -> Problem:
         message = f"{error.instance!r} is not one of {error.validator_value}"
         if isinstance(error.instance, str):
             message += did_you_mean(error.instance, [str(v) for v in error.validator_value])  # type: ignore[union-attr]
-    return doc.problem(pointer, one_line(message))
-
-
-def one_line(message: str, limit: int = 300) -> str:
-    """A message as one bounded line (schema messages quote the offending value, which may be huge)."""
-    flat = " ".join(message.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return doc.problem(pointer, message)

@@ -470,3 +470,29 @@ def test_load_file_reads_csv_by_suffix(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"answers{suffix}"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     assert load_file(path).data == {"header": ["a", "b"], "rows": [{"a": "1", "b": "2"}]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param('a: 1\nb: "x\x01y"\n', "doc.yaml:2:6: $: character U+0001 is not allowed in YAML (a control character)", id="control-character"),
+        pytest.param("a: 1\nb: x\x7fy\n", "doc.yaml:2:5: $: character U+007F is not allowed in YAML (a control character)", id="delete"),
+        pytest.param("a: 1\nb: x\x80y\n", "doc.yaml:2:5: $: character U+0080 is not allowed in YAML (a control character)", id="c1-control"),
+        pytest.param('a: 1\nb: !!int ""\n', "doc.yaml:2:4: $: YAML value: this value cannot be read as !!int", id="empty-int"),
+        pytest.param("a: !!bool maybe\n", "doc.yaml:1:4: $: YAML value: this value cannot be read as !!bool", id="bool"),
+        pytest.param("a: [1, !!float x]\n", "doc.yaml:1:8: $: YAML value: this value cannot be read as !!float", id="float-in-a-list"),
+        pytest.param("a: !!set x\n", "doc.yaml:1:4: $: YAML value: this value cannot be read as !!set", id="set"),
+        pytest.param("a:\n  b: " + "9" * 5000 + "\n", "doc.yaml:2:6: $: YAML value: a number with more than 4300 digits cannot be read", id="5000-digits"),
+    ],
+)  # fmt: skip
+def test_a_value_the_reader_cannot_read_is_named_at_its_line_and_column(
+    text: str, expected: str
+) -> None:
+    assert the_problem(text) == expected
+
+
+def test_a_duplicate_key_with_a_huge_value_gives_one_bounded_line() -> None:
+    [problem] = problems_of("a: 1\na: " + "x" * 100_000 + "\n")
+    assert (problem.line, problem.col) == (2, 1)
+    assert problem.message.startswith('YAML syntax: found duplicate key "a"')
+    assert len(problem.message) <= 300 and "\n" not in problem.message

@@ -7,15 +7,13 @@ cross-site without a CORS preflight, which this app never grants).
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from flask import Blueprint, Response, abort, jsonify, request
 
 from assessment.answers import parse_answers
 from assessment.pipeline import assess
 from assessment.problems import Problem, ProblemsFound
 from assessment.source import Document, decode_text, parse_yaml
+from assessment.strict_json import parse_json
 
 from ..catalog import library, questionnaire_data, summary
 from ..i18n import LANGUAGES
@@ -51,27 +49,8 @@ def _document() -> Document:
         abort(415, "send the answers document as application/json or application/yaml")
     text = decode_text(request.get_data(cache=False), SOURCE)  # 413 above MAX_CONTENT_LENGTH
     if mimetype in JSON_TYPES:
-        _check_json(text)
-    return parse_yaml(text, SOURCE)  # JSON is YAML: one parser, with positions and limits
-
-
-def _check_json(text: str) -> None:
-    """Refuse what is YAML but not JSON (so application/json means JSON)."""
-    try:
-        json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise ProblemsFound(
-            [Problem(SOURCE, exc.lineno, exc.colno, "$", f"not valid JSON: {exc.msg}")]
-        ) from None
-    except (ValueError, RecursionError) as exc:
-        message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise ProblemsFound(
-            [Problem(SOURCE, None, None, "$", f"not valid JSON: {message}")]
-        ) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+        return parse_json(text, SOURCE)  # fast; positions found only for a problem to report
+    return parse_yaml(text, SOURCE)
 
 
 @api.post("/v1/score")

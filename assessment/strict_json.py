@@ -1,0 +1,172 @@
+"""Strict JSON documents (the API's application/json bodies), parsed fast and located lazily.
+
+The YAML reader in `source` keeps the line and column of every value, which costs ~20 ms for an
+answers document; the C JSON parser takes ~0.1 ms. So a JSON body is parsed by `json`, and its
+positions are computed (by the YAML reader, JSON being YAML) only when a problem is reported.
+The same limits and refusals apply as to YAML: size, nesting, value count, NaN and infinities,
+numbers of more than 4,300 digits, unpaired UTF-16 surrogates, duplicate keys.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .problems import Problem, ProblemsFound
+from .source import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_NODES,
+    Document,
+    parse_yaml,
+    pointer_join,
+    real_unicode,
+    too_deep_at,
+    yaml_positions,
+)
+
+MAX_DIGITS = 4300  # CPython's int() limit (sys.get_int_max_str_digits)
+# A string (skipped whole, so nothing inside one is mistaken for a token) or a bare token.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity)|-?[0-9][0-9.eE+-]*')
+
+
+class _NotJson(ValueError):
+    """A token json.loads hands to a hook and we refuse: the message, and how to find the token."""
+
+    def __init__(self, message: str, token: Callable[[str], bool]):
+        super().__init__(message)
+        self.token = token
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def parse_json(text: str, name: str = "<input>") -> Document:
+    """Parse strict JSON into a Document whose positions are found on first use."""
+    if len(text) > MAX_BYTES:
+        raise ProblemsFound([Problem(name, None, None, "$", f"document exceeds {MAX_BYTES} bytes")])
+    deep = too_deep_at(text)
+    if deep is not None:
+        raise ProblemsFound([_at(text, deep, name, f"nested deeper than {MAX_DEPTH} levels")])
+    try:
+        data = json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_int=_int,
+            parse_float=_float,
+            object_pairs_hook=_mapping,
+        )
+    except json.JSONDecodeError as exc:
+        raise ProblemsFound([_at(text, exc.pos, name, f"not valid JSON: {exc.msg}")]) from None
+    except _NotJson as exc:
+        raise ProblemsFound([_at(text, _find(text, exc.token), name, str(exc))]) from None
+    except _DuplicateKey:
+        parse_yaml(text, name)  # raises the duplicate key, located
+        raise  # pragma: no cover - the YAML reader refuses every duplicate key
+    doc = Document(name, data, _LazyPositions(text, name))
+    problems = _value_problems(doc)
+    if problems:
+        raise ProblemsFound(problems)
+    return doc
+
+
+class _LazyPositions(dict[str, tuple[int | None, int | None]]):
+    """Positions read from the text on first lookup (a problem is being reported)."""
+
+    def __init__(self, text: str, name: str):
+        super().__init__({"": (1, 1)})
+        self.text: str | None = text
+        self.name = name
+
+    def _fill(self) -> None:
+        if self.text is not None:
+            text, self.text = self.text, None
+            self.update(yaml_positions(text, self.name))
+
+    def __contains__(self, key: object) -> bool:
+        if key == "":  # the whole document: no need to read it again
+            return True
+        self._fill()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> tuple[int | None, int | None]:
+        if key != "":
+            self._fill()
+        return super().__getitem__(key)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"not valid JSON: {name} is not a JSON number", lambda t: t.lstrip("-") in name)
+
+
+def _int(token: str) -> int:
+    if len(token.lstrip("-")) > MAX_DIGITS:
+        message = f"a number with more than {MAX_DIGITS} digits cannot be read"
+        raise _NotJson(message, lambda t: len(t.lstrip("-")) > MAX_DIGITS)
+    return int(token)
+
+
+def _float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        message = "numbers must be finite (this one is too large for a number)"
+        raise _NotJson(message, lambda t: t[:1] != '"' and not _finite(t))
+    return value
+
+
+def _finite(token: str) -> bool:
+    try:
+        return math.isfinite(float(token))
+    except ValueError:
+        return True
+
+
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _DuplicateKey()
+    return out
+
+
+def _find(text: str, is_it: Callable[[str], bool]) -> int:
+    """Offset of the first token outside strings for which `is_it` holds (0 if none)."""
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token[:1] != '"' and is_it(token):
+            return match.start()
+    return 0
+
+
+def _at(text: str, offset: int, name: str, message: str) -> Problem:
+    line, col = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    return Problem(name, line, col, "$", message)
+
+
+def _value_problems(doc: Document) -> list[Problem]:
+    """Unpaired surrogates in text and keys, and the value-count limit, as the YAML reader does."""
+    problems: list[Problem] = []
+    stack: list[tuple[str, Any]] = [("", doc.data)]
+    count = 0
+    while stack and count <= MAX_NODES:
+        pointer, node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            for key, value in node.items():
+                child = pointer_join(pointer, key)
+                if real_unicode(key) is None:
+                    problems.append(doc.problem(child, _SURROGATE))
+                stack.append((child, value))
+        elif isinstance(node, list):
+            stack.extend((pointer_join(pointer, i), v) for i, v in enumerate(node))
+        elif isinstance(node, str) and real_unicode(node) is None:
+            problems.append(doc.problem(pointer, _SURROGATE))
+    if count > MAX_NODES:
+        problems.append(doc.problem("", f"document has more than {MAX_NODES} values"))
+    return problems
+
+
+_SURROGATE = "text with an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape)"
