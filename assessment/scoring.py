@@ -12,6 +12,7 @@ Definitions (README "How scores are computed"):
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -123,6 +124,12 @@ def _dimension_score(
     )
 
 
+def _spread(values: Sequence[float]) -> float:
+    """Population standard deviation in floats (statistics.pstdev is exact, and 30x slower)."""
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+
+
 def _agreement(dim: Dimension, respondents: Sequence[Respondent]) -> float | None:
     if len(respondents) < 2:
         return None
@@ -134,7 +141,7 @@ def _agreement(dim: Dimension, respondents: Sequence[Respondent]) -> float | Non
             if question.id in r.answers and (v := r.answers[question.id].value) is not None
         ]
         if len(values) >= 2:
-            spreads.append(statistics.pstdev(values))
+            spreads.append(_spread(values))
     if not spreads:
         return None
     return round(max(0.0, min(1.0, 1 - statistics.fmean(spreads) / 50)), 3)
