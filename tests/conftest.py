@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,9 @@ def mini() -> Library:
     return load_library(DATA / "content")
 
 
-def answers_data(library: Library, questionnaire: str, fill: Any = 3, **answers: Any) -> dict[str, Any]:
+def answers_data(
+    library: Library, questionnaire: str, fill: Any = 3, **answers: Any
+) -> dict[str, Any]:
     """An answers document: every question `fill`, then the given answers (dots as '__')."""
     q = library.questionnaires[questionnaire]
     values = {question.id: fill for question in q.questions}
@@ -37,12 +40,40 @@ def answers_data(library: Library, questionnaire: str, fill: Any = 3, **answers:
     return {"questionnaire": questionnaire, "organisation": "Test Co", "answers": values}
 
 
+RANDOM_ROLES = ["leader", "manager", "staff", "staff", "customer", "auditor"]
+
+
+def random_answers_data(library: Library, questionnaire: str, rng: random.Random) -> dict[str, Any]:
+    """A random valid answers document: 1-5 respondents, each around a bias of their own.
+
+    About 6% of the answers are "unknown", 6% "na" (where the question allows it), 20% carry evidence.
+    """
+    questions = library.questionnaires[questionnaire].questions
+    responses = []
+    for index in range(rng.choice([1, 1, 2, 3, 5])):
+        bias, answers = rng.randint(1, 5), {}
+        for q in questions:
+            roll = rng.random()
+            if roll < 0.06:
+                answers[q.id] = "unknown"
+            elif roll < 0.12 and q.allow_na:
+                answers[q.id] = "na"
+            else:
+                value = max(1, min(5, bias + rng.choice([-2, -1, 0, 0, 1, 2])))
+                answers[q.id] = {"value": value, "evidence": "doc"} if roll > 0.8 else value
+        respondent = {"id": f"r{index}", "role": rng.choice(RANDOM_ROLES)}
+        responses.append({"respondent": respondent, "answers": answers})
+    return {"questionnaire": questionnaire, "organisation": "Random Co", "responses": responses}
+
+
 @pytest.fixture()
 def make_answers() -> Callable[..., AnswerSet]:
     """Build a checked AnswerSet: make_answers(library, 'mini', fill=3, customer__first=5)."""
 
     def build(library: Library, questionnaire: str, fill: Any = 3, **answers: Any) -> AnswerSet:
-        return parse_answers(Document("test", answers_data(library, questionnaire, fill, **answers)), library)
+        return parse_answers(
+            Document("test", answers_data(library, questionnaire, fill, **answers)), library
+        )
 
     return build
 

@@ -2,61 +2,51 @@
 
 durable-rules' C core is not thread-safe (FIELD-NOTES.md); the adapter serialises it with one
 process-wide lock and a host without timer threads. Here 16 threads score 20,000 random assessments
-at once and every judgement must equal the pure-Python reference evaluator's; a slow test runs
-100,000 evaluations in a child process and bounds its RSS growth.
+at once through the library, and 16 threads (each with a test client of its own, one app) another
+20,000 through `POST /api/v1/score`; every judgement must equal the pure-Python reference
+evaluator's. A slow test runs 100,000 evaluations in a child process and bounds its RSS growth.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import random_answers_data
+from flask import Flask
+from ruamel.yaml import YAML
 
 from assessment.answers import AnswerSet, parse_answers
 from assessment.content import Library
-from assessment.evaluation import Judgement, judge
+from assessment.evaluation import Judgement, Program, judge
+from assessment.model import level_name
 from assessment.pipeline import evaluate_answers, program_for
 from assessment.scoring import Profile, score_profile
 from assessment.source import Document
+from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 THREADS, EVALUATIONS, DISTINCT = 16, 20_000, 1_000
-ROLES = ["leader", "manager", "staff", "staff", "customer", "auditor"]
-
-
-def random_document(library: Library, questionnaire_id: str, rng: random.Random) -> dict[str, Any]:
-    """Answers of 1-5 respondents around a bias per respondent, with unknown, na and evidence."""
-    questionnaire = library.questionnaires[questionnaire_id]
-    responses = []
-    for index in range(rng.choice([1, 1, 2, 3, 5])):
-        bias, answers = rng.randint(1, 5), {}
-        for q in questionnaire.questions:
-            roll = rng.random()
-            if roll < 0.06:
-                answers[q.id] = "unknown"
-            elif roll < 0.12 and q.allow_na:
-                answers[q.id] = "na"
-            else:
-                value = max(1, min(5, bias + rng.choice([-2, -1, 0, 0, 1, 2])))
-                answers[q.id] = {"value": value, "evidence": "doc"} if roll > 0.8 else value
-        respondent = {"id": f"r{index}", "role": rng.choice(ROLES)}
-        responses.append({"respondent": respondent, "answers": answers})
-    return {"questionnaire": questionnaire_id, "organisation": "Thread Co", "responses": responses}
 
 
 @dataclass(frozen=True)
 class Case:
     """One assessment, with the reference evaluator's judgement of it."""
 
+    document: dict[str, Any]
     answers: AnswerSet
+    program: Program
     profile: Profile
     expected: Judgement
 
@@ -78,11 +68,39 @@ def cases(library: Library) -> list[Case]:
     out = []
     for n in range(DISTINCT):
         qid = "tqm-quick" if n % 3 else "tqm-audit"
-        answers = parse_answers(Document("t", random_document(library, qid, rng)), library)
+        document = random_answers_data(library, qid, rng)
+        answers = parse_answers(Document("t", document), library)
         program = program_for(library.pack_for(qid), answers.questionnaire)
         profile = score_profile(answers)
-        out.append(Case(answers, profile, judge(program, profile, use_engine=False, trace=False)))
+        expected = judge(program, profile, use_engine=False, trace=False)
+        out.append(Case(document, answers, program, profile, expected))
     return out
+
+
+@contextmanager
+def frequent_thread_switches() -> Iterator[None]:
+    """Switch threads 5x as often as by default: more interleavings inside the adapter."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-3)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def in_threads(work: Callable[[int], list[str]]) -> list[str]:
+    """work(seed) in THREADS threads started at once; every thread's disagreements."""
+    start = threading.Barrier(THREADS)
+
+    def worker(seed: int) -> list[str]:
+        start.wait()
+        return work(seed)
+
+    with frequent_thread_switches(), ThreadPoolExecutor(THREADS) as pool:
+        return [w for result in pool.map(worker, range(THREADS)) for w in result]
+
+
+# --- through the library ------------------------------------------------------------------------
 
 
 def score_many(library: Library, cases: list[Case], seed: int, count: int) -> list[str]:
@@ -93,10 +111,7 @@ def score_many(library: Library, cases: list[Case], seed: int, count: int) -> li
         if n % 10 == 0:  # the whole library path, sometimes with the trace
             got = evaluate_answers(case.answers, library, trace=n % 50 == 0)[1]
         else:
-            program = program_for(
-                library.pack_for(case.answers.questionnaire.id), case.answers.questionnaire
-            )
-            got = judge(program, case.profile, use_engine=True, trace=False)
+            got = judge(case.program, case.profile, use_engine=True, trace=False)
         if outcome(got) != outcome(case.expected):
             wrong.append(
                 f"thread {seed}, evaluation {n}: {outcome(got)} != {outcome(case.expected)}"
@@ -107,21 +122,8 @@ def score_many(library: Library, cases: list[Case], seed: int, count: int) -> li
 def test_sixteen_threads_agree_with_the_reference_evaluator(
     library: Library, cases: list[Case]
 ) -> None:
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-3)  # switch threads 5x as often: more interleavings inside the adapter
-    start = threading.Barrier(THREADS)
-
-    def worker(seed: int) -> list[str]:
-        start.wait()
-        return score_many(library, cases, seed, EVALUATIONS // THREADS)
-
-    try:
-        with ThreadPoolExecutor(THREADS) as pool:
-            results = list(pool.map(worker, range(THREADS)))
-    finally:
-        sys.setswitchinterval(interval)
-    wrong = [w for result in results for w in result]
-    assert sum(map(len, results)) == 0, f"{len(wrong)} of {EVALUATIONS} wrong, e.g. {wrong[:3]}"
+    wrong = in_threads(lambda seed: score_many(library, cases, seed, EVALUATIONS // THREADS))
+    assert not wrong, f"{len(wrong)} of {EVALUATIONS} wrong, e.g. {wrong[:3]}"
 
 
 def test_the_cases_cover_every_level_and_some_caps(cases: list[Case]) -> None:
@@ -130,11 +132,114 @@ def test_the_cases_cover_every_level_and_some_caps(cases: list[Case]) -> None:
     assert sum(bool(c.expected.caps) for c in cases) > DISTINCT // 100
 
 
+# --- through the JSON API -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiCase:
+    """One case as the API receives it."""
+
+    case: Case
+    body: bytes
+    content_type: str
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app for every thread (the API stores nothing: SQLite is only there to start the app)."""
+    folder = tmp_path_factory.mktemp("api")
+    application = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'api.sqlite3'}",
+            "SECRET_KEY": "threads",
+            "TESTING": True,
+        }
+    )
+    yield application
+    application.extensions["tqm_db"].dispose()
+
+
+@pytest.fixture(scope="module")
+def api_cases(cases: list[Case]) -> dict[str, list[ApiCase]]:
+    """Every case as a JSON body; every tenth also as a YAML body (block style, as people write)."""
+    yaml = YAML(typ="safe")
+    out: dict[str, list[ApiCase]] = {"application/json": [], "application/yaml": []}
+    for n, case in enumerate(cases):
+        body = json.dumps(case.document, separators=(",", ":"))
+        out["application/json"].append(ApiCase(case, body.encode(), "application/json"))
+        if n % 10 == 0:
+            stream = io.StringIO()
+            yaml.dump(case.document, stream)
+            out["application/yaml"].append(
+                ApiCase(case, stream.getvalue().encode(), "application/yaml")
+            )
+    return out
+
+
+def api_outcome(result: dict[str, Any]) -> dict[str, Any]:
+    """What the result document says: fired instances, levels and indices, caps, overall level."""
+    overall = result["overall"]
+    return {
+        "fired": sorted(step["rule"] for step in result["trace"] if step["fired"]),
+        "dimensions": {dim: (d["level"], d["index"]) for dim, d in result["dimensions"].items()},
+        "caps": [(cap["rule"], cap["from"], cap["to"]) for cap in overall["caps"]],
+        "uncapped level": overall["uncapped_level"],
+        "overall": (overall["level"], overall["level_name"], overall["index"]),
+        "lang": result["lang"],
+    }
+
+
+def expected_api_outcome(case: Case, lang: str) -> dict[str, Any]:
+    """The reference evaluator's judgement of the case, in the terms of `api_outcome`."""
+    judgement, profile = case.expected, case.profile
+    overall = judgement.overall_level
+    return {
+        "fired": sorted(i.key for i in judgement.fired),
+        "dimensions": {
+            d: (level, profile.dimensions[d].index) for d, level in judgement.levels.items()
+        },
+        "caps": [(cap.rule, cap.before, cap.after) for cap in judgement.caps],
+        "uncapped level": judgement.uncapped_level,
+        "overall": (overall, level_name(overall, lang), profile.overall_index),
+        "lang": lang,
+    }
+
+
+def post_many(app: Flask, api_cases: dict[str, list[ApiCase]], seed: int, count: int) -> list[str]:
+    """`count` API requests (one in ten YAML) from a client of its own; each disagreement."""
+    client, rng, wrong = app.test_client(), random.Random(seed), []
+    for n in range(count):
+        sent = rng.choice(api_cases["application/yaml" if n % 10 == 0 else "application/json"])
+        lang = rng.choice(["en", "zh"])
+        response = client.post(
+            f"/api/v1/score?lang={lang}", data=sent.body, content_type=sent.content_type
+        )
+        if response.status_code != 200:
+            text = response.get_data(as_text=True)[:300]
+            wrong.append(f"thread {seed}, request {n}: {response.status_code} {text}")
+            continue
+        got, expected = api_outcome(response.get_json()), expected_api_outcome(sent.case, lang)
+        if got != expected:
+            diff = {k: f"{got[k]} != {expected[k]}" for k in expected if got[k] != expected[k]}
+            wrong.append(f"thread {seed}, request {n} ({sent.content_type}): {diff}")
+    return wrong
+
+
+@pytest.mark.slow
+def test_sixteen_api_clients_agree_with_the_reference_evaluator(
+    app: Flask, api_cases: dict[str, list[ApiCase]]
+) -> None:
+    wrong = in_threads(lambda seed: post_many(app, api_cases, seed, EVALUATIONS // THREADS))
+    assert not wrong, f"{len(wrong)} of {EVALUATIONS} wrong, e.g. {wrong[:3]}"
+
+
+# --- memory -------------------------------------------------------------------------------------
+
 RSS_CHILD = r"""
 import json, random, resource, sys
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, sys.argv[1] + "/tests")
-from test_concurrency import random_document
+from conftest import random_answers_data
 from assessment.answers import parse_answers
 from assessment.content import load_library
 from assessment.evaluation import judge
@@ -150,7 +255,7 @@ library, rng = load_library(sys.argv[1]), random.Random(7)
 work = []
 for qid in ("tqm-quick", "tqm-audit"):
     for _ in range(200):
-        answers = parse_answers(Document("m", random_document(library, qid, rng)), library)
+        answers = parse_answers(Document("m", random_answers_data(library, qid, rng)), library)
         work.append((program_for(library.pack_for(qid), answers.questionnaire), score_profile(answers)))
 for n in range(2_000):  # warm-up: allocator pools, caches
     judge(*work[n % len(work)], trace=False)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import random_answers_data
 
 from assessment import engine
 from assessment.answers import parse_answers
@@ -54,36 +55,18 @@ def test_compiled_conditions_decide_like_the_reference_evaluator() -> None:
         assert engine.fire(ruleset, facts) == expected, facts
 
 
-def random_answers(library: Library, questionnaire_id: str, rng: random.Random) -> dict:
-    questionnaire = library.questionnaires[questionnaire_id]
-    responses = []
-    for _ in range(rng.choice([1, 1, 2, 3, 5])):
-        answers = {}
-        bias = rng.randint(1, 5)
-        for q in questionnaire.questions:
-            roll = rng.random()
-            if roll < 0.06:
-                answers[q.id] = "unknown"
-            elif roll < 0.1 and q.allow_na:
-                answers[q.id] = "na"
-            else:
-                value = max(1, min(5, bias + rng.choice([-2, -1, 0, 0, 1, 2])))
-                answers[q.id] = {"value": value, "evidence": "doc"} if rng.random() < 0.3 else value
-        role = rng.choice(["leader", "manager", "staff", "staff", "customer"])
-        responses.append({"respondent": {"role": role}, "answers": answers})
-    return {"questionnaire": questionnaire_id, "responses": responses}
-
-
 @pytest.mark.parametrize("questionnaire_id", ["tqm-quick", "tqm-audit"])
 def test_engine_and_reference_agree_on_random_answer_sets(
     library: Library, questionnaire_id: str
 ) -> None:
     rng = random.Random(f"agree-{questionnaire_id}")
-    answers0 = parse_answers(Document("x", random_answers(library, questionnaire_id, rng)), library)
+    answers0 = parse_answers(
+        Document("x", random_answers_data(library, questionnaire_id, rng)), library
+    )
     program = program_for(library.pack_for(questionnaire_id), answers0.questionnaire)
     for _ in range(1000):  # 2 x 1,000 = 2,000 answer sets
         answers = parse_answers(
-            Document("x", random_answers(library, questionnaire_id, rng)), library
+            Document("x", random_answers_data(library, questionnaire_id, rng)), library
         )
         profile = score_profile(answers)
         by_engine = judge(program, profile, use_engine=True, trace=False)

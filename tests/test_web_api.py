@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+from test_fuzz import MAX_MESSAGE, names_its_place
 
 from assessment.content import Library
 from assessment.validation import validator
@@ -234,7 +235,7 @@ TYPES = st.sampled_from(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(body=BODIES, content_type=TYPES, lang=st.sampled_from(["en", "zh", "xx"]))
-def test_random_junk_never_causes_a_500(
+def test_random_junk_gets_a_result_or_named_errors_never_a_500(
     client: FlaskClient, caplog: pytest.LogCaptureFixture, body: bytes, content_type: str, lang: str
 ) -> None:
     caplog.clear()
@@ -244,6 +245,11 @@ def test_random_junk_never_causes_a_500(
     assert response.status_code in (200, 400, 413, 415), response.get_data(as_text=True)
     assert response.is_json
     assert not [r for r in caplog.records if r.levelname == "ERROR"]  # never the last resort
+    if response.status_code == 400:  # each error says where: a field, a line, or the whole body
+        for error in response.get_json()["errors"]:
+            where, message = (error["pointer"], error["line"]), error["message"]
+            assert len(message) <= MAX_MESSAGE, f"{len(message)} characters: {message[:300]}"
+            assert names_its_place(*where, message), f"an error that does not say where: {error}"
 
 
 def test_the_last_resort_handler_answers_json_500(

@@ -1,12 +1,20 @@
 """Random input against the app (Flask test client): hostile documents and forms never cause a 500.
 
-- `POST /api/v1/score` with answers documents as JSON and as YAML: wrong types, unknown ids,
-  NaN and infinities, huge numbers, deep nesting, Unicode and control characters, long notes, YAML
-  tags, anchors and alias bombs. The answer is always 200 with a result that validates against
-  result.schema.json, or 400/413/415 with a non-empty `errors` list.
-- Dimension pages posted with random field names and values, with a valid CSRF token, none, a
-  forged one or another session's: never a 500; when the submit is rejected nothing is stored,
-  and when it is accepted exactly the page's answered questions change.
+Every category of hostile input of test_fuzz.CATEGORIES reaches both targets here:
+
+- `POST /api/v1/score` with answers documents as JSON and as YAML: this module's own bodies (alias
+  bombs, YAML fragments, deep nesting, JSON that is not JSON...), test_fuzz's random documents
+  (which reach every category), and test_fuzz.HOSTILE (the smallest case of every category, as YAML
+  and as JSON). The answer is always 200 with a result that validates against result.schema.json,
+  or 400 with errors that each name their place (a field or question, a line, or the whole body),
+  or 413/415 for the request as a whole.
+- The answer forms: dimension pages posted with random field names and values (every category in
+  the form a form can carry it: as text, repeated fields, nested brackets...), with a valid CSRF
+  token, none, a forged one or another session's; and the start form. Never a 500; a rejected
+  submit names the question (or field) at fault and leaves the database exactly as it was; an
+  accepted one changes exactly the page's answered questions.
+
+Examples per target: EXAMPLES (and test_web_api.py adds 200 random bodies on each database).
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +31,23 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, Phase, example, find, given, settings
 from hypothesis import strategies as st
 from live_server import CSRF
 from ruamel.yaml import YAML
 from sqlalchemy import text
+from test_fuzz import (
+    CATEGORIES,
+    HOSTILE,
+    HOSTILE_CASES,
+    MAX_MESSAGE,
+    hostile_text,
+    json_inputs,
+    names_its_place,
+    note,
+    points_at_a_change,
+    yaml_inputs,
+)
 from werkzeug.datastructures import MultiDict
 
 from assessment.content import load_library
@@ -35,15 +56,24 @@ from webapp import create_app
 from webapp.config import MAX_BODY
 from webapp.store import token_hash
 
-QUICK = load_library(Path(__file__).resolve().parent.parent).questionnaires["tqm-quick"]
+LIBRARY = load_library(Path(__file__).resolve().parent.parent)
+QUICK = LIBRARY.questionnaires["tqm-quick"]
 QUESTIONS = [q.id for q in QUICK.questions]
 DIMENSIONS = [d.id for d in QUICK.dimensions]
 DIMENSION_OF = {q.id: d.id for d in QUICK.dimensions for q in d.questions}
 ERROR_STATUSES = (400, 413, 415)
+EXAMPLES = {  # target -> test -> generated examples (at least 500 per target)
+    "api": {"json": 200, "yaml": 200, "documents": 250, "bytes": 60},
+    "forms": {"dimension pages": 400, "start page": 150},
+}
 FUZZ = settings(
     deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 RESULT = validator("result")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +110,7 @@ NUMBERS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from([0, 1, 5, 6, -1, 2.5, 3.0, 1e308, 5e-324, -0.0, HUGE_INT, -HUGE_INT, 2**63]),
 )
-LONG_TEXT = st.sampled_from([4999, 5000, 5001, 20_000]).map(lambda n: "长" * n)
+LONG_TEXT = st.sampled_from([4999, 5000, 5001, 20_000, 100_000]).map(lambda n: "长" * n)
 SCALARS = st.one_of(
     st.none(), st.booleans(), NUMBERS, TEXT, st.sampled_from(["na", "unknown", "3"])
 )
@@ -295,15 +325,19 @@ JSON_BODIES = st.one_of(
         ),
         st.integers(5, 6000).map(lambda n: "9" * n),
     ),
+    st.builds(with_answer, YAML_FRAGMENTS),  # YAML sent as JSON
+    st.just(json.dumps(VALID)[:-2] + f', "{QUESTIONS[0]}": 4}}}}'),  # a question answered twice
     TEXT,
 )
 
 
-def check_api_answer(client: FlaskClient, body: bytes, content_type: str, lang: str) -> None:
-    """200 with a valid result, or a listed error; never 500 (the last-resort handler)."""
+def check_api_answer(
+    client: FlaskClient, body: bytes, content_type: str, lang: str
+) -> list[dict[str, Any]]:
+    """200 with a valid result, or errors that name their place; never 500. The errors."""
     response = client.post(f"/api/v1/score?lang={lang}", data=body, content_type=content_type)
     payload = response.get_json(silent=True)
-    event(f"status {response.status_code}")
+    note(f"status {response.status_code}")
     assert response.status_code in (200, *ERROR_STATUSES), response.get_data(as_text=True)[:2000]
     assert isinstance(payload, dict), response.get_data(as_text=True)[:500]
     if response.status_code == 200:
@@ -314,27 +348,35 @@ def check_api_answer(client: FlaskClient, body: bytes, content_type: str, lang: 
             for d in payload["dimensions"].values()
             if d["index"] is not None
         )
-    else:
-        errors = payload.get("errors")
-        assert isinstance(errors, list) and errors, payload
-        assert all(isinstance(e.get("message"), str) and e["message"] for e in errors), errors
-        assert "Traceback" not in response.get_data(as_text=True)
+        return []
+    assert "Traceback" not in response.get_data(as_text=True)
+    errors = payload.get("errors")
+    assert isinstance(errors, list) and errors, payload
+    for error in errors:
+        message = error.get("message")
+        assert isinstance(message, str) and message.strip(), error
+        assert len(message) <= MAX_MESSAGE, f"{len(message)} characters: {message[:300]!r}"
+        if response.status_code == 400:  # 413 and 415 are about the request as a whole
+            assert names_its_place(error["pointer"], error["line"], message), (
+                f"an error that does not say where: {error}"
+            )
+    return list(errors)
 
 
-@settings(FUZZ, max_examples=250)
+@settings(FUZZ, max_examples=EXAMPLES["api"]["json"])
 @given(body=JSON_BODIES, lang=st.sampled_from(["en", "zh"]))
 @example(
     body=json_text({**VALID, "answers": {**VALID["answers"], QUESTIONS[0]: math.nan}}, True),
     lang="en",
 )
 @example(body=json_text({**VALID, "target": {"customer": math.inf}}, True), lang="zh")
-def test_score_api_answers_random_json_with_a_result_or_listed_errors(
+def test_score_api_answers_random_json_with_a_result_or_named_errors(
     client: FlaskClient, body: str, lang: str
 ) -> None:
     check_api_answer(client, body.encode("utf-8", "surrogatepass"), "application/json", lang)
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=EXAMPLES["api"]["yaml"])
 @given(
     body=YAML_BODIES,
     content_type=st.sampled_from(
@@ -348,13 +390,24 @@ def test_score_api_answers_random_json_with_a_result_or_listed_errors(
     content_type="text/yaml",
     lang="en",
 )
-def test_score_api_answers_random_yaml_with_a_result_or_listed_errors(
+def test_score_api_answers_random_yaml_with_a_result_or_named_errors(
     client: FlaskClient, body: str, content_type: str, lang: str
 ) -> None:
     check_api_answer(client, body.encode("utf-8", "surrogatepass"), content_type, lang)
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=EXAMPLES["api"]["documents"])
+@given(data=st.data(), fmt=st.sampled_from(["json", "yaml"]), lang=st.sampled_from(["en", "zh"]))
+def test_score_api_answers_random_documents_of_every_category_with_a_result_or_named_errors(
+    client: FlaskClient, data: st.DataObject, fmt: str, lang: str
+) -> None:
+    """test_fuzz's random documents, which reach every category (each example counts its own)."""
+    found = data.draw(json_inputs(LIBRARY) if fmt == "json" else yaml_inputs(LIBRARY))
+    body = found.content.encode("utf-8", "surrogatepass")
+    check_api_answer(client, body, f"application/{fmt}", lang)
+
+
+@settings(FUZZ, max_examples=EXAMPLES["api"]["bytes"])
 @given(
     body=st.one_of(
         st.binary(max_size=200),
@@ -365,10 +418,33 @@ def test_score_api_answers_random_yaml_with_a_result_or_listed_errors(
         ["application/json", "application/yaml", "text/plain", "application/xml", ""]
     ),
 )
-def test_score_api_answers_random_bytes_and_types_with_listed_errors(
+def test_score_api_answers_random_bytes_and_types_with_named_errors(
     client: FlaskClient, body: bytes, content_type: str
 ) -> None:
     check_api_answer(client, body, content_type, "en")
+
+
+@pytest.mark.parametrize(
+    ("category", "case", "style"),
+    HOSTILE_CASES,
+    ids=[
+        f"{'yaml' if style == 'block' else 'json'}-{category}-{case}"
+        for category, case, style in HOSTILE_CASES
+    ],
+)
+def test_score_api_answers_every_hostile_case_with_a_result_or_named_errors(
+    client: FlaskClient, category: str, case: str, style: str
+) -> None:
+    """test_fuzz.HOSTILE: block YAML as application/yaml, flow style as application/json."""
+    changes = HOSTILE[category][case]
+    body, lines = hostile_text(LIBRARY, changes, style)
+    content_type = "application/yaml" if style == "block" else "application/json"
+    errors = check_api_answer(client, body.encode("utf-8", "surrogatepass"), content_type, "en")
+    if errors:
+        assert any(
+            points_at_a_change(category, changes, (e["line"], e["pointer"], e["message"]), lines)
+            for e in errors
+        ), errors
 
 
 @pytest.mark.parametrize(
@@ -432,10 +508,58 @@ def test_deep_nesting_is_refused_cheaply(client: FlaskClient, body: str, content
 
 # --- forms --------------------------------------------------------------------------------------
 
+QUESTIONS_OF = {d.id: [q.id for q in d.questions] for d in QUICK.dimensions}
+# Every category as a form field can carry it (forms are flat text): category -> name -> value.
+FORM_VALUES = {
+    "wrong types": {
+        "a decimal": "3.5",
+        "a word": "three",
+        "a list": "[3]",
+        "a boolean": "true",
+        "nothing": "",
+        "a space": " ",
+        "a mapping": "{'value': 3}",
+    },
+    "unknown ids": {"a dimension id": "customer", "an unknown word": "nope", "a role": "leader"},
+    "huge numbers": {
+        "400 digits": "9" * 400,
+        "1e400": "1e400",
+        "-1e400": "-1e400",
+        "the longest decimal the form reads": "999999.999999",
+        "21 digits": "1" + "0" * 20,
+    },
+    "NaN and infinities": {
+        "NaN": "NaN",
+        "nan": "nan",
+        "inf": "inf",
+        "-Infinity": "-Infinity",
+        ".nan": ".nan",
+        ".inf": ".inf",
+    },
+    "deep nesting": {"41 lists": "[" * 41 + "3" + "]" * 41, "3000 lists": "[" * 3000 + "]" * 3000},
+    "unicode and control characters": {
+        "a full-width digit": "３",
+        "an Arabic-Indic digit": "٣",
+        "a NUL after the digit": "3\x00",
+        "an ANSI escape": "\x1b[31m4",
+        "a right-to-left override": "4\u202e",
+        "a CJK character": "質",
+    },
+    "YAML tags": {
+        "int tag": "!!int 3",
+        "a Python object": "!!python/object/apply:os.system ['true']",
+        "a custom tag": "!custom 3",
+    },
+    "YAML anchors and aliases": {"an anchor": "&a 3", "an alias": "*a", "a merge key": "<<: *a"},
+    "alias bombs": {"a bomb": 'a: &a ["lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]'},
+}
+ODD_VALUES = [value for values in FORM_VALUES.values() for value in values.values()]
 FIELD_NAMES = st.one_of(
     st.sampled_from(
         [f"{part}-{qid}" for qid in QUESTIONS for part in ("answer", "evidence", "note")]
         + ["nav", "goto", "csrf_token", "organisation"]
+        + ["answer-customer.no_such_question", "answer-" + QUESTIONS[0].upper()]  # unknown ids
+        + ["answer-" + QUESTIONS[0] + "[a]" * 50, "answer[" * 45 + "]" * 45]  # deep nesting
     ),
     TEXT,
 )
@@ -444,27 +568,41 @@ FIELD_VALUES = st.one_of(
     st.sampled_from(
         ["3.5", "1e3", "٣", "３", "NaN", "inf", "", "prev", "next", "stay", "customer"]
     ),
-    st.just("9" * 400),
+    st.sampled_from(ODD_VALUES),
     TEXT,
     LONG_TEXT,
 )
-QUESTIONS_OF = {d.id: [q.id for q in d.questions] for d in QUICK.dimensions}
-ANSWER_VALUES = st.sampled_from(["1", "2", "3", "4", "5", "unknown", " 4 ", "3.0", "na", "6"])
+ANSWER_VALUES = st.one_of(
+    st.sampled_from(["1", "2", "3", "4", "5", "unknown", " 4 ", "3.0", "na", "6"]),
+    st.sampled_from(ODD_VALUES),
+)
+NOTE_VALUES = st.one_of(
+    TEXT,
+    LONG_TEXT,
+    st.sampled_from(ODD_VALUES),
+    st.sampled_from([4999, 5000, 5001]).map(lambda n: "n" * n),
+)
+
+Fields = list[tuple[str, str]]
 
 
-def plausible_page(dimension: str) -> st.SearchStrategy[tuple[str, list[tuple[str, str]]]]:
-    """Fields a browser would send for this dimension, mixed with random ones."""
+@st.composite
+def plausible_page(draw: Any, dimension: str) -> tuple[str, Fields]:
+    """Fields a browser would send for this dimension, mixed with random ones; maybe a field twice."""
     qids = QUESTIONS_OF[dimension]
     field = st.one_of(
         st.tuples(st.sampled_from([f"answer-{q}" for q in qids]), ANSWER_VALUES),
         st.tuples(
-            st.sampled_from([f"{p}-{q}" for q in qids for p in ("evidence", "note")]),
-            st.one_of(TEXT, LONG_TEXT),
+            st.sampled_from([f"{p}-{q}" for q in qids for p in ("evidence", "note")]), NOTE_VALUES
         ),
         st.tuples(st.sampled_from(["nav", "goto"]), FIELD_VALUES),
         st.tuples(FIELD_NAMES, FIELD_VALUES),
     )
-    return st.tuples(st.just(dimension), st.lists(field, max_size=12))
+    fields: Fields = draw(st.lists(field, max_size=12))
+    if fields and draw(st.booleans()):  # a duplicate key: the same field again, another value
+        name = draw(st.sampled_from([name for name, _ in fields]))
+        fields.insert(draw(st.integers(0, len(fields))), (name, draw(ANSWER_VALUES | NOTE_VALUES)))
+    return dimension, fields
 
 
 PAGES = st.one_of(
@@ -475,6 +613,44 @@ PAGES = st.one_of(
     ),
 )
 CSRF_MODES = st.sampled_from(["valid", "valid", "valid", "missing", "forged", "other session"])
+FORM_FIELD = re.compile(r"^(answer|evidence|note)-(.+)$")
+OTHER_FIELDS = {"csrf_token", "nav", "goto", "organisation", "role"}
+
+
+def form_hostilities(fields: Fields) -> set[str]:
+    """The categories a form holds (counted in the statistics, and by the reachability test)."""
+    names = [name for name, _ in fields]
+    found = {"duplicate keys"} if len(set(names)) < len(names) else set()
+    for name, value in fields:
+        field = FORM_FIELD.match(name)
+        if (field.group(2) not in DIMENSION_OF) if field else name not in OTHER_FIELDS:
+            found.add("unknown ids")
+        found |= {category for category, values in FORM_VALUES.items() if value in values.values()}
+        if max(name.count("["), value.count("[")) > 40:
+            found.add("deep nesting")
+        if len(value) > 5000:
+            found.add("very long notes")
+        if any(not " " <= c <= "~" for c in name + value):
+            found.add("unicode and control characters")
+    return found
+
+
+def noted(fields: Fields) -> None:
+    for category in sorted(form_hostilities(fields)):
+        note(category)
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_the_form_generators_reach_every_category(category: str) -> None:
+    quick = settings(
+        max_examples=5000,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    find(PAGES, lambda page: category in form_hostilities(page[1]), settings=quick)
+    find(START_FIELDS, lambda fields: category in form_hostilities(fields), settings=quick)
 
 
 @pytest.fixture(scope="module")
@@ -492,6 +668,20 @@ def respondent(app: Flask) -> tuple[FlaskClient, str, dict[str, str]]:
     return client, resume, {"valid": token, "forged": forged, "other session": other_token}
 
 
+Database = dict[str, list[tuple[Any, ...]]]
+
+
+def everything(app: Flask) -> Database:
+    """Every row of every table the forms write to."""
+    with app.extensions["tqm_db"].engine.connect() as conn:
+        return {
+            table: [
+                tuple(row) for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))
+            ]
+            for table in ("assessments", "answers")
+        }
+
+
 def stored(app: Flask, resume: str) -> dict[str, tuple[str, float | None, str, str]]:
     sql = text(
         "SELECT question_id, status, value, evidence, note FROM answers WHERE assessment_id ="
@@ -503,38 +693,32 @@ def stored(app: Flask, resume: str) -> dict[str, tuple[str, float | None, str, s
         }
 
 
-@settings(FUZZ, max_examples=250)
-@given(page=PAGES, csrf_mode=CSRF_MODES)
-@example(page=("customer", [("answer-customer.voice_to_design", "4")]), csrf_mode="missing")
-@example(page=("customer", [("answer-customer.voice_to_design", "4")]), csrf_mode="valid")
-@example(page=("customer", [("note-customer.voice_to_design", "no answer")]), csrf_mode="valid")
-def test_random_dimension_posts_never_fail_and_rejected_ones_store_nothing(
-    app: Flask,
-    respondent: tuple[FlaskClient, str, dict[str, str]],
-    page: tuple[str, list[tuple[str, str]]],
-    csrf_mode: str,
-) -> None:
-    client, resume, tokens = respondent
-    dimension, fields = page
-    form: MultiDict[str, str] = MultiDict()
-    if csrf_mode != "missing":
-        form.add("csrf_token", tokens[csrf_mode])
-    for name, value in fields:
-        form.add(name, value)
-    before = stored(app, resume)
+ERROR_ID = re.compile(r'<p class="field-error" id="error-([^"]+)"')
 
+
+def post_page(
+    app: Flask, client: FlaskClient, resume: str, dimension: str, form: MultiDict[str, str]
+) -> int:
+    """Post a dimension page; check what the answer says and what the database holds after it."""
+    before, before_all = stored(app, resume), everything(app)
     response = client.post(f"/a/{resume}/d/{dimension}", data=form)
-
     after = stored(app, resume)
     html = response.get_data(as_text=True)
-    event(f"status {response.status_code}")
-    assert response.status_code in (303, 400, 404, 422), html[:2000]
+    note(f"status {response.status_code}")
+    assert response.status_code in (303, 400, 404, 413, 422), html[:2000]
     assert "Traceback" not in html
-    if csrf_mode != "valid":
-        assert response.status_code == 400
     if response.status_code != 303:
-        assert after == before, "a rejected submit changed the stored answers"
-        return
+        assert everything(app) == before_all, "a rejected submit changed the database"
+    if response.status_code == 422:  # the error is beside each question at fault, on this page
+        named = ERROR_ID.findall(html)
+        assert named and set(named) <= set(QUESTIONS_OF[dimension]), named
+        assert "Nothing on this page was saved" in html
+    elif response.status_code == 400:
+        assert "This form has expired" in html  # a missing or wrong CSRF token, named as such
+    elif response.status_code == 404:
+        assert dimension not in DIMENSIONS
+    if response.status_code != 303:
+        return response.status_code
     assert dimension in DIMENSIONS
     for qid in QUESTIONS:
         choice = form.get(f"answer-{qid}", "").strip()
@@ -546,3 +730,130 @@ def test_random_dimension_posts_never_fail_and_rejected_ones_store_nothing(
             assert (status, value) == (choice, None)
         else:
             assert status == "value" and value == float(choice), (qid, choice, after[qid])
+    return response.status_code
+
+
+@settings(FUZZ, max_examples=EXAMPLES["forms"]["dimension pages"])
+@given(page=PAGES, csrf_mode=CSRF_MODES)
+@example(page=("customer", [("answer-customer.voice_to_design", "4")]), csrf_mode="missing")
+@example(page=("customer", [("answer-customer.voice_to_design", "4")]), csrf_mode="valid")
+@example(page=("customer", [("note-customer.voice_to_design", "no answer")]), csrf_mode="valid")
+def test_random_dimension_posts_never_fail_and_rejected_ones_change_nothing(
+    app: Flask,
+    respondent: tuple[FlaskClient, str, dict[str, str]],
+    page: tuple[str, Fields],
+    csrf_mode: str,
+) -> None:
+    client, resume, tokens = respondent
+    dimension, fields = page
+    form: MultiDict[str, str] = MultiDict()
+    if csrf_mode != "missing":
+        form.add("csrf_token", tokens[csrf_mode])
+    for name, value in fields:
+        form.add(name, value)
+    noted(fields)
+    status = post_page(app, client, resume, dimension, form)
+    if csrf_mode != "valid":
+        assert status in (400, 413)  # (a body over the limit is refused before its token is read)
+
+
+FORM_CASES = [
+    (category, name, value, field)
+    for category, values in {
+        **FORM_VALUES,
+        "very long notes": {
+            "5000 characters": "n" * 5000,
+            "5001 characters": "n" * 5001,
+            "100,000 CJK characters": "长" * 100_000,
+        },
+        "duplicate keys": {"the field twice": "4"},
+    }.items()
+    for name, value in values.items()
+    for field in ("answer", "note")
+]
+
+
+@pytest.mark.parametrize(
+    ("category", "name", "value", "field"),
+    FORM_CASES,
+    ids=[f"{field}-{category}-{name}" for category, name, _, field in FORM_CASES],
+)
+def test_every_hostile_form_value_is_saved_or_named_and_nothing_stored(
+    app: Flask,
+    respondent: tuple[FlaskClient, str, dict[str, str]],
+    category: str,
+    name: str,
+    value: str,
+    field: str,
+) -> None:
+    """One field of a complete customer page set to the value (a duplicate: the answer twice)."""
+    client, resume, tokens = respondent
+    qid = QUESTIONS_OF["customer"][0]
+    form: MultiDict[str, str] = MultiDict([("csrf_token", tokens["valid"]), ("nav", "stay")])
+    for other in QUESTIONS_OF["customer"]:
+        form.add(f"answer-{other}", "3")
+    if field == "answer":
+        form.setlist(f"answer-{qid}", [value])
+    else:
+        form.add(f"note-{qid}", value)
+    if category == "duplicate keys":
+        form.add(f"{field}-{qid}", "5")  # the same field once more, with another value
+    post_page(app, client, resume, "customer", form)
+
+
+START_ERROR_ID = re.compile(r'<p class="field-error" id="([a-z]+)-error"')
+START_FIELDS = st.lists(
+    st.tuples(
+        st.sampled_from(["organisation", "organisation", "role", "role", "nav"]) | FIELD_NAMES,
+        st.one_of(
+            TEXT,
+            LONG_TEXT,
+            st.sampled_from(ODD_VALUES),
+            st.sampled_from([199, 200, 201, 5000]).map(lambda n: "o" * n),  # the limit is 200
+            st.sampled_from(["leader", "manager", "staff", "customer", "auditor", "king", ""]),
+        ),
+    ),
+    max_size=5,
+)
+
+
+@settings(FUZZ, max_examples=EXAMPLES["forms"]["start page"])
+@given(
+    questionnaire=st.sampled_from(["tqm-quick", "tqm-quick", "tqm-audit", "nope"]),
+    fields=START_FIELDS,
+    csrf_mode=CSRF_MODES,
+)
+def test_random_start_posts_create_one_assessment_or_name_the_field_and_change_nothing(
+    app: Flask,
+    respondent: tuple[FlaskClient, str, dict[str, str]],
+    questionnaire: str,
+    fields: Fields,
+    csrf_mode: str,
+) -> None:
+    client, _resume, tokens = respondent
+    form: MultiDict[str, str] = MultiDict(fields)
+    noted(fields)
+    if csrf_mode != "missing":
+        form.add("csrf_token", tokens[csrf_mode])
+    before = everything(app)
+
+    response = client.post(f"/start/{questionnaire}", data=form)
+
+    html, after = response.get_data(as_text=True), everything(app)
+    note(f"status {response.status_code}")
+    assert response.status_code in (303, 400, 404, 413, 422), html[:2000]
+    assert "Traceback" not in html
+    if csrf_mode != "valid":
+        assert response.status_code in (400, 413)
+    if response.status_code == 303:
+        assert after["answers"] == before["answers"]
+        assert len(after["assessments"]) == len(before["assessments"]) + 1
+        return
+    assert after == before, "a rejected start changed the database"
+    if response.status_code == 422:  # the error is beside each field at fault
+        named = START_ERROR_ID.findall(html)
+        assert named and set(named) <= {"organisation", "role"}, named
+    elif response.status_code == 400:
+        assert "This form has expired" in html  # a missing or wrong CSRF token, named as such
+    elif response.status_code == 404:
+        assert questionnaire == "nope"
