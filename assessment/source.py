@@ -377,6 +377,13 @@ def parse_csv(text: str, name: str = "<input>") -> Document:
             [Problem(name, 1, 1, "$", "CSV file is empty (a header row is needed)")]
         )
     header = [h.strip() for h in rows[0][1]]
+    twice = [
+        Problem(name, rows[0][0], col, "$", f"column {key!r} appears twice")
+        for col, key in enumerate(header, start=1)
+        if key in header[: col - 1]
+    ]
+    if twice:  # as a YAML key given twice: which of the two was meant is not ours to guess
+        raise ProblemsFound(twice)
     data: list[dict[str, str]] = []
     for line, cells in rows[1:]:
         if not any(c.strip() for c in cells):

@@ -451,6 +451,13 @@ def test_csv_row_with_a_multiline_cell_is_located_where_the_row_starts() -> None
     assert doc.where("/rows/1/a") == (4, 1)
 
 
+def test_a_csv_column_given_twice_is_refused_at_its_second_cell() -> None:
+    assert csv_problems_of("a,b, a,b\n1,2,3,4\n") == [
+        "doc.csv:1:3: $: column 'a' appears twice",
+        "doc.csv:1:4: $: column 'b' appears twice",
+    ]
+
+
 def test_an_empty_csv_is_refused() -> None:
     assert csv_problems_of("") == ["doc.csv:1:1: $: CSV file is empty (a header row is needed)"]
 
