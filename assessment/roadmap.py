@@ -77,17 +77,16 @@ def select_actions(situation: Situation, catalogue: Mapping[str, Action]) -> dic
         if finding["kind"] != "strength":
             for action_id in finding["actions"]:
                 reasons.setdefault(action_id, []).append(finding["rule"])
+    # per dimension with a gap: (level now, level the target reaches)
+    gaps = {
+        dim: (situation.levels.get(dim, 1), target_level(target))
+        for dim, target in situation.targets.items()
+        if (index := situation.indices.get(dim)) is not None and index < target
+    }
     for action in catalogue.values():
-        dim = action.dimension
-        index, level = situation.indices.get(dim), situation.levels.get(dim, 1)
-        goal = target_level(situation.targets.get(dim, 0))
-        if (
-            index is not None
-            and index < situation.targets.get(dim, 0)
-            and action.lift_from < goal
-            and action.lift_to > level
-        ):
-            reasons.setdefault(action.id, []).append(f"gap.{dim}")
+        gap = gaps.get(action.dimension)
+        if gap and action.lift_from < gap[1] and action.lift_to > gap[0]:
+            reasons.setdefault(action.id, []).append(f"gap.{action.dimension}")
     _add_prerequisites(reasons, catalogue)
     return reasons
 
