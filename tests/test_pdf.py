@@ -320,3 +320,26 @@ def test_isolated_render_times_out(quick_result: dict[str, Any]) -> None:
 def test_isolated_render_reports_failures() -> None:
     with pytest.raises(pdf.RenderError, match="KeyError"):
         pdf.render_pdf_isolated({"lang": "en"}, "en", timeout=120)
+
+
+# --- speed ---------------------------------------------------------------------------------------
+
+
+def test_fonts_and_stylesheet_are_made_once_per_thread() -> None:
+    assert pdf.report_fonts() is pdf.report_fonts() and pdf.report_css() is pdf.report_css()
+    other: list[Any] = []
+    thread = threading.Thread(target=lambda: other.append(pdf.report_fonts()))
+    thread.start()
+    thread.join()
+    assert other[0] is not pdf.report_fonts()
+    pdf.forget_fonts()
+    assert pdf.report_fonts() is not other[0]
+
+
+def test_repeated_renders_are_the_same(quick_result: dict[str, Any], tmp_path: Path) -> None:
+    texts = []
+    for n in range(2):
+        path = tmp_path / f"quick-{n}.pdf"
+        path.write_bytes(pdf.render_pdf(quick_result, "en"))
+        texts.append(run("pdftotext", path, "-"))
+    assert texts[0] == texts[1] and "Iso Co" in texts[0]

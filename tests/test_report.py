@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import html
 import re
@@ -17,7 +18,7 @@ from assessment.pipeline import assess
 from assessment.report import html as report_html
 from assessment.report.html import environment, render_html
 from assessment.report.plan_view import because_text, condition_text, trace_rows
-from assessment.report.view import format_date, perception_rows
+from assessment.report.view import dimension_views, format_date, perception_rows
 from assessment.source import Document
 
 TEMPLATES = Path(report_html.__file__).parent / "templates"
@@ -216,3 +217,40 @@ def test_missing_scores_and_empty_roadmap_still_render(results: dict[str, dict[s
     text = text_of(render_html(odd, "en"))
     assert "No actions are needed to reach the targets." in text
     assert "The rules raised no risks or opportunities" in text
+
+
+def test_pdf_document_is_lean(results: dict[str, dict[str, Any]]) -> None:
+    document = render_html(results["en"], "en", for_pdf=True)
+    assert "@page" not in document and "@font-face" in document  # report.css goes separately
+    assert "<svg" not in document and document.count('src="data:image/svg+xml;base64,') == 2
+    assert not re.search(r"\n\s*<(div|p|tr|td|section)\b", document)
+
+
+def test_pdf_charts_are_the_escaped_svg(results: dict[str, dict[str, Any]]) -> None:
+    hostile = copy.deepcopy(results["en"])
+    hostile["dimensions"]["customer"]["title"] = "<script>x</script>"
+    document = render_html(hostile, "en", for_pdf=True)
+    charts = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', document)
+    radar = base64.b64decode(charts[0]).decode()
+    assert radar.startswith("<svg") and "&lt;script&gt;" in radar and "<script>" not in radar
+
+
+def test_planned_actions_are_grouped_by_phase(results: dict[str, dict[str, Any]]) -> None:
+    result = results["en"]
+    dims = dimension_views(result, [], "en")
+    for dim in dims:
+        numbers = [n for _, actions in dim.planned for n, _ in actions]
+        assert numbers == sorted(numbers)
+        mine = [a for p in result["roadmap"] for a in p["actions"] if a["dimension"] == dim.id]
+        assert len(numbers) == len(mine)
+        assert all(actions for _, actions in dim.planned)
+
+
+def test_previous_scores_show_beside_the_index(results: dict[str, dict[str, Any]]) -> None:
+    again = copy.deepcopy(results["en"])
+    for dim in again["dimensions"].values():
+        dim["previous"] = 10.0
+    document = render_html(again, "en")
+    band = document.split('class="dim-band"')[1].split("</div>\n    </div>")[0]
+    assert "Index\tPrevious\tTraditional" in html.unescape(band)
+    assert '<span class="fig">10 <span class="muted">(+' in band

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,11 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 CJK_FAMILY = "WenQuanYi Micro Hei"
+# Line breaks and indentation before a block-level tag: nothing on the page, but WeasyPrint parses
+# and boxes each of them (the PDF's document drops them).
+BLOCK_GAP = re.compile(
+    r"\s*\n\s*(?=</?(?:section|div|p|h[1-4]|table|thead|tbody|tfoot|tr|td|th|ul|ol|li|figure)\b)"
+)
 CJK_FONT_FILES = (
     STATIC / "fonts" / "cjk.ttf",
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
@@ -51,8 +58,8 @@ def cjk_font_file() -> Path | None:
 
 
 def font_face(for_pdf: bool) -> str:
-    """Fonts: for the PDF, the CJK font file and short family lists (fewer font look-ups);
-    in a browser, local names and the stylesheet's longer fallback lists."""
+    """Fonts: for the PDF, the CJK font file and short family lists (fewer font look-ups; every
+    family named exists); in a browser, local names and the stylesheet's longer fallback lists."""
     font = cjk_font_file()
     if not for_pdf or font is None:
         local = 'local("WenQuanYi Micro Hei"), local("Noto Sans CJK SC"), local("Microsoft YaHei")'
@@ -65,14 +72,21 @@ def font_face(for_pdf: bool) -> str:
 
 
 def render_html(result: dict[str, Any], lang: str, *, for_pdf: bool = False) -> str:
-    """The whole report as one HTML document (inline CSS, inline SVG charts)."""
+    """The whole report as one HTML document (inline CSS, inline SVG charts).
+
+    `for_pdf`: the document for WeasyPrint, which gets report.css separately (parsed once per
+    process, see pdf.py); the document itself carries only the @font-face and font families."""
     lang = "zh" if lang == "zh" else "en"
-    context = report_context(result, lang)
-    css = Markup(stylesheet() + "\n" + font_face(for_pdf))  # trusted: our own files only
-    return environment().get_template("report.html").render(context, css=css, for_pdf=for_pdf)
+    context = report_context(result, lang, for_pdf=for_pdf)
+    shared = "" if for_pdf else stylesheet() + "\n"
+    css = Markup(shared + font_face(for_pdf))  # trusted: our own files only
+    document = environment().get_template("report.html").render(context, css=css, for_pdf=for_pdf)
+    return BLOCK_GAP.sub("", document) if for_pdf else document
 
 
-def report_context(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
+def report_context(
+    result: Mapping[str, Any], lang: str, *, for_pdf: bool = False
+) -> dict[str, Any]:
     """Everything the templates show, computed from the result document."""
     organisation = result.get("organisation") or label("unnamed", lang)
     findings = [view.finding_view(f, result, lang) for f in result["findings"]]
@@ -92,7 +106,7 @@ def report_context(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
         "perception": perception,
         "perception_roles": [role_name(r, lang) for r in roles],
         **_front_matter(result, organisation, findings, numbered, lang),
-        **_plan_and_charts(result, dimensions, numbered, lang),
+        **_plan_and_charts(result, dimensions, numbered, lang, for_pdf),
     }
 
 
@@ -120,6 +134,7 @@ def _plan_and_charts(
     dimensions: Sequence[view.DimensionView],
     numbered: Mapping[str, Section],
     lang: str,
+    for_pdf: bool,
 ) -> dict[str, Any]:
     """Roadmap, trace, charts and the cross-references between sections."""
     children = numbered["dimensions"].children
@@ -128,10 +143,19 @@ def _plan_and_charts(
         "phases": plan_view.phase_views(result, lang),
         "trace": plan_view.trace_rows(result, lang),
         "gates": ", ".join(view.fmt(g) for g in level_gates(result)),
-        "radar": Markup(radar_svg(result, lang)),  # built by ElementTree: every label escaped
-        "timeline": Markup(roadmap_svg(result, lang)),
+        "radar": chart(radar_svg(result, lang), for_pdf),
+        "timeline": chart(roadmap_svg(result, lang), for_pdf),
         "action_numbers": number_actions(result["roadmap"]),
     }
+
+
+def chart(svg: str, for_pdf: bool) -> Markup:
+    """A chart built by ElementTree (every label escaped): inline SVG for browsers; for WeasyPrint
+    an image with a data: URL, so its XML parser reads it, not the (much slower) HTML parser."""
+    if not for_pdf:
+        return Markup(svg)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return Markup(f'<img alt="" src="data:image/svg+xml;base64,{data}">')
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class DimensionView:
     issues: tuple[FindingView, ...]
     also: tuple[FindingView, ...]
     roles: str
-    planned: tuple[tuple[int, str, str], ...]  # number, title, phase
+    planned: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]  # phase, ((number, title), ...)
 
 
 def fmt(value: float | None) -> str:
@@ -181,14 +181,19 @@ def _roles_line(dim: Mapping[str, Any], result: Mapping[str, Any], lang: str) ->
     return " · ".join(f"{role_name(r, lang)} {fmt(v)}" for r, v in by_role.items())
 
 
-def _planned(dim_id: str, result: Mapping[str, Any], lang: str) -> list[tuple[int, str, str]]:
+def _planned(
+    dim_id: str, result: Mapping[str, Any], lang: str
+) -> list[tuple[str, tuple[tuple[int, str], ...]]]:
+    """The dimension's planned actions, numbered, grouped by phase (phases without any left out)."""
     numbers = number_actions(result["roadmap"])
-    return [
-        (numbers[a["id"]], a["title"], label("phase", lang, n=phase["phase"]))
-        for phase in result["roadmap"]
-        for a in phase["actions"]
-        if a["dimension"] == dim_id
-    ]
+    out = []
+    for phase in result["roadmap"]:
+        mine = tuple(
+            (numbers[a["id"]], a["title"]) for a in phase["actions"] if a["dimension"] == dim_id
+        )
+        if mine:
+            out.append((label("phase", lang, n=phase["phase"]), mine))
+    return out
 
 
 def _signed(value: float | None) -> str:
