@@ -15,7 +15,6 @@ This is the only module that imports `durable`. It follows the measured traps in
 from __future__ import annotations
 
 import copy
-import json
 import secrets
 import threading
 from collections.abc import Mapping, Sequence
@@ -24,6 +23,7 @@ from typing import Any
 
 import durable.engine
 import durable_rules_engine
+import orjson
 
 from .conditions import All, Compare, Condition, Not
 from .problems import TqmError
@@ -138,7 +138,9 @@ def _fire_chunk(chunk: Chunk, facts: Mapping[str, float]) -> set[int]:
     with _LOCK:
         host = _host()
         try:
-            fired, state = _run_actions(host.get_ruleset(chunk.name), json.dumps(message))
+            fired, state = _run_actions(
+                host.get_ruleset(chunk.name), orjson.dumps(message).decode()
+            )
         except EngineError:
             raise
         except Exception as exc:
@@ -164,7 +166,7 @@ def _run_actions(ruleset: Any, message: str) -> tuple[set[int], dict[str, Any]]:
     result = durable_rules_engine.start_action_for_state(handle, state_handle)
     if not result:
         raise EngineError("rule engine ran no action (the anchor rule should always match)")
-    state = json.loads(result[0])
+    state = orjson.loads(result[0])
     fired: set[int] = set()
     pending: str | None = result[1]
     while pending:

@@ -45,7 +45,7 @@ def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     # Flask-Babel's template gettext looks the translations up through three context lookups per
     # string (~25% of a page's time); here once per request. Same semantics (newstyle gettext).
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         newstyle=True,
