@@ -26,6 +26,7 @@ import pytest
 from conftest import random_answers_data
 from flask import Flask
 from ruamel.yaml import YAML
+from web_conftest import sqlite_app
 
 from assessment.answers import AnswerSet, parse_answers
 from assessment.content import Library
@@ -34,7 +35,6 @@ from assessment.model import level_name
 from assessment.pipeline import evaluate_answers, program_for
 from assessment.scoring import Profile, score_profile
 from assessment.source import Document
-from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 THREADS, EVALUATIONS, DISTINCT = 16, 20_000, 1_000
@@ -148,16 +148,8 @@ class ApiCase:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One app for every thread (the API stores nothing: SQLite is only there to start the app)."""
-    folder = tmp_path_factory.mktemp("api")
-    application = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'api.sqlite3'}",
-            "SECRET_KEY": "threads",
-            "TESTING": True,
-        }
-    )
-    yield application
-    application.extensions["tqm_db"].dispose()
+    with sqlite_app(tmp_path_factory.mktemp("api")) as application:
+        yield application
 
 
 @pytest.fixture(scope="module")

@@ -48,11 +48,11 @@ from test_fuzz import (
     points_at_a_change,
     yaml_inputs,
 )
+from web_conftest import sqlite_app
 from werkzeug.datastructures import MultiDict
 
 from assessment.content import load_library
 from assessment.validation import validator
-from webapp import create_app
 from webapp.config import MAX_BODY
 from webapp.store import token_hash
 
@@ -78,16 +78,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    folder = tmp_path_factory.mktemp("fuzz")
-    application = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'fuzz.sqlite3'}",
-            "SECRET_KEY": "fuzz",
-            "TESTING": True,
-        }
-    )
-    yield application
-    application.extensions["tqm_db"].dispose()
+    with sqlite_app(tmp_path_factory.mktemp("fuzz")) as application:
+        yield application
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,22 @@ def app(database_url: str) -> Iterator[Flask]:
     )
     yield application
     database(application).dispose()
+
+
+@contextmanager
+def sqlite_app(folder: Path) -> Iterator[Flask]:
+    """The app on SQLite in `folder`, for module-scoped fixtures (one app for many tests)."""
+    application = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}",
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+        }
+    )
+    try:
+        yield application
+    finally:
+        database(application).dispose()
 
 
 @pytest.fixture()
