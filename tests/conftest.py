@@ -14,6 +14,10 @@ from assessment.answers import AnswerSet, parse_answers
 from assessment.content import Library, load_library
 from assessment.source import Document
 
+# web_conftest is imported by some test modules before it is loaded as their plugin: rewrite its
+# asserts either way (pytest warns "Module already imported so cannot be rewritten" otherwise).
+pytest.register_assert_rewrite("web_conftest")
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
