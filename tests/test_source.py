@@ -208,7 +208,10 @@ def test_alias_bomb_is_refused_quickly_without_expanding() -> None:
     problems = problems_of(_billion_laughs())
     elapsed = time.perf_counter() - start
     assert len(problems) == 1
-    assert problems[0].message == f"document expands to more than {MAX_NODES} values (YAML aliases used as a bomb?)"
+    assert (
+        problems[0].message
+        == f"document expands to more than {MAX_NODES} values (YAML aliases used as a bomb?)"
+    )
     assert elapsed < 2.0, f"refusing the alias bomb took {elapsed:.2f} s"
 
 

@@ -63,4 +63,6 @@ def test_a_valid_body_is_never_read_again(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_a_problem_found_later_is_located_from_the_text() -> None:
     doc = parse_json('{"questionnaire": "tqm-quick",\n  "answers": {"a": 1,\n    "b": 7}}', "body")
-    assert str(doc.problem("/answers/b", "off the scale")) == "body:3:10: $.answers.b: off the scale"
+    assert (
+        str(doc.problem("/answers/b", "off the scale")) == "body:3:10: $.answers.b: off the scale"
+    )
