@@ -31,6 +31,9 @@ from .problems import Problem, ProblemsFound
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_DIGITS = 4300  # CPython's int() limit (sys.get_int_max_str_digits)
+TOO_MANY_DIGITS = f"a number with more than {MAX_DIGITS} digits cannot be read"
+SURROGATE = "text with an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape)"
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _PLAIN_KEY = re.compile(r"^[\w.@:/~-]+$")
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
@@ -246,7 +249,7 @@ class _Unreadable(ConstructorError):
 
 def _unreadable(node: Any, exc: Exception) -> str:
     if isinstance(exc, ValueError) and "digits" in str(exc):  # CPython's int() limit
-        return "a number with more than 4300 digits cannot be read"
+        return TOO_MANY_DIGITS
     tag = str(getattr(node.tag, "value", node.tag) or "")
     shown = "!!" + tag.removeprefix(_STANDARD_TAG) if tag.startswith(_STANDARD_TAG) else tag
     return f"this value cannot be read as {shown or 'a value'}"
@@ -340,9 +343,7 @@ class _Converter:
         if isinstance(node, str):
             text = real_unicode(str(node))
             if text is None:
-                self.fail(
-                    pointer, "text with an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape)"
-                )
+                self.fail(pointer, SURROGATE)
             return text
         if isinstance(node, TaggedScalar):  # an explicit standard tag, e.g. !!str 3
             return str(node.value)

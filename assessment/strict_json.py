@@ -19,7 +19,10 @@ from .problems import Problem, ProblemsFound
 from .source import (
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_DIGITS,
     MAX_NODES,
+    SURROGATE,
+    TOO_MANY_DIGITS,
     Document,
     parse_yaml,
     pointer_join,
@@ -28,7 +31,6 @@ from .source import (
     yaml_positions,
 )
 
-MAX_DIGITS = 4300  # CPython's int() limit (sys.get_int_max_str_digits)
 # A string (skipped whole, so nothing inside one is mistaken for a token) or a bare token.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity)|-?[0-9][0-9.eE+-]*')
 
@@ -105,8 +107,7 @@ def _refuse_constant(name: str) -> Any:
 
 def _int(token: str) -> int:
     if len(token.lstrip("-")) > MAX_DIGITS:
-        message = f"a number with more than {MAX_DIGITS} digits cannot be read"
-        raise _NotJson(message, lambda t: len(t.lstrip("-")) > MAX_DIGITS)
+        raise _NotJson(TOO_MANY_DIGITS, lambda t: len(t.lstrip("-")) > MAX_DIGITS)
     return int(token)
 
 
@@ -158,15 +159,12 @@ def _value_problems(doc: Document) -> list[Problem]:
             for key, value in node.items():
                 child = pointer_join(pointer, key)
                 if real_unicode(key) is None:
-                    problems.append(doc.problem(child, _SURROGATE))
+                    problems.append(doc.problem(child, SURROGATE))
                 stack.append((child, value))
         elif isinstance(node, list):
             stack.extend((pointer_join(pointer, i), v) for i, v in enumerate(node))
         elif isinstance(node, str) and real_unicode(node) is None:
-            problems.append(doc.problem(pointer, _SURROGATE))
+            problems.append(doc.problem(pointer, SURROGATE))
     if count > MAX_NODES:
         problems.append(doc.problem("", f"document has more than {MAX_NODES} values"))
     return problems
-
-
-_SURROGATE = "text with an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape)"

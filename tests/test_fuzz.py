@@ -49,7 +49,7 @@ import assessment.content
 from assessment.answers import META_COLUMNS, csv_to_answers, parse_answers
 from assessment.content import Library
 from assessment.pipeline import assess
-from assessment.problems import ProblemsFound
+from assessment.problems import MAX_MESSAGE, ProblemsFound
 from assessment.source import MAX_DEPTH, parse_csv, parse_yaml
 from assessment.validation import validator
 
@@ -648,9 +648,6 @@ WHOLE_INPUT = re.compile(
 )
 
 
-MAX_MESSAGE = 300  # assessment.validation.one_line: a problem is one bounded line
-
-
 def names_its_place(pointer: str, line: int | None, message: str) -> bool:
     """A field or question (a pointer below `$`), a line, or the whole input (size, encoding)."""
     return pointer != "$" or line is not None or bool(WHOLE_INPUT.match(message))
@@ -793,17 +790,22 @@ REACHABLE = [
 ]
 
 
+# For the tests that a generator can reach a category: many draws, nothing shrunk or saved.
+GENERATE_ONLY = settings(
+    max_examples=5000,
+    database=None,
+    deadline=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
 @pytest.mark.parametrize(("fmt", "category"), REACHABLE, ids=[f"{f}-{c}" for f, c in REACHABLE])
 def test_the_generator_reaches_every_category(content: Content, fmt: str, category: str) -> None:
     """The random tests can meet every category (CSV cannot nest, tag or alias: the others can)."""
-    quick = settings(
-        max_examples=5000,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
+    found = find(
+        INPUTS[fmt](content.library), lambda i: category in i.categories, settings=GENERATE_ONLY
     )
-    found = find(INPUTS[fmt](content.library), lambda i: category in i.categories, settings=quick)
     assert category in found.categories
 
 

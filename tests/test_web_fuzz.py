@@ -31,13 +31,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, Phase, example, find, given, settings
+from hypothesis import HealthCheck, example, find, given, settings
 from hypothesis import strategies as st
 from live_server import CSRF
 from ruamel.yaml import YAML
 from sqlalchemy import text
 from test_fuzz import (
     CATEGORIES,
+    GENERATE_ONLY,
     HOSTILE,
     HOSTILE_CASES,
     MAX_MESSAGE,
@@ -634,15 +635,8 @@ def noted(fields: Fields) -> None:
 
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_the_form_generators_reach_every_category(category: str) -> None:
-    quick = settings(
-        max_examples=5000,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    find(PAGES, lambda page: category in form_hostilities(page[1]), settings=quick)
-    find(START_FIELDS, lambda fields: category in form_hostilities(fields), settings=quick)
+    find(PAGES, lambda page: category in form_hostilities(page[1]), settings=GENERATE_ONLY)
+    find(START_FIELDS, lambda fields: category in form_hostilities(fields), settings=GENERATE_ONLY)
 
 
 @pytest.fixture(scope="module")
