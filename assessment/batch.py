@@ -28,15 +28,15 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from .answers import AnswerSet, csv_to_answers, parse_answers
-from .content import Library
-from .evaluation import judge
-from .model import DIMENSIONS
-from .pipeline import assess, program_for
+from .content.library import Library
+from .content.model import DIMENSIONS
+from .engine.answers import AnswerSet, csv_to_answers, parse_answers
+from .engine.evaluation import judge
+from .engine.pipeline import assess, program_for
+from .engine.result import build_result
+from .engine.scoring import score_profile
+from .io.source import Document, display_pointer, pointer_join
 from .problems import Problem, ProblemsFound, UsageError
-from .result import build_result
-from .scoring import score_profile
-from .source import Document, display_pointer, pointer_join
 
 FORMATS = ("jsonl", "csv", "xlsx")
 SEVERITIES = ("high", "medium", "low")

@@ -6,18 +6,18 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from .answers import csv_to_answers, parse_answers
-from .content import (
+from .content.crossrefs import action_problems
+from .content.library import (
     Library,
     load_library,
     load_pack,
     load_questionnaire,
     questionnaire_problems,
 )
-from .crossrefs import action_problems
+from .engine.answers import csv_to_answers, parse_answers
+from .io.schema import schema_problems
+from .io.source import Document, load_file
 from .problems import Problem, ProblemsFound
-from .source import Document, load_file
-from .validation import schema_problems
 
 # Which schema a lone content file is checked against, by its top-level key.
 _KEY_SCHEMAS = {"actions": "actions", "baselines": "baselines", "cases": "packtests"}

@@ -73,7 +73,7 @@ def main(debug: bool) -> None:
 
 
 def _library(content: Path | None) -> Any:
-    from .content import load_library
+    from .content.library import load_library
 
     return load_library(content)
 
@@ -103,7 +103,7 @@ def validate(paths: tuple[Path, ...], content: Path | None) -> None:
 @reports_errors
 def template(questionnaire: str, lang: str, value: int | None, content: Path | None) -> None:
     """Print an answers file to fill in, with the questions as comments."""
-    from .templates import answers_template
+    from .answers_template import answers_template
 
     library = _library(content)
     if questionnaire not in library.questionnaires:
@@ -138,11 +138,11 @@ def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Pa
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        from .exports import result_csv
+        from .render.csv import result_csv
 
         click.echo(result_csv(result), nl=False)
     else:
-        from .terminal import render_result
+        from .render.text import render_result
 
         click.echo(render_result(result, lang))
 
@@ -150,8 +150,8 @@ def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Pa
 def _assess(
     answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0
 ) -> dict[str, Any]:
-    from .answers import load_answers
-    from .pipeline import assess
+    from .engine.answers import load_answers
+    from .engine.pipeline import assess
 
     library = _library(content)
     return assess(load_answers(answers, library), library, lang, days_per_month=days_per_month)
@@ -167,7 +167,7 @@ def _assess(
 @reports_errors
 def explain(answers: Path, rule: str | None, lang: str, content: Path | None) -> None:
     """Why each rule fired or did not, with the actual values."""
-    from .terminal import render_trace
+    from .render.text import render_trace
 
     result = _assess(answers, content, lang)
     text = render_trace(result["trace"], lang, rule)
@@ -230,11 +230,11 @@ def report(
     result = _assess(answers, content, lang, days_per_month)
     fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
     if fmt == "html":
-        from .report.html import render_html
+        from .render.report.html import render_html
 
         output.write_text(render_html(result, lang), encoding="utf-8")
     else:
-        from .report.pdf import render_pdf
+        from .render.report.pdf import render_pdf
 
         output.write_bytes(render_pdf(result, lang))
     click.echo(str(output))
@@ -251,9 +251,9 @@ def export(
     answers: Path, output: Path, lang: str, days_per_month: float, content: Path | None
 ) -> None:
     """Write the assessment as an Excel workbook (dimensions, findings, roadmap, answers)."""
-    from .answers import load_answers
-    from .pipeline import assess
-    from .workbook import write_workbook
+    from .engine.answers import load_answers
+    from .engine.pipeline import assess
+    from .render.xlsx import write_workbook
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"the output must be an .xlsx file, not {output.name!r}")

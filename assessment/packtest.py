@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .answers import parse_answers
-from .content import Library
-from .pipeline import assess
+from .content.library import Library
+from .engine.answers import parse_answers
+from .engine.pipeline import assess
+from .io.schema import schema_problems
+from .io.source import Document, load_file, pointer_join
 from .problems import ProblemsFound
-from .source import Document, load_file, pointer_join
-from .validation import schema_problems
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assessment.batch import GroupReader, GroupScorer, score_batch
-from assessment.content import Library, load_library
+from assessment.content.library import Library, load_library
 
 TARGET_SECONDS = 10.0
 ROLES = ("leader", "manager", "staff", "staff", "customer")

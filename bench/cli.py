@@ -52,7 +52,8 @@ def main() -> None:
     bare = median_wall([python, "-c", "pass"], args.runs)
     imported = median_wall([python, "-c", "import assessment.cli"], args.runs)
     content = median_wall(
-        [python, "-c", "from assessment.content import load_library; load_library()"], args.runs
+        [python, "-c", "from assessment.content.library import load_library; load_library()"],
+        args.runs,
     )
     score = median_wall([str(TQM), "score", args.answers], args.runs)
     say(f"median of {args.runs} runs each")

@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assessment.answers import AnswerSet, parse_answers
-from assessment.content import Library, load_library
-from assessment.evaluation import judge
-from assessment.pipeline import assess, program_for
-from assessment.scoring import score_profile
-from assessment.source import Document
+from assessment.content.library import Library, load_library
+from assessment.engine.answers import AnswerSet, parse_answers
+from assessment.engine.evaluation import judge
+from assessment.engine.pipeline import assess, program_for
+from assessment.engine.scoring import score_profile
+from assessment.io.source import Document
 
 
 def rss_mb() -> float:

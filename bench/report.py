@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assessment.answers import load_answers  # noqa: E402
-from assessment.content import load_library  # noqa: E402
-from assessment.pipeline import assess  # noqa: E402
-from assessment.report.pdf import render_pdf  # noqa: E402
+from assessment.content.library import load_library  # noqa: E402
+from assessment.engine.answers import load_answers  # noqa: E402
+from assessment.engine.pipeline import assess  # noqa: E402
+from assessment.render.report.pdf import render_pdf  # noqa: E402
 
 TRIVIAL = "<!DOCTYPE html><html lang='en'><body><h1>Trivial</h1><p>One page.</p></body></html>"
 PARAGRAPH = (
@@ -84,10 +84,10 @@ def plain_pdf() -> bytes:
 COLD = """
 import sys, time
 sys.path.insert(0, {root!r})
-from assessment.answers import load_answers
-from assessment.content import load_library
-from assessment.pipeline import assess
-from assessment.report.pdf import render_pdf
+from assessment.engine.answers import load_answers
+from assessment.content.library import load_library
+from assessment.engine.pipeline import assess
+from assessment.render.report.pdf import render_pdf
 library = load_library({root!r})
 result = assess(load_answers({answers!r}, library), library, "zh", use_engine=False)
 start = time.perf_counter()

@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from live_server import LiveServer, WebClient, page_form, start_gunicorn  # noqa: E402
 
-from assessment.content import load_library  # noqa: E402
+from assessment.content.library import load_library  # noqa: E402
 
 TARGET_PAGE_P95_MS = 50.0
 TARGET_ANSWER_RPS = 200.0

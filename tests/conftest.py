@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from assessment.answers import AnswerSet, parse_answers
-from assessment.content import Library, load_library
-from assessment.source import Document
+from assessment.content.library import Library, load_library
+from assessment.engine.answers import AnswerSet, parse_answers
+from assessment.io.source import Document
 
 # web_conftest is imported by some test modules before it is loaded as their plugin: rewrite its
 # asserts either way (pytest warns "Module already imported so cannot be rewritten" otherwise).

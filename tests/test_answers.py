@@ -1,4 +1,4 @@
-"""assessment.answers: answers documents (YAML, JSON, CSV) checked whole against a questionnaire.
+"""assessment.engine.answers: answers documents (YAML, JSON, CSV) checked whole against a questionnaire.
 
 Every rejection raises ProblemsFound (nothing is returned) with the problem located at the
 offending value.
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.answers import (
+from assessment.content.library import Library
+from assessment.engine.answers import (
     NA,
     UNKNOWN,
     AnswerSet,
@@ -19,10 +20,9 @@ from assessment.answers import (
     parse_answers,
     parse_answers_text,
 )
-from assessment.content import Library
-from assessment.pipeline import assess
+from assessment.engine.pipeline import assess
+from assessment.io.source import Document
 from assessment.problems import ProblemsFound
-from assessment.source import Document
 
 ANSWERS = Path(__file__).resolve().parent / "data" / "answers"
 SCALE = "(1, 2, 3, 4, 5)"

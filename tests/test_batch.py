@@ -15,13 +15,13 @@ import pytest
 from openpyxl import load_workbook
 
 from assessment import batch
-from assessment.answers import load_answers
 from assessment.batch import columns, score_batch
-from assessment.content import Library
-from assessment.pipeline import assess
+from assessment.content.library import Library
+from assessment.engine.answers import load_answers
+from assessment.engine.pipeline import assess
+from assessment.io.schema import validator
 from assessment.problems import ProblemsFound, UsageError
 from assessment.progress import progress_bar
-from assessment.validation import validator
 
 QUICK = "tqm-quick"
 Rows = Sequence[dict[str, Any]]

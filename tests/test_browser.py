@@ -17,7 +17,7 @@ import pytest
 from live_server import LiveServer, start_gunicorn
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
-from assessment.model import LEVEL_NAMES
+from assessment.content.model import LEVEL_NAMES
 
 pytestmark = pytest.mark.browser
 

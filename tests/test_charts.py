@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from assessment.answers import parse_answers
-from assessment.content import Library
-from assessment.pipeline import assess
-from assessment.report.charts import (
+from assessment.content.library import Library
+from assessment.engine.answers import parse_answers
+from assessment.engine.pipeline import assess
+from assessment.io.source import Document
+from assessment.render.report.charts import (
     DEFAULT_GATES,
     level_gates,
     number_actions,
@@ -19,7 +20,6 @@ from assessment.report.charts import (
     roadmap_svg,
     wrap,
 )
-from assessment.source import Document
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'

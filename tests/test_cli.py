@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-import assessment.content
-import assessment.pipeline
-from assessment.answers import parse_answers_text
-from assessment.content import Library
-from assessment.validation import validator
+import assessment.content.library
+import assessment.engine.pipeline
+from assessment.content.library import Library
+from assessment.engine.answers import parse_answers_text
+from assessment.io.schema import validator
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -40,14 +40,14 @@ Cli = Callable[..., Result]
 @pytest.fixture(autouse=True)
 def parsed_content_once(monkeypatch: pytest.MonkeyPatch, library: Library, mini: Library) -> None:
     """In-process commands reuse the session's parsed content (the loader has its own tests)."""
-    real = assessment.content.load_library
+    real = assessment.content.library.load_library
     known = {ROOT.resolve(): library, CONTENT.resolve(): mini}
 
     def load_library(root: str | Path | None = None) -> Library:
         key = Path(root).resolve() if root else ROOT.resolve()
         return known[key] if key in known else real(root)
 
-    monkeypatch.setattr(assessment.content, "load_library", load_library)
+    monkeypatch.setattr(assessment.content.library, "load_library", load_library)
 
 
 def tqm(*args: object, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -379,7 +379,7 @@ def _boom(*args: object, **kwargs: object) -> None:
 
 
 def test_an_internal_error_exits_3_with_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(assessment.pipeline, "assess", _boom)
+    monkeypatch.setattr(assessment.engine.pipeline, "assess", _boom)
     result = cli("score", UNIFORM)
     assert result.exit_code == 3
     assert result.stdout == ""
@@ -388,7 +388,7 @@ def test_an_internal_error_exits_3_with_one_line(cli: Cli, monkeypatch: pytest.M
 
 
 def test_debug_lets_an_internal_error_propagate(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(assessment.pipeline, "assess", _boom)
+    monkeypatch.setattr(assessment.engine.pipeline, "assess", _boom)
     with pytest.raises(RuntimeError, match="boom"):
         cli("--debug", "score", UNIFORM)
 

@@ -28,13 +28,13 @@ from flask import Flask
 from ruamel.yaml import YAML
 from web_conftest import sqlite_app
 
-from assessment.answers import AnswerSet, parse_answers
-from assessment.content import Library
-from assessment.evaluation import Judgement, Program, judge
-from assessment.model import level_name
-from assessment.pipeline import evaluate_answers, program_for
-from assessment.scoring import Profile, score_profile
-from assessment.source import Document
+from assessment.content.library import Library
+from assessment.content.model import level_name
+from assessment.engine.answers import AnswerSet, parse_answers
+from assessment.engine.evaluation import Judgement, Program, judge
+from assessment.engine.pipeline import evaluate_answers, program_for
+from assessment.engine.scoring import Profile, score_profile
+from assessment.io.source import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 THREADS, EVALUATIONS, DISTINCT = 16, 20_000, 1_000
@@ -235,13 +235,13 @@ import json, random, resource, sys
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, sys.argv[1] + "/tests")
 from conftest import random_answers_data
-from assessment.answers import parse_answers
-from assessment.content import load_library
-from assessment.evaluation import judge
-from assessment.pipeline import program_for
-from assessment.scoring import score_profile
-from assessment.source import Document
-from assessment import engine
+from assessment.engine.answers import parse_answers
+from assessment.content.library import load_library
+from assessment.engine.evaluation import judge
+from assessment.engine.pipeline import program_for
+from assessment.engine.scoring import score_profile
+from assessment.io.source import Document
+from assessment.engine import durable_host as engine
 
 def rss_mb():
     with open("/proc/self/statm") as f:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.conditions import (
+from assessment.content.conditions import (
     All,
     AnyOf,
     Compare,

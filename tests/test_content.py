@@ -1,4 +1,4 @@
-"""assessment.content: questionnaires and rule packs, every problem at path:line:col: $.pointer.
+"""assessment.content.library: questionnaires and rule packs, every problem at path:line:col: $.pointer.
 
 Each test copies the tiny test content (tests/data/content), breaks one file by a textual edit and
 checks the exact problem the loader reports.
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from assessment.content import Library, load_library
+from assessment.content.library import Library, load_library
+from assessment.io.source import parse_yaml
 from assessment.problems import Problem, ProblemsFound
-from assessment.source import parse_yaml
 
 DATA = Path(__file__).resolve().parent / "data"
 QUESTIONNAIRE = "questionnaires/mini.yaml"

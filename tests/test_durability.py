@@ -25,7 +25,7 @@ import pytest
 from live_server import LiveServer, WebClient, page_form, shown_answers, start_gunicorn
 from sqlalchemy.engine import make_url
 
-from assessment.content import load_library
+from assessment.content.library import load_library
 
 pytest_plugins = ["web_conftest"]
 pytestmark = pytest.mark.slow

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from conftest import random_answers_data
 
-from assessment import engine
-from assessment.answers import parse_answers
-from assessment.conditions import All, AnyOf, Compare, Condition, Not, evaluate
-from assessment.content import Library
-from assessment.evaluation import judge
-from assessment.pipeline import program_for
-from assessment.scoring import score_profile
-from assessment.source import Document
+from assessment.content.conditions import All, AnyOf, Compare, Condition, Not, evaluate
+from assessment.content.library import Library
+from assessment.engine import durable_host as engine
+from assessment.engine.answers import parse_answers
+from assessment.engine.evaluation import judge
+from assessment.engine.pipeline import program_for
+from assessment.engine.scoring import score_profile
+from assessment.io.source import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ["a", "b", "c", "d"]

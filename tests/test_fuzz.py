@@ -45,13 +45,13 @@ from hypothesis import (
 )
 from hypothesis import strategies as st
 
-import assessment.content
-from assessment.answers import META_COLUMNS, csv_to_answers, parse_answers
-from assessment.content import Library
-from assessment.pipeline import assess
+import assessment.content.library
+from assessment.content.library import Library
+from assessment.engine.answers import META_COLUMNS, csv_to_answers, parse_answers
+from assessment.engine.pipeline import assess
+from assessment.io.schema import validator
+from assessment.io.source import MAX_DEPTH, parse_csv, parse_yaml
 from assessment.problems import MAX_MESSAGE, ProblemsFound
-from assessment.source import MAX_DEPTH, parse_csv, parse_yaml
-from assessment.validation import validator
 
 FUZZ = settings(
     deadline=None,
@@ -100,7 +100,7 @@ Cli = Callable[..., Result]
 def parsed_content_once(library: Library) -> Iterator[None]:
     """`tqm` reuses the session's library instead of parsing the content on every call."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(assessment.content, "load_library", lambda root=None: library)
+        patch.setattr(assessment.content.library, "load_library", lambda root=None: library)
         yield
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from assessment.content import Library
-from assessment.evaluation import Program
+from assessment.content.library import Library
+from assessment.engine.evaluation import Program
+from assessment.io.source import load_file
 from assessment.packtest import coverage_problems, load_cases, run_pack_tests
-from assessment.source import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "rules" / "tqm"

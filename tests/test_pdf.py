@@ -18,13 +18,13 @@ from typing import Any, ClassVar
 import pytest
 from PIL import Image
 
-from assessment.answers import parse_answers
-from assessment.content import Library
-from assessment.pipeline import assess
+from assessment.content.library import Library
+from assessment.engine.answers import parse_answers
+from assessment.engine.pipeline import assess
+from assessment.io.source import Document
 from assessment.problems import EXIT_INTERNAL, TqmError
-from assessment.report import pdf
-from assessment.report.html import STATIC, cjk_font_file
-from assessment.source import Document
+from assessment.render.report import pdf
+from assessment.render.report.html import STATIC, cjk_font_file
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
 

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from assessment.answers import parse_answers
-from assessment.content import Library
-from assessment.pipeline import assess
-from assessment.report import html as report_html
-from assessment.report.html import environment, render_html
-from assessment.report.plan_view import because_text, condition_text, trace_rows
-from assessment.report.view import dimension_views, format_date, perception_rows
-from assessment.source import Document
+from assessment.content.library import Library
+from assessment.engine.answers import parse_answers
+from assessment.engine.pipeline import assess
+from assessment.io.source import Document
+from assessment.render.report import html as report_html
+from assessment.render.report.html import environment, render_html
+from assessment.render.report.plan_view import because_text, condition_text, trace_rows
+from assessment.render.report.view import dimension_views, format_date, perception_rows
 
 TEMPLATES = Path(report_html.__file__).parent / "templates"
 ORG = "<script>alert('org')</script> Acme & Sons"

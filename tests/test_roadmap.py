@@ -8,12 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.answers import parse_answers
-from assessment.content import Library
-from assessment.model import Action, Text
-from assessment.pipeline import assess
-from assessment.roadmap import Situation, plan_roadmap, priority, project, target_level
-from assessment.source import Document
+from assessment.content.library import Library
+from assessment.content.model import Action, Text
+from assessment.engine.answers import parse_answers
+from assessment.engine.pipeline import assess
+from assessment.engine.roadmap import Situation, plan_roadmap, priority, project, target_level
+from assessment.io.source import Document
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -7,11 +7,11 @@ from conftest import answers_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.answers import parse_answers
-from assessment.content import Library
-from assessment.pipeline import evaluate_answers
-from assessment.scoring import score_profile
-from assessment.source import Document
+from assessment.content.library import Library
+from assessment.engine.answers import parse_answers
+from assessment.engine.pipeline import evaluate_answers
+from assessment.engine.scoring import score_profile
+from assessment.io.source import Document
 
 PROPERTY = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -1,4 +1,4 @@
-"""assessment.source: YAML and CSV become plain data that remembers where every value stood."""
+"""assessment.io.source: YAML and CSV become plain data that remembers where every value stood."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment.problems import Problem, ProblemsFound
-from assessment.source import (
+from assessment.io.source import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
@@ -20,6 +19,7 @@ from assessment.source import (
     parse_yaml,
     pointer_join,
 )
+from assessment.problems import Problem, ProblemsFound
 
 
 def problems_of(text: str, name: str = "doc.yaml") -> list[Problem]:

@@ -1,4 +1,4 @@
-"""assessment.strict_json: JSON bodies parsed fast, refused like YAML, located only when needed."""
+"""assessment.io.strict_json: JSON bodies parsed fast, refused like YAML, located only when needed."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from assessment import strict_json
+from assessment.io import strict_json
+from assessment.io.source import MAX_NODES, parse_yaml
+from assessment.io.strict_json import parse_json
 from assessment.problems import ProblemsFound
-from assessment.source import MAX_NODES, parse_yaml
-from assessment.strict_json import parse_json
 
 
 def the_problem(text: str) -> str:

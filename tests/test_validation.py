@@ -1,4 +1,4 @@
-"""assessment.validation: every JSON Schema violation, located at file:line:col with a $.path."""
+"""assessment.io.schema: every JSON Schema violation, located at file:line:col with a $.path."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from assessment.source import Document, load_file, parse_yaml
-from assessment.validation import (
+from assessment.io.schema import (
     SCHEMAS,
     is_plainly_valid,
     load_schema,
     schema_problems,
     validator,
 )
+from assessment.io.source import Document, load_file, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

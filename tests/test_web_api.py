@@ -14,8 +14,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from test_fuzz import MAX_MESSAGE, names_its_place
 
-from assessment.content import Library
-from assessment.validation import validator
+from assessment.content.library import Library
+from assessment.io.schema import validator
 
 pytest_plugins = ["web_conftest"]
 

@@ -52,8 +52,8 @@ from test_fuzz import (
 from web_conftest import sqlite_app
 from werkzeug.datastructures import MultiDict
 
-from assessment.content import load_library
-from assessment.validation import validator
+from assessment.content.library import load_library
+from assessment.io.schema import validator
 from webapp.config import MAX_BODY
 from webapp.store import token_hash
 
@@ -460,7 +460,7 @@ def test_score_api_answers_every_hostile_case_with_a_result_or_named_errors(
 def test_an_answer_too_large_for_a_float_is_a_listed_error(
     client: FlaskClient, body: str, content_type: str
 ) -> None:
-    """(Found by this file: 10**400 reached float() in assessment.answers._fmt: OverflowError, 500.)"""
+    """(Found by this file: 10**400 reached float() in assessment.engine.answers._fmt: OverflowError, 500.)"""
     response = client.post("/api/v1/score", data=body.encode(), content_type=content_type)
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     pointers = [e["pointer"] for e in response.get_json()["errors"]]

@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from live_server import WebClient, page_form, start_gunicorn
 
-from assessment.content import load_library
+from assessment.content.library import load_library
 from webapp import create_app
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ import io
 import json
 from typing import TYPE_CHECKING
 
-from assessment.model import LEVEL_NAMES
-from assessment.validation import validator
+from assessment.content.model import LEVEL_NAMES
+from assessment.io.schema import validator
 
 if TYPE_CHECKING:
     from web_conftest import Respondent

@@ -15,8 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from assessment.answers import Response
-from assessment.model import Questionnaire
+from assessment.content.model import Questionnaire
+from assessment.engine.answers import Response
 from webapp.db import Database
 from webapp.models import Base
 from webapp.store import (

@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from assessment.answers import AnswerSet, parse_answers
-from assessment.content import Library
-from assessment.pipeline import assess
-from assessment.source import Document
-from assessment.workbook import write_workbook
+from assessment.content.library import Library
+from assessment.engine.answers import AnswerSet, parse_answers
+from assessment.engine.pipeline import assess
+from assessment.io.source import Document
+from assessment.render.xlsx import write_workbook
 
 EVIDENCE = "Process map v2, 2026-09"
 FORMULA = '=HYPERLINK("http://evil.example","click")'

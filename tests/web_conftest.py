@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from werkzeug.test import TestResponse
 
-from assessment.content import Library
+from assessment.content.library import Library
 from webapp import create_app
 from webapp.db import Database
 

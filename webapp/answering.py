@@ -14,10 +14,17 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from assessment.answers import NA, UNKNOWN, AnswerSet, Response, parse_answers, parse_response
-from assessment.content import Library
-from assessment.model import Dimension, Question, Questionnaire
-from assessment.source import Document
+from assessment.content.library import Library
+from assessment.content.model import Dimension, Question, Questionnaire
+from assessment.engine.answers import (
+    NA,
+    UNKNOWN,
+    AnswerSet,
+    Response,
+    parse_answers,
+    parse_response,
+)
+from assessment.io.source import Document
 
 from .store import Record
 

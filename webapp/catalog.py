@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import current_app
 
-from assessment.content import Library, default_content_root, load_library
-from assessment.model import Dimension, Question, Questionnaire, Text
+from assessment.content.library import Library, default_content_root, load_library
+from assessment.content.model import Dimension, Question, Questionnaire, Text
 
 # Minutes per question: reading the anchors and choosing; finding evidence takes a minute more.
 MINUTES_PER_QUESTION = 0.5

@@ -12,7 +12,7 @@ import copy
 from functools import cache
 from typing import Any
 
-from assessment.validation import load_schema
+from assessment.io.schema import load_schema
 
 from .config import MAX_BODY
 

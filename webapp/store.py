@@ -18,8 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from assessment.answers import Response
-from assessment.model import Questionnaire
+from assessment.content.model import Questionnaire
+from assessment.engine.answers import Response
 
 from .models import Answer, Assessment, utcnow
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from assessment.messages import msg
-from assessment.model import LEVEL_NAMES, Question
-from assessment.result import format_number
+from assessment.content.model import LEVEL_NAMES, Question
+from assessment.engine.result import format_number
+from assessment.render.messages import msg
 
 from .answering import field_name, format_value
 from .i18n import current_lang
@@ -27,7 +27,7 @@ def finding_label(kind: str, value: str) -> str:
 def level_description(level: int) -> str:
     """What a level means (the report's own wording; empty when the report is not installed)."""
     try:
-        from assessment.report.messages import level_description as describe
+        from assessment.render.report.messages import level_description as describe
     except ImportError:  # pragma: no cover - the report ships with the library
         return ""
     return describe(level, current_lang())

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from assessment.answers import parse_answers
-from assessment.pipeline import assess
+from assessment.engine.answers import parse_answers
+from assessment.engine.pipeline import assess
+from assessment.io.source import Document, decode_text, parse_yaml
+from assessment.io.strict_json import parse_json
 from assessment.problems import Problem, ProblemsFound
-from assessment.source import Document, decode_text, parse_yaml
-from assessment.strict_json import parse_json
 
 from ..catalog import library, questionnaire_data, summary
 from ..i18n import LANGUAGES

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from flask import abort, current_app
 
-from assessment.answers import Response
-from assessment.model import Questionnaire
+from assessment.content.model import Questionnaire
+from assessment.engine.answers import Response
 
 from ..catalog import library
 from ..db import Database

@@ -16,8 +16,8 @@ from flask import Response as FlaskResponse
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from assessment.answers import AnswerSet
-from assessment.pipeline import assess
+from assessment.engine.answers import AnswerSet
+from assessment.engine.pipeline import assess
 from assessment.problems import ProblemsFound
 
 from ..answering import answer_set
@@ -55,7 +55,7 @@ def _outcome(token: str) -> tuple[Current, AnswerSet, dict[str, Any]]:
 @results.get("/a/<token>/results")
 def show(token: str) -> str:
     """Overall level, radar, dimension table, findings and roadmap."""
-    from assessment.report.charts import radar_svg
+    from assessment.render.report.charts import radar_svg
 
     current, _answers, result = _outcome(token)
     lang = current_lang()
@@ -71,7 +71,7 @@ def show(token: str) -> str:
 def _pdf(result: dict[str, Any], _answers: AnswerSet, lang: str) -> bytes:
     from flask import current_app
 
-    from assessment.report.pdf import RenderTimeout, render_pdf_isolated
+    from assessment.render.report.pdf import RenderTimeout, render_pdf_isolated
 
     try:
         return render_pdf_isolated(result, lang, timeout=current_app.config["TQM_PDF_TIMEOUT"])
@@ -84,7 +84,7 @@ def _json(result: dict[str, Any], _answers: AnswerSet, _lang: str) -> bytes:
 
 
 def _xlsx(result: dict[str, Any], answers: AnswerSet, lang: str) -> bytes:
-    from assessment.workbook import write_workbook
+    from assessment.render.xlsx import write_workbook
 
     buffer = io.BytesIO()
     write_workbook(result, answers, buffer, lang)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from assessment.model import ROLES, Dimension, Questionnaire
+from assessment.content.model import ROLES, Dimension, Questionnaire
 
 from ..answering import (
     MAX_ORGANISATION,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..io.source import Document, pointer_join
+from ..problems import Problem, unknown
 from .model import DIMENSIONS, Questionnaire
-from .problems import Problem, unknown
 from .rules import fact_problem
-from .source import Document, pointer_join
 
 
 def pack_problems(

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from . import engine
-from .conditions import evaluate, explain_leaves, fill_placeholders
-from .content import RulePack
+from ..content.conditions import evaluate, explain_leaves, fill_placeholders
+from ..content.library import RulePack
+from ..content.model import Questionnaire
+from ..content.rules import Instance, instantiate
+from . import durable_host as engine
 from .facts import Getter, Stage, compute_facts, fact_getter
-from .model import Questionnaire
-from .rules import Instance, instantiate
 from .scoring import Profile
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .problems import Problem, ProblemsFound
+from ..problems import Problem, ProblemsFound
 from .source import (
     MAX_BYTES,
     MAX_DEPTH,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Text
+from ..content.model import Text
 
 MESSAGES: dict[str, Text] = {
     "title": Text("TQM maturity assessment", "全面质量管理成熟度评估"),

@@ -6,12 +6,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..content.conditions import fill_placeholders
+from ..content.library import RulePack
+from ..content.model import Questionnaire, Text, level_name
+from ..content.rules import Instance
 from .answers import AnswerSet
-from .conditions import fill_placeholders
-from .content import RulePack
 from .evaluation import Judgement
-from .model import Questionnaire, Text, level_name
-from .rules import Instance
 from .scoring import Profile
 
 SCHEMA = "tqm-result/1"

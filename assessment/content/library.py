@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..io.schema import schema_problems
+from ..io.source import Document, load_file, pointer_join
+from ..problems import Problem, ProblemsFound, unknown
 from .crossrefs import pack_problems
 from .model import Action, Baseline, Dimension, Option, Question, Questionnaire, Text
-from .problems import Problem, ProblemsFound, unknown
 from .rules import Rule, parse_rule
-from .source import Document, load_file, pointer_join
-from .validation import schema_problems
 
 PACK_FILES = ("pack.yaml", "baselines.yaml", "actions.yaml")
 
@@ -57,7 +57,7 @@ class Library:
 
 def default_content_root() -> Path:
     """The folder holding questionnaires/ and rules/ (the source checkout, or the working dir)."""
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parents[2]
     return here if (here / "questionnaires").is_dir() else Path.cwd()
 
 

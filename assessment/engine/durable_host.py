@@ -25,8 +25,8 @@ import durable.engine
 import durable_rules_engine
 import orjson
 
-from .conditions import All, Compare, Condition, Not
-from .problems import TqmError
+from ..content.conditions import All, Compare, Condition, Not
+from ..problems import TqmError
 
 _DURABLE_OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}

@@ -11,7 +11,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, relevance
 
-from .problems import Problem, did_you_mean
+from ..problems import Problem, did_you_mean
 from .source import Document, pointer_join
 
 SCHEMAS = ("questionnaire", "answers", "pack", "baselines", "actions", "packtests", "result")

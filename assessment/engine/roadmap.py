@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .model import Action
+from ..content.model import Action
 
 PHASES: tuple[tuple[int, int], ...] = ((0, 3), (3, 6), (6, 12), (12, 24))
 DEFAULT_DAYS_PER_MONTH = 20.0

@@ -17,8 +17,8 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..content.model import ROLES, Dimension, Questionnaire
 from .answers import AnswerSet, Respondent
-from .model import ROLES, Dimension, Questionnaire
 
 
 @dataclass(frozen=True)

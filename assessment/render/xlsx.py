@@ -18,9 +18,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .answers import AnswerSet
+from ..content.model import Text
+from ..engine.answers import AnswerSet
 from .messages import msg
-from .model import Text
 from .report.messages import role_name
 from .report.plan_view import condition_text
 

@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ..engine.result import format_number
 from .messages import msg
-from .result import format_number
 
 
 def width(text: str) -> int:

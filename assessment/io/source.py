@@ -25,7 +25,7 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from .problems import Problem, ProblemsFound
+from ..problems import Problem, ProblemsFound
 
 # Documented limits (README "Limits"): generous for content and answers, fatal for abuse.
 MAX_BYTES = 5 * 1024 * 1024

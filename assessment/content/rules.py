@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ..problems import did_you_mean
 from .conditions import Condition, Leaf, facts_of, parse_condition, prepare_leaves, substitute
 from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
-from .problems import did_you_mean
 
 COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
 DIMENSION_FACTS = ("index", "critical_min", "unknown_share", "level")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from ..content.library import Library, RulePack
+from ..content.model import Questionnaire
 from .answers import AnswerSet
-from .content import Library, RulePack
 from .evaluation import Judgement, Program, judge
-from .model import Questionnaire
 from .result import build_result
 from .roadmap import DEFAULT_DAYS_PER_MONTH, Situation, plan_roadmap
 from .scoring import score_profile

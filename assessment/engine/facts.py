@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from .conditions import OPS
-from .model import Questionnaire
-from .rules import COUNT_FACT, COUNT_OPS
+from ..content.conditions import OPS
+from ..content.model import Questionnaire
+from ..content.rules import COUNT_FACT, COUNT_OPS
 from .scoring import Profile
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .content import Library
-from .model import Question, Questionnaire
-from .problems import Problem, ProblemsFound, unknown
-from .source import Document, load_file, parse_yaml, pointer_join
-from .validation import schema_problems
+from ..content.library import Library
+from ..content.model import Question, Questionnaire
+from ..io.schema import schema_problems
+from ..io.source import Document, load_file, parse_yaml, pointer_join
+from ..problems import Problem, ProblemsFound, unknown
 
 NA = "na"
 UNKNOWN = "unknown"

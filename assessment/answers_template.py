@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .messages import msg
-from .model import Question, Questionnaire
+from .content.model import Question, Questionnaire
+from .render.messages import msg
 
 
 def answers_template(

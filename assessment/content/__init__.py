@@ -1,0 +1,1 @@
+"""Questionnaires and rule packs: the domain model, the rule language, loading and cross-checks."""

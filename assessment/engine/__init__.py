@@ -1,0 +1,1 @@
+"""Answers -> scores -> facts -> rule firings -> result and roadmap (the one pipeline)."""

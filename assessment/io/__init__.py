@@ -1,0 +1,1 @@
+"""Untrusted text -> located plain data: YAML, JSON and CSV readers, their limits, JSON Schemas."""

@@ -1,0 +1,1 @@
+"""Results -> text, CSV, XLSX, HTML and PDF."""
