@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import random_answers_data
 from flask import Flask
+from helpers.answers import random_answers_data
+from helpers.web import sqlite_app
 from ruamel.yaml import YAML
-from web_conftest import sqlite_app
 
 from assessment.content.library import Library
 from assessment.content.model import level_name
@@ -234,7 +234,7 @@ RSS_CHILD = r"""
 import json, random, resource, sys
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, sys.argv[1] + "/tests")
-from conftest import random_answers_data
+from helpers.answers import random_answers_data
 from assessment.engine.answers import parse_answers
 from assessment.content.library import load_library
 from assessment.engine.evaluation import judge

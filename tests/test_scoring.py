@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import answers_data
+from helpers.answers import answers_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

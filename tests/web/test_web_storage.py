@@ -11,6 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
+from helpers import web
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -26,8 +27,6 @@ from webapp.store import (
     stored_responses,
     token_hash,
 )
-
-pytest_plugins = ["web_conftest"]
 
 
 def _db(app: Flask) -> Database:
@@ -224,8 +223,6 @@ def test_concurrent_start_ups_migrate_once(database_url: str) -> None:
 
 
 def test_unreachable_postgres_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    import web_conftest
-
-    monkeypatch.setattr(web_conftest, "POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:1/test")
+    monkeypatch.setattr(web, "POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:1/test")
     with pytest.raises(pytest.fail.Exception, match="PostgreSQL is not reachable"):
-        web_conftest._postgres_admin()
+        web.postgres_admin()

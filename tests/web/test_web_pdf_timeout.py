@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING
 import psutil
 import pytest
 from flask import Flask
-from live_server import WebClient, page_form, start_gunicorn
+from helpers import ROOT
+from helpers.live_server import WebClient, page_form, start_gunicorn
 
 from assessment.content.library import load_library
 from webapp import create_app
 
 if TYPE_CHECKING:
-    from web_conftest import Respondent
+    from helpers.web import Respondent
 
-pytest_plugins = ["web_conftest"]
 
 TINY = 0.001  # seconds: no report renders this fast
 MESSAGES = {
@@ -34,7 +34,7 @@ MESSAGES = {
 
 @pytest.fixture()
 def database_url(tmp_path: Path) -> str:
-    """SQLite only (overrides web_conftest's pair): the time limit has nothing to do with storage."""
+    """SQLite only (overrides conftest's pair): the time limit has nothing to do with storage."""
     return f"sqlite:///{tmp_path / 'pdf.sqlite3'}"
 
 
@@ -127,7 +127,7 @@ def test_gunicorn_worker_answers_503_within_the_limit_and_serves_the_next_reques
     try:
         client = WebClient(server.port, timeout=30)
         token = client.start()
-        quick = load_library(Path(__file__).resolve().parent.parent).questionnaires["tqm-quick"]
+        quick = load_library(ROOT).questionnaires["tqm-quick"]
         csrf = client.csrf_token(f"/a/{token}/d/customer")
         for dimension in quick.dimensions:
             answers = {q.id: 3 for q in dimension.questions}

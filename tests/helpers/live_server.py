@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+from helpers import ROOT
+
 # Settings of the app that must come from the caller, never from the developer's shell.
 from webapp.config import ENV_KEYS as APP_ENV
 
-ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 APP = "webapp:create_app()"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -17,8 +17,6 @@ from test_fuzz import MAX_MESSAGE, names_its_place
 from assessment.content.library import Library
 from assessment.io.schema import validator
 
-pytest_plugins = ["web_conftest"]
-
 
 def answers(library: Library, questionnaire: str = "tqm-quick", fill: Any = 3) -> dict[str, Any]:
     """A complete answers document."""

@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live_server import LiveServer, start_gunicorn
+from helpers import TESTS
+from helpers.live_server import LiveServer, start_gunicorn
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
 from assessment.content.model import LEVEL_NAMES
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = TESTS / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

@@ -1,17 +1,12 @@
-"""Fixtures of the web tests: the app on SQLite and on PostgreSQL, and a respondent's browser.
+"""The web app for tests: its test database, an app on SQLite, and a respondent's browser.
 
-Used as a pytest plugin (`pytest_plugins = ["web_conftest"]` in each test_web_* module).
-Every app fixture is parametrised over both databases: SQLite in tmp_path, and PostgreSQL on
-127.0.0.1:5432 (database `test`; TQM_TEST_POSTGRES overrides the URL) in a schema of its own that
-is dropped afterwards. An unreachable PostgreSQL fails the tests with the reason; nothing is skipped.
+The fixtures that use these are in tests/web/conftest.py.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +19,15 @@ from sqlalchemy import create_engine, text
 from werkzeug.test import TestResponse
 
 from assessment.content.library import Library
+from helpers.live_server import CSRF
 from webapp import create_app
 from webapp.db import Database
 
 POSTGRES = os.environ.get("TQM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+Row = tuple[str, str, float | None, str, str]
 
 
-def _postgres_admin() -> Any:
+def postgres_admin() -> Any:
     """An engine on the test database, or a test failure that says what to do."""
     engine = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
     try:
@@ -45,34 +41,6 @@ def _postgres_admin() -> Any:
             pytrace=False,
         )
     return engine
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'web.sqlite3'}"
-        return
-    admin = _postgres_admin()
-    schema = f"web_{secrets.token_hex(6)}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture()
-def app(database_url: str) -> Iterator[Flask]:
-    """The app on a fresh database, migrated to head, CSRF protection on."""
-    application = create_app(
-        {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True}
-    )
-    yield application
-    database(application).dispose()
 
 
 @contextmanager
@@ -89,19 +57,6 @@ def sqlite_app(folder: Path) -> Iterator[Flask]:
         yield application
     finally:
         database(application).dispose()
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    """A browser with its own cookie jar."""
-    return app.test_client()
-
-
-@pytest.fixture()
-def web_library(app: Flask) -> Library:
-    """The content the app serves."""
-    lib: Library = app.extensions["tqm_library"]
-    return lib
 
 
 def database(app: Flask) -> Database:
@@ -157,53 +112,3 @@ class Respondent:
         for dim in self.library.questionnaires[self.questionnaire].dimensions:
             answers = {q.id: wanted.get(q.id, value) for q in dim.questions}
             assert self.submit(dim.id, answers).status_code == 303
-
-
-@pytest.fixture()
-def new_respondent(client: FlaskClient, web_library: Library) -> Callable[..., Respondent]:
-    """Make a respondent: new_respondent('tqm-audit', client=None, start=True)."""
-
-    def make(questionnaire: str = "tqm-quick", browser: FlaskClient | None = None) -> Respondent:
-        return Respondent(browser or client, web_library, questionnaire)
-
-    return make
-
-
-@pytest.fixture()
-def respondent(new_respondent: Callable[..., Respondent]) -> Respondent:
-    """A respondent who has started the quick scan."""
-    person = new_respondent()
-    person.start()
-    return person
-
-
-Row = tuple[str, str, float | None, str, str]
-
-
-@pytest.fixture()
-def stored(app: Flask) -> Callable[[], list[Row]]:
-    """stored(): every stored answer as (question, status, value, evidence, note), sorted."""
-
-    def rows() -> list[Row]:
-        sql = "SELECT question_id, status, value, evidence, note FROM answers ORDER BY 1"
-        with database(app).engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]  # type: ignore[misc]
-
-    return rows
-
-
-@pytest.fixture()
-def sql(app: Flask) -> Callable[[str], list[tuple[Any, ...]]]:
-    """sql('SELECT ...'): rows straight from the app's database."""
-
-    def run(statement: str) -> list[tuple[Any, ...]]:
-        with database(app).engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(statement))]
-
-    return run
-
-
-@pytest.fixture()
-def csrf() -> Callable[[FlaskClient, str], str]:
-    """csrf(client, path): the CSRF token of the client's session."""
-    return csrf_token

@@ -15,15 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from live_server import shown_answers
+from helpers.live_server import shown_answers
 from sqlalchemy import text
 
 from webapp.store import token_hash
 
 if TYPE_CHECKING:
-    from web_conftest import Respondent
+    from helpers.web import Respondent
 
-pytest_plugins = ["web_conftest"]
 
 ROUNDS = 40
 TABS = ("A", "B")

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers import DATA
 
 from assessment.problems import ProblemsFound
 from webapp import create_app
@@ -21,11 +22,9 @@ from webapp.config import ConfigurationError, instance_secret, normalise_databas
 from webapp.security import CSP
 
 if TYPE_CHECKING:
-    from web_conftest import Respondent
+    from helpers.web import Respondent
 
-pytest_plugins = ["web_conftest"]
 Csrf = Callable[[FlaskClient, str], str]
-DATA = Path(__file__).resolve().parent / "data"
 SECURITY = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",

@@ -25,15 +25,16 @@ import math
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers import ROOT
+from helpers.live_server import CSRF
+from helpers.web import sqlite_app
 from hypothesis import HealthCheck, example, find, given, settings
 from hypothesis import strategies as st
-from live_server import CSRF
 from ruamel.yaml import YAML
 from sqlalchemy import text
 from test_fuzz import (
@@ -49,7 +50,6 @@ from test_fuzz import (
     points_at_a_change,
     yaml_inputs,
 )
-from web_conftest import sqlite_app
 from werkzeug.datastructures import MultiDict
 
 from assessment.content.library import load_library
@@ -57,7 +57,7 @@ from assessment.io.schema import validator
 from webapp.config import MAX_BODY
 from webapp.store import token_hash
 
-LIBRARY = load_library(Path(__file__).resolve().parent.parent)
+LIBRARY = load_library(ROOT)
 QUICK = LIBRARY.questionnaires["tqm-quick"]
 QUESTIONS = [q.id for q in QUICK.questions]
 DIMENSIONS = [d.id for d in QUICK.dimensions]

@@ -10,9 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 if TYPE_CHECKING:
-    from web_conftest import Respondent, Row
+    from helpers.web import Respondent, Row
 
-pytest_plugins = ["web_conftest"]
 Rows = Callable[[], list["Row"]]
 SQL = Callable[[str], list[tuple[Any, ...]]]
 Make = Callable[..., "Respondent"]

@@ -22,18 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from live_server import LiveServer, WebClient, page_form, shown_answers, start_gunicorn
+from helpers import ROOT
+from helpers.live_server import LiveServer, WebClient, page_form, shown_answers, start_gunicorn
 from sqlalchemy.engine import make_url
 
 from assessment.content.library import load_library
 
-pytest_plugins = ["web_conftest"]
 pytestmark = pytest.mark.slow
 
 CLIENTS = 20
 KILL_AFTER = 300  # acknowledged saves (all clients together) before the server is killed
 WAIT_FOR_TRAFFIC = 120.0  # seconds; the clients reach KILL_AFTER long before on any machine
-QUESTIONNAIRE = load_library(Path(__file__).resolve().parent.parent).questionnaires["tqm-quick"]
+QUESTIONNAIRE = load_library(ROOT).questionnaires["tqm-quick"]
 DIMENSIONS = {d.id: [q.id for q in d.questions] for d in QUESTIONNAIRE.dimensions}
 
 

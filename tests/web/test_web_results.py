@@ -10,9 +10,7 @@ from assessment.content.model import LEVEL_NAMES
 from assessment.io.schema import validator
 
 if TYPE_CHECKING:
-    from web_conftest import Respondent
-
-pytest_plugins = ["web_conftest"]
+    from helpers.web import Respondent
 
 
 def test_incomplete_assessment_redirects_to_review(respondent: Respondent) -> None:

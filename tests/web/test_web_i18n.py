@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
@@ -11,12 +10,12 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
+from helpers import ROOT
 
 if TYPE_CHECKING:
-    from web_conftest import Respondent
+    from helpers.web import Respondent
 
-pytest_plugins = ["web_conftest"]
-WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
+WEBAPP = ROOT / "webapp"
 CATALOG = WEBAPP / "translations" / "zh" / "LC_MESSAGES"
 Csrf = Callable[[FlaskClient, str], str]
 
