@@ -7,15 +7,16 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from helpers.outcomes import names_its_place
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from test_fuzz import MAX_MESSAGE, names_its_place
 
 from assessment.content.library import Library
 from assessment.io.schema import validator
+from assessment.problems import MAX_MESSAGE
 
 
 def answers(library: Library, questionnaire: str = "tqm-quick", fill: Any = 3) -> dict[str, Any]:

@@ -1,11 +1,11 @@
 """Random input against the app (Flask test client): hostile documents and forms never cause a 500.
 
-Every category of hostile input of test_fuzz.CATEGORIES reaches both targets here:
+Every category of hostile input of helpers.strategies.CATEGORIES reaches both targets here:
 
 - `POST /api/v1/score` with answers documents as JSON and as YAML: this module's own bodies (alias
-  bombs, YAML fragments, deep nesting, JSON that is not JSON...), test_fuzz's random documents
-  (which reach every category), and test_fuzz.HOSTILE (the smallest case of every category, as YAML
-  and as JSON). The answer is always 200 with a result that validates against result.schema.json,
+  bombs, YAML fragments, deep nesting, JSON that is not JSON...), the random documents of
+  helpers.strategies (which reach every category), and the hostile cases of tests/data/hostile.yaml
+  (the smallest case of every category, as YAML and as JSON, each with its recorded outcome). The answer is always 200 with a result that validates against result.schema.json,
   or 400 with errors that each name their place (a field or question, a line, or the whole body),
   or 413/415 for the request as a whole.
 - The answer forms: dimension pages posted with random field names and values (every category in
@@ -31,29 +31,20 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import ROOT
+from helpers.hostile import STYLES, HostileCase, hostile_text, load_cases, points_at_a_change
 from helpers.live_server import CSRF
+from helpers.outcomes import names_its_place
+from helpers.strategies import CATEGORIES, GENERATE_ONLY, json_inputs, note, yaml_inputs
 from helpers.web import sqlite_app
 from hypothesis import HealthCheck, example, find, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from sqlalchemy import text
-from test_fuzz import (
-    CATEGORIES,
-    GENERATE_ONLY,
-    HOSTILE,
-    HOSTILE_CASES,
-    MAX_MESSAGE,
-    hostile_text,
-    json_inputs,
-    names_its_place,
-    note,
-    points_at_a_change,
-    yaml_inputs,
-)
 from werkzeug.datastructures import MultiDict
 
 from assessment.content.library import load_library
 from assessment.io.schema import validator
+from assessment.problems import MAX_MESSAGE
 from webapp.config import MAX_BODY
 from webapp.store import token_hash
 
@@ -394,7 +385,7 @@ def test_score_api_answers_random_yaml_with_a_result_or_named_errors(
 def test_score_api_answers_random_documents_of_every_category_with_a_result_or_named_errors(
     client: FlaskClient, data: st.DataObject, fmt: str, lang: str
 ) -> None:
-    """test_fuzz's random documents, which reach every category (each example counts its own)."""
+    """helpers.strategies' random documents, which reach every category (each counts its own)."""
     found = data.draw(json_inputs(LIBRARY) if fmt == "json" else yaml_inputs(LIBRARY))
     body = found.content.encode("utf-8", "surrogatepass")
     check_api_answer(client, body, f"application/{fmt}", lang)
@@ -417,27 +408,28 @@ def test_score_api_answers_random_bytes_and_types_with_named_errors(
     check_api_answer(client, body, content_type, "en")
 
 
+HOSTILE_CASES = [(case, style) for case in load_cases() for style in STYLES]
+
+
 @pytest.mark.parametrize(
-    ("category", "case", "style"),
+    ("case", "style"),
     HOSTILE_CASES,
     ids=[
-        f"{'yaml' if style == 'block' else 'json'}-{category}-{case}"
-        for category, case, style in HOSTILE_CASES
+        f"{'yaml' if style == 'block' else 'json'}-{case.category}-{case.name}"
+        for case, style in HOSTILE_CASES
     ],
 )
-def test_score_api_answers_every_hostile_case_with_a_result_or_named_errors(
-    client: FlaskClient, category: str, case: str, style: str
+def test_score_api_keeps_the_recorded_outcome_of_every_hostile_case(
+    client: FlaskClient, case: HostileCase, style: str
 ) -> None:
-    """test_fuzz.HOSTILE: block YAML as application/yaml, flow style as application/json."""
-    changes = HOSTILE[category][case]
-    body, lines = hostile_text(LIBRARY, changes, style)
+    """tests/data/hostile.yaml: block YAML as application/yaml, flow style as application/json."""
+    body, lines = hostile_text(LIBRARY, case.changes, style)
     content_type = "application/yaml" if style == "block" else "application/json"
     errors = check_api_answer(client, body.encode("utf-8", "surrogatepass"), content_type, "en")
-    if errors:
-        assert any(
-            points_at_a_change(category, changes, (e["line"], e["pointer"], e["message"]), lines)
-            for e in errors
-        ), errors
+    problems = [(e["line"], e["pointer"], e["message"]) for e in errors] or None
+    (case.outcome if style == "block" else case.as_json).check(str(case), problems)
+    if problems:
+        assert any(points_at_a_change(case, problem, lines) for problem in problems), errors
 
 
 @pytest.mark.parametrize(
@@ -635,8 +627,14 @@ def noted(fields: Fields) -> None:
 
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_the_form_generators_reach_every_category(category: str) -> None:
-    find(PAGES, lambda page: category in form_hostilities(page[1]), settings=GENERATE_ONLY)
-    find(START_FIELDS, lambda fields: category in form_hostilities(fields), settings=GENERATE_ONLY)
+    _dimension, page = find(
+        PAGES, lambda page: category in form_hostilities(page[1]), settings=GENERATE_ONLY
+    )
+    assert category in form_hostilities(page)
+    fields = find(
+        START_FIELDS, lambda fields: category in form_hostilities(fields), settings=GENERATE_ONLY
+    )
+    assert category in form_hostilities(fields)
 
 
 @pytest.fixture(scope="module")
