@@ -151,16 +151,17 @@ def check_cli(cli: Cli, path: Path, content: str | bytes) -> list[Reported] | No
         return None
     assert result.stdout == ""
     problem = re.compile(PROBLEM_LINE.format(path=re.escape(str(path))))
-    found = []
+    found: list[Reported] = []
     for line in result.stderr.rstrip("\n").split("\n"):  # one problem a line
         match = problem.match(line)
         assert match, f"not a problem line: {line[:300]!r}"
         number, _col, pointer, message = match.groups()
+        at = int(number) if number else None
         assert len(message) <= MAX_MESSAGE, f"{len(message)} characters: {line[:300]!r}"
-        assert names_its_place(pointer, number and int(number), message), (
+        assert names_its_place(pointer, at, message), (
             f"a problem that does not say where: {line[:300]!r}"
         )
-        found.append((number and int(number), pointer, message))
+        found.append((at, pointer, message))
     return found
 
 

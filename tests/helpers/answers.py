@@ -28,7 +28,7 @@ def random_answers_data(library: Library, questionnaire: str, rng: random.Random
     questions = library.questionnaires[questionnaire].questions
     responses = []
     for index in range(rng.choice([1, 1, 2, 3, 5])):
-        bias, answers = rng.randint(1, 5), {}
+        bias, answers = rng.randint(1, 5), dict[str, Any]()
         for q in questions:
             roll = rng.random()
             if roll < 0.06:

@@ -81,7 +81,7 @@ def document_hostilities(doc: dict[str, Any], library: Library) -> set[str]:
     if known is None:
         found.add("unknown ids")
     questions = {q.id for q in known.questions} if known else set()
-    responses = doc.get("responses") if isinstance(doc.get("responses"), list) else []
+    responses: list[Any] = doc["responses"] if isinstance(doc.get("responses"), list) else []
     for entry in [doc, *(r for r in responses if isinstance(r, dict))]:
         answers = entry.get("answers")
         for key, value in answers.items() if isinstance(answers, dict) else ():

@@ -129,7 +129,7 @@ def some_answers(doc: dict[str, Any], draw: Draw) -> dict[str, Any]:
     """The answers of one respondent of the document (the first answers mapping found)."""
     if isinstance(doc.get("answers"), dict):
         return doc["answers"]
-    responses = doc.get("responses") if isinstance(doc.get("responses"), list) else []
+    responses: list[Any] = doc["responses"] if isinstance(doc.get("responses"), list) else []
     entries = [r for r in responses if isinstance(r, dict) and isinstance(r.get("answers"), dict)]
     return draw(st.sampled_from(entries))["answers"] if entries else {}
 
@@ -211,9 +211,9 @@ def documents(draw: Draw, library: Library) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Input:
-    """A hostile input as text or bytes, and the categories it holds."""
+    """A hostile input as text, and the categories it holds."""
 
-    content: str | bytes
+    content: str
     categories: frozenset[str]
 
     def __repr__(self) -> str:
@@ -266,7 +266,7 @@ def yaml_inputs(draw: Draw, library: Library) -> Input:
     """Block-style top level (one key a line) of flow values, then YAML-only hostilities."""
     doc = draw(documents(library))
     found = document_hostilities(doc, library)
-    ascii_only, anchors = draw(st.booleans()), {}
+    ascii_only, anchors = draw(st.booleans()), dict[int, str]()
     lines = [
         f"{yaml_scalar(str(k), ascii_only)}: {to_yaml(v, ascii_only, anchors, found)}"
         for k, v in doc.items()
@@ -444,13 +444,13 @@ def _entries(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _csv_row(doc: dict[str, Any], entry: dict[str, Any]) -> dict[str, str]:
-    info = entry.get("respondent") if isinstance(entry.get("respondent"), dict) else {}
+    info: dict[str, Any] = entry["respondent"] if isinstance(entry.get("respondent"), dict) else {}
     row = {
         "questionnaire": _cell(doc.get("questionnaire")),
         "organisation": _cell(doc.get("organisation")),
     }
     row |= {"respondent": _cell(info.get("id")), "role": _cell(info.get("role"))}
-    answers = entry.get("answers") if isinstance(entry.get("answers"), dict) else {}
+    answers: dict[Any, Any] = entry["answers"] if isinstance(entry.get("answers"), dict) else {}
     for qid, value in answers.items():
         if isinstance(value, dict) and "value" in value:
             row |= {f"{qid}:{k}": _cell(v) for k, v in value.items() if k != "value"}

@@ -90,7 +90,7 @@ def stored(app: Flask) -> Callable[[], list[Row]]:
     def rows() -> list[Row]:
         sql = "SELECT question_id, status, value, evidence, note FROM answers ORDER BY 1"
         with database(app).engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]  # type: ignore[misc]
+            return [tuple(r) for r in conn.execute(text(sql))]
 
     return rows
 

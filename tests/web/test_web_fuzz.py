@@ -196,7 +196,7 @@ SCORABLE = st.fixed_dictionaries(
     )
 )
 ANY_DOCUMENT = st.one_of(SCORABLE, DOCUMENT)
-VALID = {
+VALID: dict[str, Any] = {
     "questionnaire": "tqm-quick",
     "organisation": "Fuzz Co",
     "answers": dict.fromkeys(QUESTIONS, 3),
