@@ -31,6 +31,7 @@ PROBLEM = {
         "col": {"type": ["integer", "null"], "minimum": 1},
         "pointer": {"type": "string", "description": "where in the document, e.g. $.answers"},
         "message": {"type": "string"},
+        "code": {"type": "string", "description": "stable kind: docs/problem-codes.md"},
     },
 }
 ERRORS = {
