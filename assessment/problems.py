@@ -25,6 +25,7 @@ ProblemCode = Literal[
     "limit.depth",
     "limit.values",
     "limit.digits",
+    "limit.respondents",
     "yaml.syntax",
     "yaml.duplicate_key",
     "yaml.character",
@@ -58,6 +59,7 @@ ProblemCode = Literal[
     "unknown.role",
     "unknown.fact",
     "unknown.rule",
+    "unknown.language",
     "content.duplicate_id",
     "content.id_mismatch",
     "content.id_prefix",
@@ -74,12 +76,14 @@ ProblemCode = Literal[
     "answers.off_scale",
     "answers.na_not_allowed",
     "packtest.uncovered",
+    "batch.empty_organisation",
+    "batch.split_organisation",
 ]
 
 CODES: Final[Mapping[ProblemCode, str]] = {
     "input.invalid": "any other problem with an input (no more specific code applies)",
-    "file.unreadable": "the file cannot be read (permissions, a folder, an I/O error)",
-    "file.missing": "a path given to a command does not exist",
+    "file.unreadable": "the file cannot be read (it is missing, a folder, not permitted, an I/O error)",
+    "file.missing": "a path given to `tqm validate` does not exist",
     "file.kind": "a file or folder is not of a kind the command knows",
     "text.encoding": "the file is not UTF-8 text",
     "text.surrogate": "text holds an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape)",
@@ -87,6 +91,7 @@ CODES: Final[Mapping[ProblemCode, str]] = {
     "limit.depth": "the document is nested deeper than the limit (40 levels)",
     "limit.values": "the document has, or expands through aliases to, more than 200,000 values",
     "limit.digits": "a number has more than 4,300 digits",
+    "limit.respondents": "an organisation in a batch has more respondents than the limit",
     "yaml.syntax": "the text is not valid YAML",
     "yaml.duplicate_key": "a mapping gives a key twice (in YAML or in JSON)",
     "yaml.character": "a control character YAML does not allow",
@@ -120,6 +125,7 @@ CODES: Final[Mapping[ProblemCode, str]] = {
     "unknown.role": "no respondent role has this name",
     "unknown.fact": "a rule reads a fact that does not exist",
     "unknown.rule": "a pack test names a rule the pack does not have",
+    "unknown.language": "a language the product does not speak (it speaks en and zh)",
     "content.duplicate_id": "an id (dimension, question, rule, action) appears twice",
     "content.id_mismatch": "a questionnaire's id differs from its file name",
     "content.id_prefix": "a question or action id does not start with its dimension",
@@ -136,6 +142,8 @@ CODES: Final[Mapping[ProblemCode, str]] = {
     "answers.off_scale": "an answer is not a value of the question's scale",
     "answers.na_not_allowed": "N/A is given for a question that does not allow it",
     "packtest.uncovered": "a rule has no pack test where it fires, or none where it does not",
+    "batch.empty_organisation": "a batch row grouped by organisation has an empty organisation",
+    "batch.split_organisation": "an organisation's rows in a batch are not consecutive",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ class RulePack:
     sha256: str
     path: str
 
-    @property
+    @cached_property
     def baselines(self) -> Mapping[str, Mapping[str, float]]:
         """Each baseline's indices by dimension (read from `baseline_info`, stored once)."""
         return {name: info.indices for name, info in self.baseline_info.items()}
