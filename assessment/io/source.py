@@ -311,11 +311,8 @@ class _Converter:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             if self.nodes == MAX_NODES + 1:
-                self.fail(
-                    pointer,
-                    f"document has more than {MAX_NODES} values (alias bomb?)",
-                    "limit.values",
-                )
+                message = f"document has more than {MAX_NODES} values (alias bomb?)"
+                self.fail(pointer, message, "limit.values")
             return None
         if depth > MAX_DEPTH:
             self.fail(pointer, f"nested deeper than {MAX_DEPTH} levels", "limit.depth")
