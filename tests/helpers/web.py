@@ -53,6 +53,7 @@ def sqlite_app(folder: Path) -> Iterator[Flask]:
             "TESTING": True,
         }
     )
+    database(application).upgrade()
     try:
         yield application
     finally:

@@ -48,6 +48,7 @@ def app(database_url: str) -> Iterator[Flask]:
     application = create_app(
         {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True}
     )
+    database(application).upgrade()  # what `flask --app webapp db upgrade` runs
     yield application
     database(application).dispose()
 
