@@ -161,7 +161,7 @@ def check_cli(cli: Cli, path: Path, content: str | bytes) -> list[Reported] | No
         assert names_its_place(pointer, at, message), (
             f"a problem that does not say where: {line[:300]!r}"
         )
-        found.append((at, pointer, message))
+        found.append((at, pointer, message, None))
     return found
 
 
@@ -269,9 +269,9 @@ def test_the_parser_keeps_the_recorded_outcome_of_every_hostile_case(
 ) -> None:
     text, lines = hostile_text(content.library, case.changes, style)
     rejected = check_library(text, content.library)
-    problems = (
-        None if rejected is None else [(p.line, p.pointer, p.message) for p in rejected.problems]
-    )
+    problems: list[Reported] | None = None
+    if rejected is not None:
+        problems = [(p.line, p.pointer, p.message, p.code) for p in rejected.problems]
     check_hostile(case, problems, lines)
 
 
@@ -291,7 +291,7 @@ def test_a_duplicate_key_message_stays_on_one_line(
     text, _ = hostile_text(content.library, changes, "block")
     problems = check_cli(cli, tmp_path / "duplicate.yaml", text)  # checks: one problem a line
     assert problems, "a duplicate key was scored"
-    assert any('with value "line 1 line 2"' in message for _, _, message in problems), problems
+    assert any('with value "line 1 line 2"' in problem[2] for problem in problems), problems
 
 
 def test_a_csv_version_with_5000_digits_is_rejected_at_the_questionnaire(
@@ -302,7 +302,7 @@ def test_a_csv_version_with_5000_digits_is_rejected_at_the_questionnaire(
     text = ",".join(["questionnaire", "respondent", "role", *questions]) + "\n" + ",".join(row)
     problems = check_cli(cli, tmp_path / "version.csv", text + "\n")
     assert problems, "a 5000-digit version was scored"
-    assert [pointer for _, pointer, _ in problems] == ["$.questionnaire"], problems
+    assert [problem[1] for problem in problems] == ["$.questionnaire"], problems
 
 
 def test_a_csv_mixing_questionnaires_says_so_in_one_short_line(

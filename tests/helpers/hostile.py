@@ -19,22 +19,24 @@ from helpers import DATA
 # (where, key, raw YAML or JSON text): where is "answer" or "top" (set or add the key), or
 # "+answer" or "+top" (add the key once more)
 Change = tuple[str, str, str]
-# What a target reported: (line, pointer, message) of each problem
-Reported = tuple[int | None, str, str]
+# What a target reported of each problem: (line, pointer, message, code); `tqm score` prints no code
+Reported = tuple[int | None, str, str, str | None]
 STYLES = ("block", "flow")
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """Scored, or rejected with a problem whose message holds `problem` (and whose pointer is `at`)."""
+    """Scored, or rejected with a problem of this `code` whose message holds `problem` (and whose
+    pointer is `at`)."""
 
     expect: str
+    code: str = ""
     problem: str = ""
     at: str = ""
 
     def __post_init__(self) -> None:
         assert self.expect in ("scored", "rejected"), f"expect: {self.expect!r}"
-        named = bool(self.problem or self.at)
+        named = bool(self.code and (self.problem or self.at))
         assert named == (self.expect == "rejected"), f"a rejection (only) names its problem: {self}"
 
     def check(self, name: str, problems: list[Reported] | None) -> None:
@@ -46,13 +48,18 @@ class Outcome:
             f"{name}: rejected before ({self.problem or self.at}), now scored"
         )
         assert any(self.names(problem) for problem in problems), (
-            f"{name}: no problem says {self.problem!r}{f' at {self.at}' if self.at else ''}",
-            [f"{pointer}: {message[:200]}" for _, pointer, message in problems],
+            f"{name}: no {self.code} problem says {self.problem!r}"
+            + (f" at {self.at}" if self.at else ""),
+            [f"{code} {pointer}: {message[:200]}" for _, pointer, message, code in problems],
         )
 
     def names(self, problem: Reported) -> bool:
-        _line, pointer, message = problem
-        return self.problem in message and (not self.at or pointer == self.at)
+        _line, pointer, message, code = problem
+        return (
+            self.problem in message
+            and (not self.at or pointer == self.at)
+            and code in (None, self.code)
+        )
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,9 @@ def _case(category: str, name: str, entry: dict[str, Any], question: str) -> Hos
         changes = bomb(entry["bomb"]["levels"], entry["bomb"]["width"], question)
     else:
         changes = [_change(c) for c in entry.get("changes", [entry])]
-    outcome = Outcome(entry["expect"], entry.get("problem", ""), entry.get("at", ""))
+    outcome = Outcome(
+        entry["expect"], entry.get("code", ""), entry.get("problem", ""), entry.get("at", "")
+    )
     as_json = Outcome(**entry["json"]) if "json" in entry else outcome
     return HostileCase(category, name, tuple(changes), outcome, as_json)
 
@@ -142,7 +151,7 @@ def _key(key: str) -> str:
 
 def points_at_a_change(case: HostileCase, problem: Reported, lines: list[int]) -> bool:
     """The problem names a changed key or the line of a change (an alias bomb: the whole input)."""
-    line, pointer, message = problem
+    line, pointer, message, _code = problem
     keys = {key for _, key, _ in case.changes}
     return (
         any(key in pointer or f'"{key}"' in message for key in keys)

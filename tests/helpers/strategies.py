@@ -127,8 +127,9 @@ def valid_answers(library: Library, qid: str, draw: Draw) -> dict[str, Any]:
 
 def some_answers(doc: dict[str, Any], draw: Draw) -> dict[str, Any]:
     """The answers of one respondent of the document (the first answers mapping found)."""
-    if isinstance(doc.get("answers"), dict):
-        return doc["answers"]
+    answers = doc.get("answers")
+    if isinstance(answers, dict):
+        return answers
     responses: list[Any] = doc["responses"] if isinstance(doc.get("responses"), list) else []
     entries = [r for r in responses if isinstance(r, dict) and isinstance(r.get("answers"), dict)]
     return draw(st.sampled_from(entries))["answers"] if entries else {}

@@ -426,7 +426,7 @@ def test_score_api_keeps_the_recorded_outcome_of_every_hostile_case(
     body, lines = hostile_text(LIBRARY, case.changes, style)
     content_type = "application/yaml" if style == "block" else "application/json"
     errors = check_api_answer(client, body.encode("utf-8", "surrogatepass"), content_type, "en")
-    problems = [(e["line"], e["pointer"], e["message"]) for e in errors] or None
+    problems = [(e["line"], e["pointer"], e["message"], e["code"]) for e in errors] or None
     (case.outcome if style == "block" else case.as_json).check(str(case), problems)
     if problems:
         assert any(points_at_a_change(case, problem, lines) for problem in problems), errors
