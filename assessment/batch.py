@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -31,10 +31,8 @@ import orjson
 from .content.library import Library
 from .content.model import DIMENSIONS
 from .engine.answers import AnswerSet, csv_to_answers, parse_answers
-from .engine.evaluation import judge
-from .engine.pipeline import assess, program_for
-from .engine.result import build_result
-from .engine.scoring import score_profile
+from .engine.pipeline import assess
+from .engine.result import Result
 from .io.source import Document, display_pointer, pointer_join
 from .problems import Problem, ProblemsFound, UsageError
 
@@ -295,17 +293,11 @@ class GroupScorer:
             result = self.result(self.answers(group))
         except ProblemsFound as exc:
             return Outcome(False, self._rejected(group, exc.problems), group.end)
-        result["organisation"] = result["organisation"] or group.name
         return Outcome(True, self._scored(group, result), group.end)
 
-    def result(self, answers: AnswerSet) -> dict[str, Any]:
+    def result(self, answers: AnswerSet) -> Result:
         """The result without its trace; the CSV and XLSX rows need no roadmap (~20% of the time)."""
-        if self.fmt == "jsonl":
-            return assess(answers, self.library, self.lang, trace=False)
-        pack = self.library.pack_for(answers.questionnaire.id)
-        profile = score_profile(answers)
-        judgement = judge(program_for(pack, answers.questionnaire), profile, trace=False)
-        return build_result(answers, pack, profile, judgement, self.lang)
+        return assess(answers, self.library, trace=False, roadmap=self.fmt == "jsonl")
 
     def answers(self, group: Group) -> AnswerSet:
         """The group's rows as a checked AnswerSet (problems located in the source file)."""
@@ -326,9 +318,10 @@ class GroupScorer:
             positions[pointer_join(pointer, key)] = (line, col)
         return dict(zip(self.header, cells + ("",) * (width - len(cells)), strict=True))
 
-    def _scored(self, group: Group, result: dict[str, Any]) -> Any:
+    def _scored(self, group: Group, result: Result) -> Any:
         if self.fmt == "jsonl":
-            return json_line(result)
+            named = replace(result, organisation=result.organisation or group.name)
+            return json_line(named.to_document(self.lang))
         return summary_row(group.name, result)
 
     def _rejected(self, group: Group, problems: list[Problem]) -> Any:
@@ -338,13 +331,13 @@ class GroupScorer:
         return [group.name, len(group.rows), *[None] * (len(columns()) - 3), errors_text(problems)]
 
 
-def summary_row(name: str, result: dict[str, Any]) -> list[Any]:
+def summary_row(name: str, result: Result) -> list[Any]:
     """One organisation's row of the CSV and XLSX outputs."""
-    dims, overall = result["dimensions"], result["overall"]
-    cells = [name, result["respondents"]["count"], overall["index"], overall["level"]]
+    dims, overall = result.dimensions, result.overall
+    cells = [name, result.respondents.count, overall.index, overall.level]
     for dim in DIMENSIONS:
-        cells += [dims[dim]["index"], dims[dim]["level"]] if dim in dims else [None, None]
-    severities = [f["severity"] for f in result["findings"]]
+        cells += [dims[dim].index, dims[dim].level] if dim in dims else [None, None]
+    severities = [f.severity for f in result.findings]
     return [*cells, *(severities.count(s) for s in SEVERITIES), ""]
 
 

@@ -134,7 +134,7 @@ def template(questionnaire: str, lang: str, value: int | None, content: Path | N
 @reports_errors
 def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Path | None) -> None:
     """Score one organisation's answers (one or many respondents)."""
-    result = _assess(answers, content, lang, days_per_month)
+    result = _assess(answers, content, days_per_month).to_document(lang)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -147,14 +147,12 @@ def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Pa
         click.echo(render_result(result, lang))
 
 
-def _assess(
-    answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0
-) -> dict[str, Any]:
+def _assess(answers: Path, content: Path | None, days_per_month: float = 20.0) -> Any:
     from .engine.answers import load_answers
     from .engine.pipeline import assess
 
     library = _library(content)
-    return assess(load_answers(answers, library), library, lang, days_per_month=days_per_month)
+    return assess(load_answers(answers, library), library, days_per_month=days_per_month)
 
 
 @main.command()
@@ -169,7 +167,7 @@ def explain(answers: Path, rule: str | None, lang: str, content: Path | None) ->
     """Why each rule fired or did not, with the actual values."""
     from .render.text import render_trace
 
-    result = _assess(answers, content, lang)
+    result = _assess(answers, content).to_document(lang)
     text = render_trace(result["trace"], lang, rule)
     if rule and not text:
         from .problems import UsageError, did_you_mean
@@ -227,7 +225,7 @@ def report(
     content: Path | None,
 ) -> None:
     """Write the assessment report (PDF or standalone HTML)."""
-    result = _assess(answers, content, lang, days_per_month)
+    result = _assess(answers, content, days_per_month).to_document(lang)
     fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
     if fmt == "html":
         from .render.report.html import render_html
@@ -259,7 +257,7 @@ def export(
         raise UsageError(f"the output must be an .xlsx file, not {output.name!r}")
     library = _library(content)
     answer_set = load_answers(answers, library)
-    result = assess(answer_set, library, lang, days_per_month=days_per_month)
+    result = assess(answer_set, library, days_per_month=days_per_month).to_document(lang)
     write_workbook(result, answer_set, output, lang)
     click.echo(str(output))
 

@@ -40,7 +40,8 @@ def result(library: Library) -> dict[str, Any]:
             {"respondent": {"id": "b", "role": "staff"}, "answers": staff},
         ],
     }
-    return assess(parse_answers(Document("charts", doc), library), library, "en", use_engine=False)
+    answers = parse_answers(Document("charts", doc), library)
+    return assess(answers, library, use_engine=False).to_document("en")
 
 
 def parse(svg: str) -> ET.Element:

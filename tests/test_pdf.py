@@ -123,7 +123,9 @@ def weasy_logs() -> Iterator[LogRecords]:
 def results(library: Library) -> dict[str, dict[str, Any]]:
     """The audit result in English and Chinese."""
     answers = parse_answers(Document("pdf", answers_doc(library, ORG)), library)
-    return {lang: assess(answers, library, lang, use_engine=False) for lang in ("en", "zh")}
+    return {
+        lang: assess(answers, library, use_engine=False).to_document(lang) for lang in ("en", "zh")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +148,9 @@ def hostile_pdf(library: Library, server: int, tmp_path_factory: Any) -> Path:
     organisation = bad.pop("organisation")
     answers = parse_answers(Document("hostile", answers_doc(library, organisation, bad)), library)
     path = tmp_path_factory.mktemp("hostile") / "hostile.pdf"
-    path.write_bytes(pdf.render_pdf(assess(answers, library, "en", use_engine=False), "en"))
+    path.write_bytes(
+        pdf.render_pdf(assess(answers, library, use_engine=False).to_document("en"), "en")
+    )
     return path
 
 
@@ -224,7 +228,7 @@ def test_harfbuzz_subsetting_with_caplog(
         "questionnaire": "tqm-quick", "organisation": "小公司",
         "answers": {x.id: 3 for x in library.questionnaires["tqm-quick"].questions}}), library)  # fmt: skip
     with caplog.at_level(logging.DEBUG, logger="weasyprint"):
-        data = pdf.render_pdf(assess(answers, library, "zh", use_engine=False), "zh")
+        data = pdf.render_pdf(assess(answers, library, use_engine=False).to_document("zh"), "zh")
     assert data.startswith(b"%PDF")
     assert not [r for r in caplog.records if "Using fontTools" in r.getMessage()]
 
@@ -301,7 +305,7 @@ def quick_result(library: Library) -> dict[str, Any]:
     answers = parse_answers(Document("quick", {
         "questionnaire": "tqm-quick", "organisation": "Iso Co",
         "answers": {x.id: 2 for x in library.questionnaires["tqm-quick"].questions}}), library)  # fmt: skip
-    return assess(answers, library, "en", use_engine=False)
+    return assess(answers, library, use_engine=False).to_document("en")
 
 
 def test_isolated_render_returns_the_pdf(quick_result: dict[str, Any]) -> None:

@@ -48,7 +48,9 @@ def answers_doc(library: Library) -> dict[str, Any]:
 def results(library: Library) -> dict[str, dict[str, Any]]:
     """The result in English and Chinese."""
     answers = parse_answers(Document("report", answers_doc(library)), library)
-    return {lang: assess(answers, library, lang, use_engine=False) for lang in ("en", "zh")}
+    return {
+        lang: assess(answers, library, use_engine=False).to_document(lang) for lang in ("en", "zh")
+    }
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from assessment.content.model import LEVEL_NAMES, Question
-from assessment.engine.result import format_number
+from assessment.engine.findings import format_number
 from assessment.render.messages import msg
 
 from .answering import field_name, format_value

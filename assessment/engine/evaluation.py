@@ -31,6 +31,18 @@ class Cap:
 
 
 @dataclass(frozen=True)
+class TraceStep:
+    """One rule instance in the trace: whether it fired, every comparison that decided it (as the
+    reference evaluator explains it: fact, op, threshold, actual, result, ...) and its effects."""
+
+    rule: str
+    stage: int
+    fired: bool
+    conditions: Sequence[Mapping[str, Any]]
+    effect: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Judgement:
     """What the rules concluded for one profile."""
 
@@ -40,11 +52,7 @@ class Judgement:
     caps: tuple[Cap, ...]
     fired: tuple[Instance, ...]
     facts: Mapping[str, float]
-    trace: tuple[dict[str, Any], ...] = field(default=())
-
-    @property
-    def fired_rules(self) -> set[str]:
-        return {i.rule.id for i in self.fired}
+    trace: tuple[TraceStep, ...] = field(default=())
 
 
 @dataclass
@@ -151,17 +159,17 @@ def apply_caps(fired: Sequence[Instance], uncapped: int, facts: Mapping[str, flo
 
 def _trace(
     program: Program, fired: Sequence[Instance], facts: Mapping[int, Mapping[str, float]]
-) -> tuple[dict[str, Any], ...]:
+) -> tuple[TraceStep, ...]:
     keys = {i.key for i in fired}
     effects = program.effects
     return tuple(
-        {
-            "rule": i.key,
-            "stage": i.stage,
-            "fired": i.key in keys,
-            "conditions": explain_leaves(i.comparisons, facts[i.stage]),
-            "effect": effects[i.key],
-        }
+        TraceStep(
+            i.key,
+            i.stage,
+            i.key in keys,
+            explain_leaves(i.comparisons, facts[i.stage]),
+            effects[i.key],
+        )
         for i in program.instances
     )
 

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..engine.result import format_number
+from ..engine.findings import format_number
 from .messages import msg
 
 

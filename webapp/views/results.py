@@ -35,7 +35,7 @@ def _complete(current: Current) -> bool:
 def _assess(current: Current, lang: str) -> tuple[AnswerSet, dict[str, Any]]:
     """The answer set and result of a complete assessment."""
     answers = answer_set(current.record, current.questionnaire, current.responses, library())
-    return answers, assess(answers, library(), lang)
+    return answers, assess(answers, library()).to_document(lang)
 
 
 def _outcome(token: str) -> tuple[Current, AnswerSet, dict[str, Any]]:

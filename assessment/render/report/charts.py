@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...engine.result import format_number
+from ...engine.findings import format_number
 from .messages import label, short_dimension
 
 SVG_NS = "http://www.w3.org/2000/svg"

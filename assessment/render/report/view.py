@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ...engine.result import format_number
+from ...engine.findings import format_number
 from ..messages import msg
 from .charts import number_actions
 from .messages import MONTHS_EN, label, level_description, role_name
