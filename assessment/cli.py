@@ -134,13 +134,13 @@ def template(questionnaire: str, lang: str, value: int | None, content: Path | N
 @reports_errors
 def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Path | None) -> None:
     """Score one organisation's answers (one or many respondents)."""
-    result = _assess(answers, content, days_per_month).to_document(lang)
+    result = _assess(answers, content, days_per_month)
     if fmt == "json":
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.to_document(lang), ensure_ascii=False, indent=2))
     elif fmt == "csv":
         from .render.csv import result_csv
 
-        click.echo(result_csv(result), nl=False)
+        click.echo(result_csv(result, lang), nl=False)
     else:
         from .render.text import render_result
 
@@ -167,12 +167,12 @@ def explain(answers: Path, rule: str | None, lang: str, content: Path | None) ->
     """Why each rule fired or did not, with the actual values."""
     from .render.text import render_trace
 
-    result = _assess(answers, content).to_document(lang)
-    text = render_trace(result["trace"], lang, rule)
+    result = _assess(answers, content)
+    text = render_trace(result.trace, lang, rule)
     if rule and not text:
         from .problems import UsageError, did_you_mean
 
-        known = {s["rule"].split("[")[0] for s in result["trace"]}
+        known = {s.rule.split("[")[0] for s in result.trace}
         raise UsageError(f"no rule {rule!r} in this evaluation{did_you_mean(rule, known)}")
     click.echo(text)
 
@@ -225,7 +225,7 @@ def report(
     content: Path | None,
 ) -> None:
     """Write the assessment report (PDF or standalone HTML)."""
-    result = _assess(answers, content, days_per_month).to_document(lang)
+    result = _assess(answers, content, days_per_month)
     fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
     if fmt == "html":
         from .render.report.html import render_html
@@ -257,7 +257,7 @@ def export(
         raise UsageError(f"the output must be an .xlsx file, not {output.name!r}")
     library = _library(content)
     answer_set = load_answers(answers, library)
-    result = assess(answer_set, library, days_per_month=days_per_month).to_document(lang)
+    result = assess(answer_set, library, days_per_month=days_per_month)
     write_workbook(result, answer_set, output, lang)
     click.echo(str(output))
 

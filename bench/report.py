@@ -89,7 +89,7 @@ from assessment.content.library import load_library
 from assessment.engine.pipeline import assess
 from assessment.render.report.pdf import render_pdf
 library = load_library({root!r})
-result = assess(load_answers({answers!r}, library), library, use_engine=False).to_document("zh")
+result = assess(load_answers({answers!r}, library), library, use_engine=False)
 start = time.perf_counter()
 render_pdf(result, "zh")
 print(time.perf_counter() - start)

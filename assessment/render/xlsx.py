@@ -18,8 +18,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..content.model import Text
+from ..content.model import Text, level_name
 from ..engine.answers import AnswerSet
+from ..engine.result import Result
 from .messages import msg
 from .report.messages import role_name
 from .report.plan_view import condition_text
@@ -110,7 +111,7 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
 
 
 def write_workbook(
-    result: dict[str, Any],
+    result: Result,
     answers: AnswerSet,
     target: str | Path | BinaryIO,
     lang: str,
@@ -120,11 +121,11 @@ def write_workbook(
     """Write the result (and the raw answers) as an XLSX workbook to a path or a binary file."""
     book = Workbook()
     book.remove(book.active)
-    _sheet(book, "dimensions", dimension_rows(result), lang)
+    _sheet(book, "dimensions", dimension_rows(result, lang), lang)
     _sheet(book, "findings", finding_rows(result, lang), lang)
-    _sheet(book, "roadmap", roadmap_rows(result), lang)
+    _sheet(book, "roadmap", roadmap_rows(result, lang), lang)
     _sheet(book, "answers", answer_rows(answers, lang), lang)
-    if trace and result.get("trace"):
+    if trace and result.trace:
         _sheet(book, "trace", trace_rows(result, lang), lang)
     book.save(target)
 
@@ -178,41 +179,40 @@ def _display_width(text: str) -> int:
 # --- rows ----------------------------------------------------------------------------------------
 
 
-def dimension_rows(result: Mapping[str, Any]) -> list[list[Any]]:
+def dimension_rows(result: Result, lang: str) -> list[list[Any]]:
     """One row per dimension, then the overall row."""
     rows = []
-    for dim_id, d in result["dimensions"].items():
-        roles = "; ".join(f"{r}: {v}" for r, v in d.get("by_role", {}).items())
-        rows.append([dim_id, d["title"], d["index"], d["level"], d["level_name"],
-                     d["baselines"]["traditional"], d["target"], d["gaps"]["to_target"],
-                     d["gaps"]["above_traditional"], d.get("previous"), d["answered"], d["na"],
-                     d["unknown"], d.get("agreement"), roles])  # fmt: skip
-    overall = result["overall"]
-    rows.append(["overall", "", overall["index"], overall["level"], overall["level_name"]])
+    for d in result.dimensions.values():
+        roles = "; ".join(f"{r}: {v}" for r, v in d.by_role.items())
+        rows.append([d.id, d.title.get(lang), d.index, d.level, level_name(d.level, lang),
+                     d.traditional, d.target, d.to_target, d.above_traditional, d.previous,
+                     d.answered, d.na, d.unknown, d.agreement, roles])  # fmt: skip
+    overall = result.overall
+    rows.append(["overall", "", overall.index, overall.level, level_name(overall.level, lang)])
     return rows
 
 
-def finding_rows(result: Mapping[str, Any], lang: str) -> list[list[Any]]:
+def finding_rows(result: Result, lang: str) -> list[list[Any]]:
     """One row per finding, in the result's order (most severe first)."""
     return [
-        [f["rule"], msg(f"kind.{f['kind']}", lang), msg(f"severity.{f['severity']}", lang),
-         ", ".join(f["dimensions"]), f["title"], f["detail"],
-         "; ".join(e["question"] for e in f["evidence"]), ", ".join(f["actions"])]
-        for f in result["findings"]
+        [f.rule, msg(f"kind.{f.kind}", lang), msg(f"severity.{f.severity}", lang),
+         ", ".join(f.dimensions), f.title.get(lang), f.detail.get(lang),
+         "; ".join(e.question for e in f.evidence), ", ".join(f.actions)]
+        for f in result.findings
     ]  # fmt: skip
 
 
-def roadmap_rows(result: Mapping[str, Any]) -> list[list[Any]]:
+def roadmap_rows(result: Result, lang: str) -> list[list[Any]]:
     """One row per planned action, numbered as in the report."""
     rows, number = [], 0
-    for phase in result["roadmap"]:
-        months = "{}-{}".format(*phase["months"])
-        for a in phase["actions"]:
-            number += 1
-            rows.append([phase["phase"], months, number, a["id"], a["dimension"], a["title"],
-                         a.get("description", ""), ", ".join(a["because"]), a.get("effort_days"),
-                         a.get("duration_weeks"), a.get("impact"), a.get("priority"),
-                         a.get("kpi", ""), ", ".join(a["requires"])])  # fmt: skip
+    for phase in result.phases:
+        months = "{}-{}".format(*phase.months)
+        for p in phase.actions:
+            a, number = p.action, number + 1
+            rows.append([phase.number, months, number, a.id, a.dimension, a.title.get(lang),
+                         a.description.get(lang), ", ".join(str(r) for r in p.because),
+                         a.effort_days, a.duration_weeks, a.impact, p.priority,
+                         a.kpi.get(lang), ", ".join(a.requires)])  # fmt: skip
     return rows
 
 
@@ -232,11 +232,11 @@ def answer_rows(answers: AnswerSet, lang: str) -> list[list[Any]]:
     return rows
 
 
-def trace_rows(result: Mapping[str, Any], lang: str) -> list[list[Any]]:
+def trace_rows(result: Result, lang: str) -> list[list[Any]]:
     """The full trace: one row per rule instance, every condition."""
     yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
     return [
-        [s["rule"], s.get("stage"), yes if s["fired"] else no,
-         "; ".join(("" if c["result"] else "✗ ") + condition_text(c) for c in s["conditions"])]
-        for s in result["trace"]
+        [s.rule, s.stage, yes if s.fired else no,
+         "; ".join(("" if c["result"] else "✗ ") + condition_text(c) for c in s.conditions)]
+        for s in result.trace
     ]  # fmt: skip

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask import Response as FlaskResponse
@@ -18,6 +17,7 @@ from markupsafe import Markup
 
 from assessment.engine.answers import AnswerSet
 from assessment.engine.pipeline import assess
+from assessment.engine.result import Result
 from assessment.problems import ProblemsFound
 
 from ..answering import answer_set
@@ -32,20 +32,20 @@ def _complete(current: Current) -> bool:
     return all(q.id in current.responses for q in current.questionnaire.questions if q.required)
 
 
-def _assess(current: Current, lang: str) -> tuple[AnswerSet, dict[str, Any]]:
+def _assess(current: Current) -> tuple[AnswerSet, Result]:
     """The answer set and result of a complete assessment."""
     answers = answer_set(current.record, current.questionnaire, current.responses, library())
-    return answers, assess(answers, library()).to_document(lang)
+    return answers, assess(answers, library())
 
 
-def _outcome(token: str) -> tuple[Current, AnswerSet, dict[str, Any]]:
+def _outcome(token: str) -> tuple[Current, AnswerSet, Result]:
     """The assessment, its answer set and result; else abort with the review page or problems."""
     current = load_current(token)
     if not _complete(current):
         flash(_("Answer every question to see the results; the ones still open are listed here."))
         abort(redirect(url_for("survey.review", token=token), 303))
     try:
-        answers, result = _assess(current, current_lang())
+        answers, result = _assess(current)
     except ProblemsFound as exc:
         page = render_template("error.html", code=409, kind="problems", problems=exc.problems)
         abort(make_response(page, 409))
@@ -68,7 +68,7 @@ def show(token: str) -> str:
     )
 
 
-def _pdf(result: dict[str, Any], _answers: AnswerSet, lang: str) -> bytes:
+def _pdf(result: Result, _answers: AnswerSet, lang: str) -> bytes:
     from flask import current_app
 
     from assessment.render.report.pdf import RenderTimeout, render_pdf_isolated
@@ -79,11 +79,11 @@ def _pdf(result: dict[str, Any], _answers: AnswerSet, lang: str) -> bytes:
         abort(make_response(render_template("error.html", code=503, kind="timeout"), 503))
 
 
-def _json(result: dict[str, Any], _answers: AnswerSet, _lang: str) -> bytes:
-    return json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8")
+def _json(result: Result, _answers: AnswerSet, lang: str) -> bytes:
+    return json.dumps(result.to_document(lang), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _xlsx(result: dict[str, Any], answers: AnswerSet, lang: str) -> bytes:
+def _xlsx(result: Result, answers: AnswerSet, lang: str) -> bytes:
     from assessment.render.xlsx import write_workbook
 
     buffer = io.BytesIO()
@@ -91,7 +91,7 @@ def _xlsx(result: dict[str, Any], answers: AnswerSet, lang: str) -> bytes:
     return buffer.getvalue()
 
 
-FORMATS: dict[str, tuple[Callable[[dict[str, Any], AnswerSet, str], bytes], str]] = {
+FORMATS: dict[str, tuple[Callable[[Result, AnswerSet, str], bytes], str]] = {
     "pdf": (_pdf, "application/pdf"),
     "json": (_json, "application/json"),
     "xlsx": (_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
