@@ -1,9 +1,13 @@
-"""Flat exports of a result: CSV (one row per dimension, then one per finding)."""
+"""CSV: one result flat (one row per dimension, then one per finding), or rows streamed to a file."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from ..content.model import level_name
 from ..engine.result import Result
@@ -67,3 +71,12 @@ def result_csv(result: Result, lang: str) -> str:
             }
         )
     return buffer.getvalue()
+
+
+@contextmanager
+def csv_rows(path: Path, header: Sequence[str]) -> Iterator[Callable[[Sequence[Any]], object]]:
+    """A CSV file with this header row: the function given writes one row."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(header)
+        yield writer.writerow

@@ -1,18 +1,23 @@
-"""The result as an XLSX workbook: Dimensions, Findings, Roadmap, Answers and Trace sheets.
+"""XLSX, the one writer: a result as a workbook (Dimensions, Findings, Roadmap, Answers and Trace
+sheets), and rows streamed into a one-sheet workbook (`tqm batch`).
 
-Every sheet has a bold, filled header row in the chosen language, frozen panes under it and
-column widths fitted to the content. User text is always written as a string (never a formula):
-an evidence note starting with "=" stays text.
+Every sheet has a bold header row, frozen panes under it; the result's sheets also fill the header
+in the chosen language and fit column widths to the content. User text is always written through
+`text_cell`: a string, never a formula (an evidence note starting with "=" stays text), without the
+characters XLSX cannot hold and within Excel's cell limit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -21,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..content.model import Text, level_name
 from ..engine.answers import AnswerSet
 from ..engine.result import Result
+from . import MAX_CELL
 from .messages import msg
 from .report.messages import role_name
 from .report.plan_view import condition_text
@@ -130,20 +136,49 @@ def write_workbook(
     book.save(target)
 
 
+def workbook_bytes(result: Result, answers: AnswerSet, lang: str) -> bytes:
+    """The workbook of `write_workbook` as bytes."""
+    buffer = io.BytesIO()
+    write_workbook(result, answers, buffer, lang)
+    return buffer.getvalue()
+
+
+def text_cell(sheet: Any, value: str, font: Font | None = None) -> Cell:
+    """A text cell that is never a formula, without the characters XLSX cannot hold, cut to
+    Excel's cell limit (for normal and write-only sheets alike)."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL])
+    cell.data_type = "s"  # openpyxl would take text starting with "=" for a formula
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    """Numbers stay numbers; everything else becomes a text cell."""
+    if value is None or isinstance(value, (int, float)):
+        return value
+    return text_cell(sheet, str(value))
+
+
+@contextmanager
+def sheet_rows(path: Path, header: Sequence[str]) -> Iterator[Callable[[Sequence[Any]], object]]:
+    """A one-sheet workbook with a bold header row, frozen under it, written to `path` at the end;
+    the function given appends one row (write-only: rows stream to a temporary file)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Organisations")
+    sheet.freeze_panes = "A2"
+    sheet.append([text_cell(sheet, h, Font(bold=True)) for h in header])
+    yield lambda row: sheet.append([_cell(sheet, v) for v in row])
+    book.save(path)
+
+
 def _sheet(book: Workbook, key: str, rows: Iterable[Sequence[Any]], lang: str) -> None:
     sheet = book.create_sheet(SHEETS[key].get(lang))
     columns = COLUMNS[key]
     sheet.append([c.header.get(lang) for c in columns])
     for row in rows:
-        sheet.append([_cell_value(v) for v in row])
+        sheet.append([_cell(sheet, v) for v in row])
     _style(sheet, columns, lang)
-
-
-def _cell_value(value: Any) -> Any:
-    """Numbers stay numbers; everything else becomes clean text."""
-    if value is None or isinstance(value, (int, float)):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def _style(sheet: Worksheet, columns: Sequence[Column], lang: str) -> None:
@@ -152,7 +187,6 @@ def _style(sheet: Worksheet, columns: Sequence[Column], lang: str) -> None:
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
                 cell.alignment = WRAP
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions

@@ -6,10 +6,6 @@ page. Nothing here is stored: results are computed from the stored answers on ea
 
 from __future__ import annotations
 
-import io
-import json
-from collections.abc import Callable
-
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask import Response as FlaskResponse
 from flask_babel import gettext as _
@@ -19,6 +15,8 @@ from assessment.engine.answers import AnswerSet
 from assessment.engine.pipeline import assess
 from assessment.engine.result import Result
 from assessment.problems import ProblemsFound
+from assessment.render import FORMATS as REGISTRY
+from assessment.render import Format, formats_for, render
 
 from ..answering import answer_set
 from ..catalog import library
@@ -68,7 +66,8 @@ def show(token: str) -> str:
     )
 
 
-def _pdf(result: Result, _answers: AnswerSet, lang: str) -> bytes:
+def _pdf_isolated(result: Result, lang: str) -> bytes:
+    """The PDF rendered in a child process stopped after TQM_PDF_TIMEOUT (503 page then)."""
     from flask import current_app
 
     from assessment.render.report.pdf import RenderTimeout, render_pdf_isolated
@@ -79,23 +78,7 @@ def _pdf(result: Result, _answers: AnswerSet, lang: str) -> bytes:
         abort(make_response(render_template("error.html", code=503, kind="timeout"), 503))
 
 
-def _json(result: Result, _answers: AnswerSet, lang: str) -> bytes:
-    return json.dumps(result.to_document(lang), ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def _xlsx(result: Result, answers: AnswerSet, lang: str) -> bytes:
-    from assessment.render.xlsx import write_workbook
-
-    buffer = io.BytesIO()
-    write_workbook(result, answers, buffer, lang)
-    return buffer.getvalue()
-
-
-FORMATS: dict[str, tuple[Callable[[Result, AnswerSet, str], bytes], str]] = {
-    "pdf": (_pdf, "application/pdf"),
-    "json": (_json, "application/json"),
-    "xlsx": (_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
+FORMATS: dict[str, Format] = {name: REGISTRY[name] for name in formats_for("web")}
 
 
 @results.get("/a/<token>/download/<fmt>")
@@ -104,9 +87,9 @@ def download(token: str, fmt: str) -> FlaskResponse:
     if fmt not in FORMATS:
         abort(404)
     current, answers, result = _outcome(token)
-    render, mimetype = FORMATS[fmt]
     lang = current_lang()
-    body = render(result, answers, lang)
-    name = f"tqm-{current.questionnaire.id}-{lang}.{fmt}"
+    # PDF: in a child process with a time limit (WeasyPrint has none of its own)
+    body = _pdf_isolated(result, lang) if fmt == "pdf" else render(fmt, result, answers, lang)
+    name = f"tqm-{current.questionnaire.id}-{lang}{FORMATS[fmt].suffix}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return FlaskResponse(body, mimetype=mimetype, headers=headers)
+    return FlaskResponse(body, mimetype=FORMATS[fmt].mimetype, headers=headers)
