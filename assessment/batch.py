@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .content.library import Library
-from .content.model import DIMENSIONS
+from .content.framework import DIMENSIONS
 from .engine.answers import AnswerSet, csv_to_answers, parse_answers
 from .engine.pipeline import assess
 from .engine.result import Result

@@ -16,7 +16,6 @@ from assessment.engine.result import Result
 from assessment.engine.roadmap import Phase, PlannedAction
 from assessment.io.source import Document
 from assessment.render.report.charts import (
-    DEFAULT_GATES,
     level_gates,
     number_actions,
     radar_svg,
@@ -129,9 +128,18 @@ def test_number_actions_follows_phases() -> None:
     assert number_actions(phases) == {"b": 1, "a": 2, "c": 3}
 
 
-def test_level_gates_come_from_the_trace(result: Result) -> None:
+def test_level_gates_come_from_the_packs_overall_level_rules(result: Result) -> None:
     assert level_gates(result) == (20, 45, 70, 90)
-    assert level_gates(replace(result, trace=())) == DEFAULT_GATES
+    stored = Result.from_document(result.to_document("en"))
+    assert level_gates(stored) == (20, 45, 70, 90)  # read back from the trace
+
+
+def test_without_known_gates_the_radar_draws_no_gate_rings(result: Result) -> None:
+    rings = parse(radar_svg(replace(result, gates=()), "en")).iter(f"{{{NS['svg']}}}polygon")
+    dashed = [p for p in rings if p.get("stroke-dasharray") == "3 3"]
+    assert dashed == []
+    with_gates = parse(radar_svg(result, "en")).iter(f"{{{NS['svg']}}}polygon")
+    assert len([p for p in with_gates if p.get("stroke-dasharray") == "3 3"]) == 4
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,11 @@ its texts in that language only (`Result.languages`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..content.model import Action, Text, level_name
-from .evaluation import Cap, TraceStep
+from .evaluation import Cap, TraceStep, overall_gates
 from .findings import Evidence, FindingResult
 from .result import DimensionResult, Overall, PackRef, QuestionnaireRef, Respondents, Result
 from .roadmap import PRIORITY_FORMULA, Phase, PlannedAction, Reason, Roadmap
@@ -152,6 +152,10 @@ def read_result(doc: Mapping[str, Any]) -> Result:
     """A typed result from a `tqm-result/1` document."""
     q, pack, overall = doc["questionnaire"], doc["rulepack"], doc["overall"]
     plan = doc.get("plan")
+    trace = tuple(
+        TraceStep(s["rule"], s["stage"], s["fired"], s["conditions"], s["effect"])
+        for s in doc["trace"]
+    )
     roadmap = None
     if plan is not None:
         phases = tuple(_read_phase(p) for p in doc["roadmap"])
@@ -173,11 +177,21 @@ def read_result(doc: Mapping[str, Any]) -> Result:
         dimensions={k: _read_dimension(k, d) for k, d in doc["dimensions"].items()},
         findings=tuple(_read_finding(f) for f in doc["findings"]),
         roadmap=roadmap,
-        trace=tuple(
-            TraceStep(s["rule"], s["stage"], s["fired"], s["conditions"], s["effect"])
-            for s in doc["trace"]
-        ),
+        trace=trace,
+        gates=gates_of(trace),
         languages=(doc["lang"],),
+    )
+
+
+def gates_of(trace: Sequence[TraceStep]) -> tuple[float, ...]:
+    """The overall-level gates as the trace shows them (none without a trace): the fixed
+    thresholds on the overall index in the conditions of the steps that set an overall level."""
+    return overall_gates(
+        (c["fact"], c["threshold"])
+        for s in trace
+        if "overall_level" in s.effect
+        for c in s.conditions
+        if "ref" not in c and c.get("threshold") is not None
     )
 
 

@@ -9,7 +9,7 @@ depend on the order in which rules fired.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -21,6 +21,8 @@ from ..content.rules import Instance, instantiate
 from . import durable_host as engine
 from .facts import Getter, Stage, compute_facts, fact_getter
 from .scoring import Profile
+
+OVERALL_INDEX = "overall.index"  # the fact the overall-level gates compare
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,18 @@ class Program:
         }
 
     @cached_property
+    def overall_gates(self) -> tuple[float, ...]:
+        """The overall index each overall level needs: the fixed thresholds on `overall.index` in
+        the conditions of the rules that set an overall level (the pack's 20, 45, 70, 90)."""
+        return overall_gates(
+            (leaf[0], leaf[2])
+            for i in self.instances
+            if i.rule.then.overall_level
+            for leaf in i.comparisons
+            if leaf[1] is not None and leaf[3] is None  # a comparison with a fixed threshold
+        )
+
+    @cached_property
     def effects(self) -> dict[str, dict[str, Any]]:
         """Each instance's effects as data, for traces (the same for every evaluation)."""
         return {i.key: effect_summary(i) for i in self.instances}
@@ -121,6 +135,11 @@ def judge(
     fired = tuple(fired1 + fired2)
     steps = _trace(program, fired, {1: facts1, 2: facts2}) if trace else ()
     return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps)
+
+
+def overall_gates(comparisons: Iterable[tuple[str, Any]]) -> tuple[float, ...]:
+    """The distinct thresholds of (fact, threshold) comparisons on the overall index, ascending."""
+    return tuple(sorted({value for fact, value in comparisons if fact == OVERALL_INDEX}))
 
 
 def dimension_levels(fired: Sequence[Instance], dimensions: Sequence[str]) -> dict[str, int]:

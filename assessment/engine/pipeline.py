@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
+from ..content.framework import CORNERSTONE
 from ..content.library import Library, RulePack
 from ..content.model import Questionnaire
 from .answers import AnswerSet
@@ -13,8 +14,6 @@ from .result import Result, build_result
 from .roadmap import DEFAULT_DAYS_PER_MONTH, Situation, plan_roadmap
 from .scoring import score_profile
 
-CORNERSTONE_DIMENSION = "leadership"
-CORNERSTONE_RULE = "leadership.cornerstone"
 _PROGRAMS: dict[tuple[str, str, int], Program] = {}
 _PROGRAMS_LOCK = threading.Lock()
 
@@ -46,7 +45,7 @@ def assess(
     profile = score_profile(answers)
     program = program_for(pack, answers.questionnaire)
     judgement = judge(program, profile, use_engine=use_engine, trace=trace)
-    result = build_result(answers, pack, profile, judgement)
+    result = build_result(answers, pack, profile, judgement, program.overall_gates)
     if not roadmap:
         return result
     plan = plan_roadmap(situation_of(result, judgement), pack.actions, days_per_month)
@@ -59,14 +58,14 @@ def situation_of(result: Result, judgement: Judgement) -> Situation:
     dims = result.dimensions
     indices = {d: v.index for d, v in dims.items()}
     scored = [v for v in indices.values() if v is not None]
-    corner = indices.get(CORNERSTONE_DIMENSION)
+    corner = indices.get(CORNERSTONE.dimension)
     weakest = corner is not None and corner == min(scored)
-    capped = any(c.rule == CORNERSTONE_RULE for c in judgement.caps)
+    capped = any(c.rule == CORNERSTONE.rule for c in judgement.caps)
     return Situation(
         indices=indices,
         levels=dict(judgement.levels),
         targets={d: v.target for d, v in dims.items()},
         findings=result.findings,
         cornerstone=weakest or capped,
-        cornerstone_dimension=CORNERSTONE_DIMENSION,
+        cornerstone_dimension=CORNERSTONE.dimension,
     )

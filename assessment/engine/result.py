@@ -108,6 +108,7 @@ class Result:
     findings: tuple[FindingResult, ...]
     roadmap: Roadmap | None  # None: not planned (assess(..., roadmap=False))
     trace: tuple[TraceStep, ...]
+    gates: tuple[float, ...] = ()  # the overall index each overall level 2, 3, ... needs
     languages: tuple[str, ...] = LANGS
 
     @property
@@ -134,7 +135,7 @@ def build_result(
     pack: RulePack,
     profile: Profile,
     judgement: Judgement,
-    roadmap: Roadmap | None = None,
+    gates: tuple[float, ...] = (),
 ) -> Result:
     """The typed result of one evaluation."""
     q = answers.questionnaire
@@ -149,8 +150,9 @@ def build_result(
         ),
         dimensions=build_dimensions(answers, pack, profile, judgement),
         findings=build_findings(q, answers, judgement),
-        roadmap=roadmap,
+        roadmap=None,
         trace=judgement.trace,
+        gates=gates,
     )
 
 

@@ -19,7 +19,6 @@ from .messages import label, short_dimension
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "Liberation Sans, Arial, Helvetica, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 INK, MUTED, RULE, ACCENT = "#1d2733", "#6b7785", "#d5dbe1", "#1f4e79"
-DEFAULT_GATES = (25.0, 50.0, 75.0)
 
 
 @dataclass(frozen=True)
@@ -92,16 +91,9 @@ def _word_lines(words: Sequence[str], width: int) -> list[str]:
 
 
 def level_gates(result: Result) -> tuple[float, ...]:
-    """The overall-index thresholds of levels 2..5, read from the trace (25/50/75 if absent)."""
-    gates = []
-    for step in result.trace:
-        if step.rule.startswith("maturity.overall_"):
-            gates += [
-                c["threshold"]
-                for c in step.conditions
-                if c["fact"] == "overall.index" and c.get("threshold") is not None
-            ]
-    return tuple(sorted(set(gates))) or DEFAULT_GATES
+    """The overall-index thresholds of levels 2..5, from the rule pack (none when unknown: a
+    result read back from a document without a trace draws no gate rings)."""
+    return result.gates
 
 
 def radar_series(result: Result, lang: str) -> list[Series]:
