@@ -24,8 +24,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .content.library import Library
 from .content.framework import DIMENSIONS
+from .content.library import Library
 from .engine.answers import AnswerSet, csv_to_answers, parse_answers
 from .engine.pipeline import assess
 from .engine.result import Result
@@ -288,7 +288,8 @@ class GroupScorer:
 
     def result(self, answers: AnswerSet) -> Result:
         """The result without its trace; the CSV and XLSX rows need no roadmap (~20% of the time)."""
-        return assess(answers, self.library, trace=False, roadmap=self.fmt == "jsonl")
+        jsonl = self.fmt == "jsonl"
+        return assess(answers, self.library, trace=False, roadmap=jsonl, langs=(self.lang,))
 
     def answers(self, group: Group) -> AnswerSet:
         """The group's rows as a checked AnswerSet (problems located in the source file)."""

@@ -138,20 +138,20 @@ def template(questionnaire: str, lang: str, value: int | None, content: Path | N
 @reports_errors
 def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Path | None) -> None:
     """Score one organisation's answers (one or many respondents)."""
-    answer_set, result = _assess(answers, content, days_per_month)
+    answer_set, result = _assess(answers, content, lang, days_per_month)
     text = render(fmt, result, answer_set, lang)
     assert isinstance(text, str)  # score offers text formats only
     click.echo(text, nl=not text.endswith("\n"))
 
 
-def _assess(answers: Path, content: Path | None, days_per_month: float = 20.0) -> Any:
-    """The answer set read from a file and its result."""
+def _assess(answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0) -> Any:
+    """The answer set read from a file and its result (texts in `lang` only)."""
     from .engine.answers import load_answers
     from .engine.pipeline import assess
 
     library = _library(content)
     answer_set = load_answers(answers, library)
-    return answer_set, assess(answer_set, library, days_per_month=days_per_month)
+    return answer_set, assess(answer_set, library, days_per_month=days_per_month, langs=(lang,))
 
 
 @main.command()
@@ -166,7 +166,7 @@ def explain(answers: Path, rule: str | None, lang: str, content: Path | None) ->
     """Why each rule fired or did not, with the actual values."""
     from .render.text import render_trace
 
-    _, result = _assess(answers, content)
+    _, result = _assess(answers, content, lang)
     text = render_trace(result.trace, lang, rule)
     if rule and not text:
         from .problems import UsageError, did_you_mean
@@ -224,7 +224,7 @@ def report(
     content: Path | None,
 ) -> None:
     """Write the assessment report (PDF or standalone HTML)."""
-    answer_set, result = _assess(answers, content, days_per_month)
+    answer_set, result = _assess(answers, content, lang, days_per_month)
     chosen = format_of(output, "report")
     _write(output, render(fmt or (chosen.name if chosen else "pdf"), result, answer_set, lang))
     click.echo(str(output))
@@ -248,7 +248,7 @@ def export(
     fmt = format_of(output, "export")
     if fmt is None:
         raise UsageError(f"the output must be an .xlsx file, not {output.name!r}")
-    answer_set, result = _assess(answers, content, days_per_month)
+    answer_set, result = _assess(answers, content, lang, days_per_month)
     _write(output, render(fmt.name, result, answer_set, lang))
     click.echo(str(output))
 

@@ -67,3 +67,13 @@ def test_without_a_roadmap_the_document_has_no_plan(library: Library) -> None:
     document = assess(answers, library, trace=False, roadmap=False).to_document("en")
     assert (document["roadmap"], document["trace"], "plan" in document) == ([], [], False)
     assert dump(Result.from_document(document).to_document("en")) == dump(document)
+
+
+def test_texts_filled_in_one_language_give_the_same_document(library: Library) -> None:
+    data = {"questionnaire": "tqm-audit", "answers": dict.fromkeys(
+        library.questionnaires["tqm-audit"].question_ids, 2)}  # fmt: skip
+    answers = parse_answers(Document("t", data), library)
+    both, zh = assess(answers, library), assess(answers, library, langs=("zh",))
+    assert dump(zh.to_document("zh")) == dump(both.to_document("zh"))
+    with pytest.raises(ValueError, match="not 'en'"):
+        zh.to_document("en")

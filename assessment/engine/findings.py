@@ -50,15 +50,19 @@ class FindingResult:
 
 
 def build_findings(
-    questionnaire: Questionnaire, answers: AnswerSet, judgement: Judgement
+    questionnaire: Questionnaire,
+    answers: AnswerSet,
+    judgement: Judgement,
+    langs: Sequence[str] = LANGS,
 ) -> tuple[FindingResult, ...]:
-    """One finding per fired rule that raises one (for_each instances merged), most severe first."""
+    """One finding per fired rule that raises one (for_each instances merged), most severe first,
+    texts filled in `langs` (a language left out holds the first one's text)."""
     groups: dict[str, list[Instance]] = {}
     for instance in judgement.fired:
         if instance.rule.then.finding:
             groups.setdefault(instance.rule.id, []).append(instance)
     findings = [
-        _finding(group, questionnaire, answers, judgement.facts) for group in groups.values()
+        _finding(group, questionnaire, answers, judgement.facts, langs) for group in groups.values()
     ]
     return tuple(
         sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], KIND_ORDER[f.kind], f.rule))
@@ -70,6 +74,7 @@ def _finding(
     questionnaire: Questionnaire,
     answers: AnswerSet,
     facts: Mapping[str, float],
+    langs: Sequence[str],
 ) -> FindingResult:
     spec = group[0].rule.then.finding
     assert spec is not None
@@ -80,7 +85,7 @@ def _finding(
         for e in _unique(fill_placeholders(e, i.bindings) for i in group for e in spec.evidence)
         if e in asked
     ]
-    titles = {lang: ", ".join(_dim_title(questionnaire, d, lang) for d in dims) for lang in LANGS}
+    titles = {lang: ", ".join(_dim_title(questionnaire, d, lang) for d in dims) for lang in langs}
 
     def text(template: Text, instances: Sequence[Instance]) -> Text:
         parts = {
@@ -90,9 +95,10 @@ def _finding(
                     for i in instances
                 )
             )
-            for lang in LANGS
+            for lang in langs
         }
-        return Text(parts["en"], parts["zh"])
+        first = parts[langs[0]]
+        return Text(parts.get("en", first), parts.get("zh", first))
 
     return FindingResult(
         rule=group[0].rule.id,

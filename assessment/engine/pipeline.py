@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ..content.framework import CORNERSTONE
 from ..content.library import Library, RulePack
-from ..content.model import Questionnaire
+from ..content.model import LANGS, Questionnaire
 from .answers import AnswerSet
 from .evaluation import Judgement, Program, judge
 from .result import Result, build_result
@@ -37,15 +37,16 @@ def assess(
     trace: bool = True,
     roadmap: bool = True,
     days_per_month: float = DEFAULT_DAYS_PER_MONTH,
+    langs: tuple[str, ...] = LANGS,
 ) -> Result:
     """The typed result of an answer set: scored, judged by its rule pack, and (with `roadmap`)
     planned; with `trace`, every rule's comparisons; `use_engine=False` lets the reference
-    evaluator decide instead of durable-rules. Texts are in every language (`Result.to_document`)."""
+    evaluator decide instead of durable-rules. Texts are in `langs` (default: every language)."""
     pack = library.pack_for(answers.questionnaire.id)
     profile = score_profile(answers)
     program = program_for(pack, answers.questionnaire)
     judgement = judge(program, profile, use_engine=use_engine, trace=trace)
-    result = build_result(answers, pack, profile, judgement, program.overall_gates)
+    result = build_result(answers, pack, profile, judgement, program.overall_gates, langs)
     if not roadmap:
         return result
     plan = plan_roadmap(situation_of(result, judgement), pack.actions, days_per_month)

@@ -2,10 +2,11 @@
 
 Texts are kept in both languages (`Text`): one `assess` serves every language, and the language is
 chosen only at the edges, when a document or a report is made (`Result.to_document(lang)`, the
-renderers). Finding texts are filled in for both languages at once because their placeholders
-need the facts of the evaluation, which a result does not keep. A result read back from a stored
-document (`Result.from_document`) has its texts in that document's language only: `languages`
-says which languages a result can be shown in.
+renderers). Finding texts are filled in when the result is built, because their placeholders need
+the facts of the evaluation, which a result does not keep: in both languages by default, or only
+in those asked for (`assess(..., langs=("en",))`: a batch in one language saves the work). A result
+read back from a stored document (`Result.from_document`) has its texts in that document's
+language only. `languages` says which languages a result can be shown in.
 
 The JSON contract `tqm-result/1` is written and read in engine/document.py only.
 """
@@ -136,8 +137,9 @@ def build_result(
     profile: Profile,
     judgement: Judgement,
     gates: tuple[float, ...] = (),
+    langs: tuple[str, ...] = LANGS,
 ) -> Result:
-    """The typed result of one evaluation."""
+    """The typed result of one evaluation, its finding texts filled in `langs`."""
     q = answers.questionnaire
     return Result(
         questionnaire=QuestionnaireRef(q.id, q.version, q.title),
@@ -149,10 +151,11 @@ def build_result(
             profile.overall_index, judgement.overall_level, judgement.uncapped_level, judgement.caps
         ),
         dimensions=build_dimensions(answers, pack, profile, judgement),
-        findings=build_findings(q, answers, judgement),
+        findings=build_findings(q, answers, judgement, langs),
         roadmap=None,
         trace=judgement.trace,
         gates=gates,
+        languages=langs,
     )
 
 

@@ -29,7 +29,7 @@ import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from ..content.model import Action
 
@@ -41,11 +41,11 @@ ReasonKind = Literal["finding", "gap", "prerequisite"]
 _REASON_RANK: Mapping[str, int] = {"finding": 0, "gap": 1, "prerequisite": 2}
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """Why an action is planned: a finding's rule, a dimension's gap, or an action that needs it.
 
-    The result document writes it as the rule id, `gap.<dimension>` or `prerequisite:<action>`."""
+    The result document writes it as the rule id, `gap.<dimension>` or `prerequisite:<action>`.
+    A named tuple: the planner hashes and sorts thousands of reasons per batch of results."""
 
     kind: ReasonKind
     ref: str

@@ -133,6 +133,8 @@ def format_of(path: Path, use: str) -> Format | None:
 def render(name: str, result: Result, answers: AnswerSet, lang: str) -> str | bytes:
     """A result as a whole file in the named format."""
     renderer = FORMATS[name].render
+    if lang not in result.languages:
+        raise ValueError(f"this result holds texts in {', '.join(result.languages)}, not {lang!r}")
     if renderer is None:
         raise ValueError(f"the {name} format holds many results; it has no single rendering")
     return renderer(result, answers, lang)
