@@ -6,7 +6,6 @@ Heavy dependencies (WeasyPrint, Flask) are imported only by the commands that ne
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -16,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError, UsageError
+from .render import format_of, formats_for, render, suffix_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANG = click.option(
@@ -127,7 +127,11 @@ def template(questionnaire: str, lang: str, value: int | None, content: Path | N
 @main.command()
 @click.argument("answers", type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(formats_for("score")),
+    default="text",
+    show_default=True,
 )
 @LANG
 @CAPACITY
@@ -135,27 +139,20 @@ def template(questionnaire: str, lang: str, value: int | None, content: Path | N
 @reports_errors
 def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Path | None) -> None:
     """Score one organisation's answers (one or many respondents)."""
-    result = _assess(answers, content, lang, days_per_month)
-    if fmt == "json":
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        from .render.csv import result_csv
-
-        click.echo(result_csv(result), nl=False)
-    else:
-        from .render.text import render_result
-
-        click.echo(render_result(result, lang))
+    answer_set, result = _assess(answers, content, lang, days_per_month)
+    text = render(fmt, result, answer_set, lang)
+    assert isinstance(text, str)  # score offers text formats only
+    click.echo(text, nl=not text.endswith("\n"))
 
 
-def _assess(
-    answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0
-) -> dict[str, Any]:
+def _assess(answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0) -> Any:
+    """The answer set read from a file and its result (texts in `lang` only)."""
     from .engine.answers import load_answers
     from .engine.pipeline import assess
 
     library = _library(content)
-    return assess(load_answers(answers, library), library, lang, days_per_month=days_per_month)
+    answer_set = load_answers(answers, library)
+    return answer_set, assess(answer_set, library, days_per_month=days_per_month, langs=(lang,))
 
 
 @main.command()
@@ -170,12 +167,12 @@ def explain(answers: Path, rule: str | None, lang: str, content: Path | None) ->
     """Why each rule fired or did not, with the actual values."""
     from .render.text import render_trace
 
-    result = _assess(answers, content, lang)
-    text = render_trace(result["trace"], lang, rule)
+    _, result = _assess(answers, content, lang)
+    text = render_trace(result.trace, lang, rule)
     if rule and not text:
         from .problems import UsageError, did_you_mean
 
-        known = {s["rule"].split("[")[0] for s in result["trace"]}
+        known = {s.rule.split("[")[0] for s in result.trace}
         raise UsageError(f"no rule {rule!r} in this evaluation{did_you_mean(rule, known)}")
     click.echo(text)
 
@@ -221,7 +218,7 @@ def test_pack(pack: Path | None, content: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["pdf", "html"]),
+    type=click.Choice(formats_for("report")),
     default=None,
     help="Default: from the file name.",
 )
@@ -238,17 +235,14 @@ def report(
     content: Path | None,
 ) -> None:
     """Write the assessment report (PDF or standalone HTML)."""
-    result = _assess(answers, content, lang, days_per_month)
-    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
-    if fmt == "html":
-        from .render.report.html import render_html
-
-        output.write_text(render_html(result, lang), encoding="utf-8")
-    else:
-        from .render.report.pdf import render_pdf
-
-        output.write_bytes(render_pdf(result, lang))
+    answer_set, result = _assess(answers, content, lang, days_per_month)
+    chosen = format_of(output, "report")
+    _write(output, render(fmt or (chosen.name if chosen else "pdf"), result, answer_set, lang))
     click.echo(str(output))
+
+
+def _write(output: Path, content: str | bytes) -> None:
+    output.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 @main.command()
@@ -262,16 +256,11 @@ def export(
     answers: Path, output: Path, lang: str, days_per_month: float, content: Path | None
 ) -> None:
     """Write the assessment as an Excel workbook (dimensions, findings, roadmap, answers)."""
-    from .engine.answers import load_answers
-    from .engine.pipeline import assess
-    from .render.xlsx import write_workbook
-
-    if output.suffix.lower() != ".xlsx":
+    fmt = format_of(output, "export")
+    if fmt is None:
         raise UsageError(f"the output must be an .xlsx file, not {output.name!r}")
-    library = _library(content)
-    answer_set = load_answers(answers, library)
-    result = assess(answer_set, library, lang, days_per_month=days_per_month)
-    write_workbook(result, answer_set, output, lang)
+    answer_set, result = _assess(answers, content, lang, days_per_month)
+    _write(output, render(fmt.name, result, answer_set, lang))
     click.echo(str(output))
 
 
@@ -282,7 +271,7 @@ def export(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Results: .jsonl, .csv or .xlsx.",
+    help=f"Results: {suffix_list(formats_for('batch'))}.",
 )
 @LANG
 @CONTENT

@@ -84,7 +84,7 @@ def run_case(case: Mapping[str, Any], library: Library, name: str = "tests.yaml"
         return CaseResult(
             case["name"], tuple(f"answers: {p.pointer}: {p.message}" for p in exc.problems)
         )
-    result = assess(answers, library)
+    result = assess(answers, library).to_document("en")
     return CaseResult(case["name"], tuple(expectation_failures(case["expect"], result)))
 
 

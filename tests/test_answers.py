@@ -140,9 +140,9 @@ def test_na_where_the_question_allows_it_is_kept_without_a_value(mini: Library) 
 def test_unknown_is_accepted_and_counted_but_not_scored(mini: Library) -> None:
     answers = accepted(answers_yaml(mini, customer__first="unknown", customer__second="5"), mini)
     assert answers.respondents[0].answers["customer.first"] == Response(None, UNKNOWN)
-    customer = assess(answers, mini)["dimensions"]["customer"]
-    assert (customer["answered"], customer["unknown"], customer["na"]) == (1, 1, 0)
-    assert customer["index"] == 100.0
+    customer = assess(answers, mini).dimensions["customer"]
+    assert (customer.answered, customer.unknown, customer.na) == (1, 1, 0)
+    assert customer.index == 100.0
 
 
 def test_the_value_evidence_note_form_keeps_all_three(mini: Library) -> None:
@@ -266,8 +266,8 @@ def test_several_respondents_keep_their_ids_and_roles(mini: Library) -> None:
 
 def test_several_respondents_are_scored_by_role(mini: Library) -> None:
     result = assess(load_answers(ANSWERS / "mini-respondents.yaml", mini), mini)
-    assert result["respondents"]["count"] == 3
-    assert result["respondents"]["by_role"] == {"leader": 1, "staff": 1, "auditor": 1}
+    assert result.respondents.count == 3
+    assert result.respondents.by_role == {"leader": 1, "staff": 1, "auditor": 1}
 
 
 def test_an_invalid_role_is_rejected_at_the_role(mini: Library) -> None:

@@ -127,7 +127,7 @@ def check_library(text: str, library: Library, csv_text: bool = False) -> Proble
         check_rejected(exc)
         return exc
     note("scored")
-    check_scored(assess(answers, library))
+    check_scored(assess(answers, library).to_document("en"))
     return None
 
 

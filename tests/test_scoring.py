@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from assessment.content.library import Library
 from assessment.engine.answers import parse_answers
-from assessment.engine.pipeline import evaluate_answers
+from assessment.engine.pipeline import assess
 from assessment.engine.scoring import score_profile
 from assessment.io.source import Document
 
@@ -87,8 +87,8 @@ def test_uniform_answers_across_a_dimension_give_that_level(
         q.id: (value if q.dimension == dim else data.draw(VALUES)) for q in questionnaire.questions
     }
     answer_set = parse(library, {"questionnaire": questionnaire.id, "answers": answers})
-    _, judgement = evaluate_answers(answer_set, library, trace=False)
-    assert judgement.levels[dim] == value
+    result = assess(answer_set, library, trace=False, roadmap=False)
+    assert result.dimensions[dim].level == value
 
 
 @PROPERTY

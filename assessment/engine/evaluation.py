@@ -9,10 +9,10 @@ depend on the order in which rules fired.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..content.conditions import evaluate, explain_leaves, fill_placeholders
 from ..content.library import RulePack
@@ -22,12 +22,26 @@ from . import durable_host as engine
 from .facts import Getter, Stage, compute_facts, fact_getter
 from .scoring import Profile
 
+OVERALL_INDEX = "overall.index"  # the fact the overall-level gates compare
+
 
 @dataclass(frozen=True)
 class Cap:
     rule: str
     before: int
     after: int
+
+
+class TraceStep(NamedTuple):
+    """One rule instance in the trace: whether it fired, every comparison that decided it (as the
+    reference evaluator explains it: fact, op, threshold, actual, result, ...) and its effects.
+    A named tuple: a trace has about a hundred steps, made on every traced evaluation."""
+
+    rule: str
+    stage: int
+    fired: bool
+    conditions: Sequence[Mapping[str, Any]]
+    effect: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -40,11 +54,7 @@ class Judgement:
     caps: tuple[Cap, ...]
     fired: tuple[Instance, ...]
     facts: Mapping[str, float]
-    trace: tuple[dict[str, Any], ...] = field(default=())
-
-    @property
-    def fired_rules(self) -> set[str]:
-        return {i.rule.id for i in self.fired}
+    trace: tuple[TraceStep, ...] = field(default=())
 
 
 @dataclass
@@ -83,6 +93,18 @@ class Program:
         }
 
     @cached_property
+    def overall_gates(self) -> tuple[float, ...]:
+        """The overall index each overall level needs: the fixed thresholds on `overall.index` in
+        the conditions of the rules that set an overall level (the pack's 20, 45, 70, 90)."""
+        return overall_gates(
+            (leaf[0], leaf[2])
+            for i in self.instances
+            if i.rule.then.overall_level
+            for leaf in i.comparisons
+            if leaf[1] is not None and leaf[3] is None  # a comparison with a fixed threshold
+        )
+
+    @cached_property
     def effects(self) -> dict[str, dict[str, Any]]:
         """Each instance's effects as data, for traces (the same for every evaluation)."""
         return {i.key: effect_summary(i) for i in self.instances}
@@ -113,6 +135,11 @@ def judge(
     fired = tuple(fired1 + fired2)
     steps = _trace(program, fired, {1: facts1, 2: facts2}) if trace else ()
     return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps)
+
+
+def overall_gates(comparisons: Iterable[tuple[str, Any]]) -> tuple[float, ...]:
+    """The distinct thresholds of (fact, threshold) comparisons on the overall index, ascending."""
+    return tuple(sorted({value for fact, value in comparisons if fact == OVERALL_INDEX}))
 
 
 def dimension_levels(fired: Sequence[Instance], dimensions: Sequence[str]) -> dict[str, int]:
@@ -151,17 +178,17 @@ def apply_caps(fired: Sequence[Instance], uncapped: int, facts: Mapping[str, flo
 
 def _trace(
     program: Program, fired: Sequence[Instance], facts: Mapping[int, Mapping[str, float]]
-) -> tuple[dict[str, Any], ...]:
+) -> tuple[TraceStep, ...]:
     keys = {i.key for i in fired}
     effects = program.effects
     return tuple(
-        {
-            "rule": i.key,
-            "stage": i.stage,
-            "fired": i.key in keys,
-            "conditions": explain_leaves(i.comparisons, facts[i.stage]),
-            "effect": effects[i.key],
-        }
+        TraceStep(
+            i.key,
+            i.stage,
+            i.key in keys,
+            explain_leaves(i.comparisons, facts[i.stage]),
+            effects[i.key],
+        )
         for i in program.instances
     )
 

@@ -58,7 +58,7 @@ def score() -> Response:
     """Score an answers document and return the result (contract tqm-result/1)."""
     lang = _lang()
     answers = parse_answers(_document(), library())
-    return jsonify(assess(answers, library(), lang))
+    return jsonify(assess(answers, library()).to_document(lang))
 
 
 @api.get("/v1/questionnaires")

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ...engine.result import Result
 from . import plan_view, view
 from .charts import level_gates, number_actions, radar_svg, roadmap_svg
 from .messages import label, role_name
@@ -71,7 +72,7 @@ def font_face(for_pdf: bool) -> str:
     )
 
 
-def render_html(result: dict[str, Any], lang: str, *, for_pdf: bool = False) -> str:
+def render_html(result: Result, lang: str, *, for_pdf: bool = False) -> str:
     """The whole report as one HTML document (inline CSS, inline SVG charts).
 
     `for_pdf`: the document for WeasyPrint, which gets report.css separately (parsed once per
@@ -84,13 +85,11 @@ def render_html(result: dict[str, Any], lang: str, *, for_pdf: bool = False) -> 
     return BLOCK_GAP.sub("", document) if for_pdf else document
 
 
-def report_context(
-    result: Mapping[str, Any], lang: str, *, for_pdf: bool = False
-) -> dict[str, Any]:
-    """Everything the templates show, computed from the result document."""
-    organisation = result.get("organisation") or label("unnamed", lang)
-    findings = [view.finding_view(f, result, lang) for f in result["findings"]]
-    roles, perception = view.perception_rows(result)
+def report_context(result: Result, lang: str, *, for_pdf: bool = False) -> dict[str, Any]:
+    """Everything the templates show, computed from the typed result."""
+    organisation = result.organisation or label("unnamed", lang)
+    findings = [view.finding_view(f, result, lang) for f in result.findings]
+    roles, perception = view.perception_rows(result, lang)
     dimensions = view.dimension_views(result, findings, lang)
     numbered = sections(dimensions, bool(perception), lang)
     return {
@@ -99,7 +98,7 @@ def report_context(
         "t": functools.partial(label, lang=lang),
         "organisation": organisation,
         "doc_title": label("report", lang),
-        "result": result,
+        "about": view.about(result, lang),
         "sections": numbered,
         "findings": findings,
         "dimensions": dimensions,
@@ -111,7 +110,7 @@ def report_context(
 
 
 def _front_matter(
-    result: Mapping[str, Any],
+    result: Result,
     organisation: str,
     findings: Sequence[view.FindingView],
     numbered: Mapping[str, Section],
@@ -119,7 +118,7 @@ def _front_matter(
 ) -> dict[str, Any]:
     """Cover and executive summary."""
     return {
-        "date": view.format_date(result.get("date"), lang),
+        "date": view.format_date(result.date, lang),
         "today": view.format_date(None, lang),
         "roles": view.role_counts(result, lang),
         "summary": view.summary_paragraph(result, organisation, lang),
@@ -130,7 +129,7 @@ def _front_matter(
 
 
 def _plan_and_charts(
-    result: Mapping[str, Any],
+    result: Result,
     dimensions: Sequence[view.DimensionView],
     numbered: Mapping[str, Section],
     lang: str,
@@ -141,11 +140,11 @@ def _plan_and_charts(
     return {
         "section_of": {d.id: s.number for d, s in zip(dimensions, children, strict=True)},
         "phases": plan_view.phase_views(result, lang),
-        "trace": plan_view.trace_rows(result, lang),
+        "trace": plan_view.trace_rows(result.trace, lang),
         "gates": ", ".join(view.fmt(g) for g in level_gates(result)),
         "radar": chart(radar_svg(result, lang), for_pdf),
         "timeline": chart(roadmap_svg(result, lang), for_pdf),
-        "action_numbers": number_actions(result["roadmap"]),
+        "action_numbers": number_actions(result.phases),
     }
 
 

@@ -32,6 +32,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ...engine.result import Result
 from ...problems import TqmError
 from .html import STATIC, cjk_font_file, render_html, stylesheet
 
@@ -117,7 +118,7 @@ def forget_fonts() -> None:
 atexit.register(forget_fonts)
 
 
-def render_pdf(result: dict[str, Any], lang: str) -> bytes:
+def render_pdf(result: Result, lang: str) -> bytes:
     """The report as PDF bytes (A4, fonts subset with HarfBuzz, no external resources)."""
     document = render_html(result, lang, for_pdf=True)
     return html_to_pdf(document, (report_css(),), report_fonts())
@@ -157,7 +158,7 @@ def gc_paused() -> Iterator[None]:
 # --- isolation -----------------------------------------------------------------------------------
 
 
-def _child(conn: Any, result: dict[str, Any], lang: str) -> None:
+def _child(conn: Any, result: Result, lang: str) -> None:
     """Child process body: render and send back ("ok", bytes) or ("error", message)."""
     try:
         conn.send(("ok", render_pdf(result, lang)))
@@ -177,7 +178,7 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def render_pdf_isolated(result: dict[str, Any], lang: str, timeout: float = 60.0) -> bytes:
+def render_pdf_isolated(result: Result, lang: str, timeout: float = 60.0) -> bytes:
     """render_pdf in a child process, killed after `timeout` seconds (RenderTimeout)."""
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
