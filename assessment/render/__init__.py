@@ -157,7 +157,7 @@ def render(
     result: Result,
     answers: AnswerSet,
     lang: str,
-    options: RenderOptions = RenderOptions(),  # noqa: B008 (frozen: one shared default is safe)
+    options: RenderOptions = RenderOptions(),
 ) -> str | bytes:
     """A result as a whole file in the named format."""
     renderer = FORMATS[name].render

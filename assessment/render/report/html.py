@@ -180,7 +180,9 @@ def chart(svg: str, for_pdf: bool, alt: str) -> Markup:
     (its XML parser reads it, not the much slower HTML parser), `alt` its alternative text (the
     /Alt of the tagged PDF's Figure)."""
     if not for_pdf:
-        return Markup('<div role="img" aria-label="{}">').format(alt) + Markup(svg) + Markup("</div>")
+        return (
+            Markup('<div role="img" aria-label="{}">').format(alt) + Markup(svg) + Markup("</div>")
+        )
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return Markup('<img alt="{}" src="data:image/svg+xml;base64,{}">').format(alt, data)
 

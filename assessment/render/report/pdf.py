@@ -39,9 +39,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ...engine.result import Result
+from ...problems import TqmError
 from .. import PDF_VARIANTS
 from ..json_document import result_json
-from ...problems import TqmError
 from .html import STATIC, cjk_font_file, render_html, stylesheet
 
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".ttf": "font/ttf",
@@ -133,7 +133,11 @@ def render_pdf(result: Result, lang: str, variant: str | None = None) -> bytes:
     if variant not in PDF_VARIANTS:
         raise RenderError(f"unknown PDF variant {variant!r}: one of {', '.join(PDF_VARIANTS)}")
     document = render_html(result, lang, for_pdf=True)
-    options = {"pdf_variant": variant, "pdf_tags": True, "attachments": [result_attachment(result, lang)]}
+    options = {
+        "pdf_variant": variant,
+        "pdf_tags": True,
+        "attachments": [result_attachment(result, lang)],
+    }
     return html_to_pdf(document, (report_css(),), report_fonts(), options)
 
 
@@ -167,7 +171,9 @@ def html_to_pdf(
     with gc_paused():
         html = HTML(string=document, base_url=STATIC.as_uri() + "/", url_fetcher=fetcher())
         pdf = html.write_pdf(
-            stylesheets=list(stylesheets), font_config=fonts or FontConfiguration(), **(options or {})
+            stylesheets=list(stylesheets),
+            font_config=fonts or FontConfiguration(),
+            **(options or {}),
         )
     assert isinstance(pdf, bytes)
     return pdf
