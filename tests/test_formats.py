@@ -26,10 +26,10 @@ def assessed(library: Library) -> tuple[AnswerSet, Result]:
 
 def test_each_command_offers_its_formats() -> None:
     assert formats_for("score") == ("text", "json", "csv")
-    assert formats_for("report") == ("html", "pdf")
+    assert formats_for("report") == ("html", "pdf", "docx")
     assert formats_for("export") == ("xlsx",)
     assert formats_for("batch") == ("jsonl", "csv", "xlsx")
-    assert formats_for("web") == ("json", "xlsx", "pdf")
+    assert formats_for("web") == ("json", "xlsx", "pdf", "docx")
 
 
 def test_a_file_name_names_its_format_among_a_commands_formats() -> None:
