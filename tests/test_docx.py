@@ -148,6 +148,7 @@ def test_a_template_brings_its_styles_header_and_page(result: Result, tmp_path: 
     template.styles["Heading 1"].font.name = "Georgia"
     template.sections[0].header.paragraphs[0].text = "ACME Consulting"
     template.add_paragraph("This sample text is dropped.")
+    template.styles["Heading 4"].delete()  # Word saves only the styles a document used
     path = tmp_path / "acme.docx"
     template.save(str(path))
     document = docx.Document(io.BytesIO(render_docx(result, "en", template=path)))
@@ -155,6 +156,7 @@ def test_a_template_brings_its_styles_header_and_page(result: Result, tmp_path: 
     assert document.sections[0].header.paragraphs[0].text == "ACME Consulting"
     assert "This sample text is dropped." not in [p.text for p in document.paragraphs]
     assert document.paragraphs[0].text  # the report starts at once
+    assert len([p for p in document.paragraphs if p.style.name == "Heading 4"]) > 3
 
 
 def test_template_from_the_environment(

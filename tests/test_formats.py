@@ -57,7 +57,8 @@ def test_streamed_formats_have_no_single_rendering(assessed: tuple[AnswerSet, Re
 def test_importing_the_registry_loads_no_renderer() -> None:
     code = (
         "import sys, assessment.render; "
-        "print(sorted(m for m in ('openpyxl', 'weasyprint', 'jinja2', 'assessment.engine') "
+        "print(sorted(m for m in ('openpyxl', 'weasyprint', 'jinja2', 'assessment.engine', 'docx', "
+        "'cairosvg') "
         "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

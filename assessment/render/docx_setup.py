@@ -21,6 +21,7 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -44,7 +45,25 @@ def open_template(template: Path | None) -> WordDocument:
     for child in list(body):
         if child.tag != qn("w:sectPr"):  # keep the section: page size, margins, header, footer
             body.remove(child)
+    _add_missing_headings(document)
     return document
+
+
+def _add_missing_headings(document: WordDocument) -> None:
+    """Heading 1-4 defined (a document saved by Word defines only the styles it used): bold, on
+    outline levels 1-4, so the navigation pane and the TOC field find them."""
+    names = {s.name for s in document.styles}
+    for level in range(1, 5):
+        if f"Heading {level}" in names:
+            continue
+        style = document.styles.add_style(f"Heading {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.font.bold = True
+        style.font.size = Pt((16, 13, 11.5, 10.5)[level - 1])
+        style.paragraph_format.keep_with_next = True
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), str(level - 1))
+        style.element.get_or_add_pPr().append(outline)
 
 
 def _plain_document() -> WordDocument:
@@ -167,12 +186,14 @@ def write_header_footer(document: WordDocument, header: str, lang: str) -> None:
     ):
         paragraph = section.header.paragraphs[0]
         paragraph.text = header
-        paragraph.style = document.styles["Header"]
+        if "Header" in {s.name for s in document.styles}:
+            paragraph.style = document.styles["Header"]
     footer = section.footer
     if any(p.text.strip() for p in footer.paragraphs):
         return
     paragraph = footer.paragraphs[0]
-    paragraph.style = document.styles["Footer"]
+    if "Footer" in {s.name for s in document.styles}:
+        paragraph.style = document.styles["Footer"]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph.add_run(label("page", lang) + " ")
     add_field(paragraph, "PAGE", "1")
