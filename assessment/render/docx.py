@@ -68,14 +68,19 @@ class Writer:
     def __init__(self, document: WordDocument, ctx: Context):
         self.doc, self.ctx = document, ctx
         self.t: Callable[..., str] = ctx["t"]
-        names = {s.name for s in document.styles}
+        # python-docx looks a style up by name with XPath on every use (a third of the render):
+        # the ids are looked up once and set on the paragraphs directly
+        self.style_ids = {s.name: s.style_id for s in document.styles if s.name}
+        names = set(self.style_ids)
         self.table_style = next((n for n in TABLE_STYLES if n in names), None)
         self.styles = names
         self.colon = "：" if ctx["lang"] == "zh" else ":"  # full-width in Chinese text
 
     def para(self, text: str = "", style: str | None = None, bold: str = "") -> Paragraph:
         """A paragraph: `bold` (a label) first, then `text`."""
-        paragraph = self.doc.add_paragraph(style=style if style in self.styles else None)
+        paragraph = self.doc.add_paragraph()
+        if style in self.style_ids:
+            paragraph._p.style = self.style_ids[style]
         if bold:
             paragraph.add_run(bold + " ").bold = True
         if text:
@@ -83,7 +88,8 @@ class Writer:
         return paragraph
 
     def heading(self, text: str, level: int) -> Paragraph:
-        return self.doc.add_heading(text, level)
+        """A paragraph in the style Heading `level` (the outline level Word navigates by)."""
+        return self.para(text, f"Heading {level}")
 
     def section(self, key: str, page_break: bool = True) -> None:
         """A numbered section's Heading 1, on a new page."""
@@ -220,7 +226,7 @@ def _summary(w: Writer) -> None:
     if not ctx["themes"]:
         w.para(t("no_themes"))
     for f in ctx["themes"]:
-        w.para(f.title, "List Number", bold="")
+        w.para("", "List Number", bold=f.title)
         w.para(f"{_tags(f, t)} · {' · '.join(f.dimension_titles)}", "Caption")
         w.para(f.detail)
     strength = ctx["strength"]
@@ -299,7 +305,7 @@ def _finding(w: Writer, f: Any) -> None:
     w.para(_tags(f, t), "Caption")
     w.para(f.detail)
     if f.evidence:
-        w.para(t("evidence_from"), bold="")
+        w.para("", bold=t("evidence_from"))
     for e in f.evidence:
         w.para(e.text + (f" — {e.value}" if e.value else ""), "List Bullet")
         for ev in e.evidence:
