@@ -274,7 +274,7 @@ def _dimensions(w: Writer) -> None:
             figures.append((t("agreement"), d.agreement))
         w.table([k for k, _ in figures], [[v for _, v in figures]], [1.0] * len(figures))
         w.para(d.counts + (f"; {t('by_role')}: {d.roles}" if d.roles else ""), "Caption")
-        w.para(d.description, bold=t("what_level_means"))
+        w.para(d.description, bold=t("what_level_means") + w.colon)
         _dimension_findings(w, d)
 
 
@@ -315,7 +315,7 @@ def _finding(w: Writer, f: Any) -> None:
     numbers = w.ctx["action_numbers"]
     planned = [str(numbers[a]) for a in f.actions if a in numbers]
     if planned:
-        w.para(", ".join(planned), bold=t("actions_called"))
+        w.para(", ".join(planned), bold=t("actions_called") + w.colon)
 
 
 def _perception(w: Writer) -> None:
@@ -348,14 +348,15 @@ def _roadmap(w: Writer) -> None:
             w.heading(f"{a.number} {a.title}", 3)
             extra = [a.dimension, a.effort, f"{t('requires')} {a.requires}" if a.requires else ""]
             w.para(" · ".join(x for x in extra if x), "Caption")
-            w.para("; ".join(a.because), bold=t("why") + w.colon)
+            if a.because:
+                w.para("; ".join(a.because), bold=t("why") + w.colon)
             if a.kpi:
                 w.para(a.kpi, bold=t("kpi") + w.colon)
         if not p.actions:
             w.para(t("no_actions"))
         moved = [f"{title} {before} → {after}" for title, before, after, ch in p.projected if ch]
         if moved:
-            w.para("; ".join(moved), bold=t("projected"))
+            w.para("; ".join(moved), bold=t("projected") + w.colon)
     if ctx["about"].deferred:
         w.para(t("deferred", ids=", ".join(ctx["about"].deferred)), "Caption")
 
