@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError, UsageError
-from .render import format_of, formats_for, render, suffix_list
+from .render import PDF_VARIANTS, RenderOptions, format_of, formats_for, render, suffix_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANG = click.option(
@@ -222,6 +222,19 @@ def test_pack(pack: Path | None, content: Path | None) -> None:
     default=None,
     help="Default: from the file name.",
 )
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=None,
+    help="PDF: pdf/ua-1 (tagged, the default) or pdf/a-3b, pdf/a-3u for filing.",
+)
+@click.option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="TQM_DOCX_TEMPLATE",
+    default=None,
+    help="DOCX: a Word document whose styles, header and footer the report uses.",
+)
 @LANG
 @CAPACITY
 @CONTENT
@@ -230,14 +243,18 @@ def report(
     answers: Path,
     output: Path,
     fmt: str | None,
+    pdf_variant: str | None,
+    template: Path | None,
     lang: str,
     days_per_month: float,
     content: Path | None,
 ) -> None:
-    """Write the assessment report (PDF or standalone HTML)."""
+    """Write the assessment report (PDF, Word or standalone HTML)."""
     answer_set, result = _assess(answers, content, lang, days_per_month)
     chosen = format_of(output, "report")
-    _write(output, render(fmt or (chosen.name if chosen else "pdf"), result, answer_set, lang))
+    options = RenderOptions(pdf_variant=pdf_variant, docx_template=template)
+    name = fmt or (chosen.name if chosen else "pdf")
+    _write(output, render(name, result, answer_set, lang, options))
     click.echo(str(output))
 
 

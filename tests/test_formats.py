@@ -26,10 +26,10 @@ def assessed(library: Library) -> tuple[AnswerSet, Result]:
 
 def test_each_command_offers_its_formats() -> None:
     assert formats_for("score") == ("text", "json", "csv")
-    assert formats_for("report") == ("html", "pdf")
+    assert formats_for("report") == ("html", "pdf", "docx")
     assert formats_for("export") == ("xlsx",)
     assert formats_for("batch") == ("jsonl", "csv", "xlsx")
-    assert formats_for("web") == ("json", "xlsx", "pdf")
+    assert formats_for("web") == ("json", "xlsx", "pdf", "docx")
 
 
 def test_a_file_name_names_its_format_among_a_commands_formats() -> None:
@@ -57,7 +57,8 @@ def test_streamed_formats_have_no_single_rendering(assessed: tuple[AnswerSet, Re
 def test_importing_the_registry_loads_no_renderer() -> None:
     code = (
         "import sys, assessment.render; "
-        "print(sorted(m for m in ('openpyxl', 'weasyprint', 'jinja2', 'assessment.engine') "
+        "print(sorted(m for m in ('openpyxl', 'weasyprint', 'jinja2', 'assessment.engine', 'docx', "
+        "'cairosvg') "
         "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

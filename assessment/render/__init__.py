@@ -6,6 +6,9 @@ returns the whole file (text or bytes). A format `tqm batch` can write also has 
 context that opens a file and gives the function writing one record (a JSON line, or a row of
 cells under the given header).
 
+A few formats take options (`RenderOptions`): the PDF's variant (tagged PDF/UA-1 by default, or
+PDF/A-3 for filing) and the Word template of the DOCX; the others ignore them.
+
 Importing this module imports neither openpyxl nor WeasyPrint: each renderer imports its module
 when it runs, so `tqm score` stays fast. To add a format (DOCX, say): a module in this package
 with the renderer, and one `Format` entry below.
@@ -23,10 +26,21 @@ if TYPE_CHECKING:  # the registry itself stays light: `import assessment.cli` lo
     from ..engine.answers import AnswerSet
     from ..engine.result import Result
 
+# The PDF variants offered: tagged PDF/UA-1 (the default: screen readers, reflow) and PDF/A-3 for
+# filing (B: looks the same in 50 years; U: its text also extracts as Unicode), both tagged.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
 MAX_CELL = 32_000  # the longest text a table cell gets (Excel's limit is 32,767 characters)
-Renderer = Callable[["Result", "AnswerSet", str], "str | bytes"]
+Renderer = Callable[["Result", "AnswerSet", str, "RenderOptions"], "str | bytes"]
 Write = Callable[[Any], object]
 Stream = Callable[[Path, Sequence[str]], AbstractContextManager[Write]]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Options of the formats that have some (the others ignore them)."""
+
+    pdf_variant: str | None = None  # None: the PDF's default (tagged, PDF/UA-1)
+    docx_template: Path | None = None  # None: $TQM_DOCX_TEMPLATE, else the built-in styles
 
 
 @dataclass(frozen=True)
@@ -47,40 +61,46 @@ class Format:
         return self.suffixes[0]
 
 
-def _text(result: Result, _answers: AnswerSet, lang: str) -> str:
+def _text(result: Result, _answers: AnswerSet, lang: str, _options: RenderOptions) -> str:
     from .text import render_result
 
     return render_result(result, lang)
 
 
-def _json(result: Result, _answers: AnswerSet, lang: str) -> str:
+def _json(result: Result, _answers: AnswerSet, lang: str, _options: RenderOptions) -> str:
     from .json_document import result_json
 
     return result_json(result, lang)
 
 
-def _csv(result: Result, _answers: AnswerSet, lang: str) -> str:
+def _csv(result: Result, _answers: AnswerSet, lang: str, _options: RenderOptions) -> str:
     from .csv import result_csv
 
     return result_csv(result, lang)
 
 
-def _xlsx(result: Result, answers: AnswerSet, lang: str) -> bytes:
+def _xlsx(result: Result, answers: AnswerSet, lang: str, _options: RenderOptions) -> bytes:
     from .xlsx import workbook_bytes
 
     return workbook_bytes(result, answers, lang)
 
 
-def _html(result: Result, _answers: AnswerSet, lang: str) -> str:
+def _html(result: Result, _answers: AnswerSet, lang: str, _options: RenderOptions) -> str:
     from .report.html import render_html
 
     return render_html(result, lang)
 
 
-def _pdf(result: Result, _answers: AnswerSet, lang: str) -> bytes:
+def _pdf(result: Result, _answers: AnswerSet, lang: str, options: RenderOptions) -> bytes:
     from .report.pdf import render_pdf
 
-    return render_pdf(result, lang)
+    return render_pdf(result, lang, variant=options.pdf_variant)
+
+
+def _docx(result: Result, _answers: AnswerSet, lang: str, options: RenderOptions) -> bytes:
+    from .docx import render_docx
+
+    return render_docx(result, lang, template=options.docx_template)
 
 
 def _jsonl_stream(path: Path, header: Sequence[str]) -> AbstractContextManager[Write]:
@@ -102,6 +122,7 @@ def _xlsx_stream(path: Path, header: Sequence[str]) -> AbstractContextManager[Wr
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
@@ -115,6 +136,7 @@ FORMATS: dict[str, Format] = {
                needs_answers=True, stream=_xlsx_stream),
         Format("html", (".html", ".htm"), "text/html", False, _html, frozenset({"report"})),
         Format("pdf", (".pdf",), "application/pdf", True, _pdf, frozenset({"report", "web"})),
+        Format("docx", (".docx",), DOCX_TYPE, True, _docx, frozenset({"report", "web"})),
     )
 }  # fmt: skip
 
@@ -130,14 +152,20 @@ def format_of(path: Path, use: str) -> Format | None:
     return next((FORMATS[n] for n in formats_for(use) if suffix in FORMATS[n].suffixes), None)
 
 
-def render(name: str, result: Result, answers: AnswerSet, lang: str) -> str | bytes:
+def render(
+    name: str,
+    result: Result,
+    answers: AnswerSet,
+    lang: str,
+    options: RenderOptions = RenderOptions(),
+) -> str | bytes:
     """A result as a whole file in the named format."""
     renderer = FORMATS[name].render
     if lang not in result.languages:
         raise ValueError(f"this result holds texts in {', '.join(result.languages)}, not {lang!r}")
     if renderer is None:
         raise ValueError(f"the {name} format holds many results; it has no single rendering")
-    return renderer(result, answers, lang)
+    return renderer(result, answers, lang, options)
 
 
 def suffix_list(names: Sequence[str]) -> str:

@@ -272,6 +272,28 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "legend_previous": Text("Previous assessment", "上次评估"),
         "capacity": Text("Effort", "投入"),
         "actions_word": Text("actions", "项行动"),
+        "radar_alt": Text(
+            "Radar chart of the maturity profile: each dimension's index (0 to 100) against the "
+            "traditional baseline and the target. {items}.",
+            "成熟度概况雷达图：各维度指数（0至100）与传统管理基线及目标的对比。{items}。",
+        ),
+        "radar_item": Text(
+            "{title} {index} (traditional {traditional}, target {target})",
+            "{title} {index}（传统管理 {traditional}，目标 {target}）",
+        ),
+        "timeline_alt": Text(
+            "Timeline of the roadmap, one bar per action in its phase. {items}.",
+            "路线图时间线，每项行动在其阶段中占一条。{items}。",
+        ),
+        "timeline_item": Text("{phase}: actions {numbers}", "{phase}：行动 {numbers}"),
+        "item_separator": Text("; ", "；"),
+        "page": Text("Page", "第"),
+        "page_of": Text("of", "页，共"),
+        "page_end": Text("", "页"),
+        "toc_hint": Text(
+            "Right-click and choose Update Field (or press F9) to fill in the table of contents.",
+            "右键单击并选择“更新域”（或按 F9）以生成目录。",
+        ),
     }
 )
 
