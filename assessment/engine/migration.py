@@ -236,7 +236,7 @@ def merged_response(
 
 
 def _nearest(value: float, question: Question) -> float:
-    return min((o.value for o in question.options), key=lambda v: (abs(v - value), -v))
+    return float(min((o.value for o in question.options), key=lambda v: (abs(v - value), -v)))
 
 
 def _problem(response: Response, question: Question) -> str:
@@ -339,7 +339,7 @@ def raw_answer(response: Response) -> Any:
 def _parts(response: Response) -> dict[str, Any]:
     value: Any = response.status
     if response.value is not None:
-        value = int(response.value) if response.value.is_integer() else response.value
+        value = int(response.value) if float(response.value).is_integer() else response.value
     return {"value": value, "evidence": response.evidence, "note": response.note}
 
 
