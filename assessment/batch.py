@@ -302,7 +302,7 @@ class GroupScorer:
         """The result without its trace; the CSV and XLSX rows need no roadmap (~20% of the time)."""
         if self.fmt == "jsonl":
             return assess(answers, self.library, self.lang, trace=False)
-        pack = self.library.pack_for(answers.questionnaire.id)
+        pack = self.library.pack_for(answers.questionnaire.id, answers.questionnaire.version)
         profile = score_profile(answers)
         judgement = judge(program_for(pack, answers.questionnaire), profile, trace=False)
         return build_result(answers, pack, profile, judgement, self.lang)

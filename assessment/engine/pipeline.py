@@ -32,7 +32,7 @@ def evaluate_answers(
     answers: AnswerSet, library: Library, *, use_engine: bool = True, trace: bool = True
 ) -> tuple[RulePack, Judgement]:
     """Score and judge an answer set (no text rendering)."""
-    pack = library.pack_for(answers.questionnaire.id)
+    pack = library.pack_for(answers.questionnaire.id, answers.questionnaire.version)
     program = program_for(pack, answers.questionnaire)
     return pack, judge(program, score_profile(answers), use_engine=use_engine, trace=trace)
 
@@ -47,7 +47,7 @@ def assess(
     days_per_month: float = DEFAULT_DAYS_PER_MONTH,
 ) -> dict[str, Any]:
     """The result document for an answer set."""
-    pack = library.pack_for(answers.questionnaire.id)
+    pack = library.pack_for(answers.questionnaire.id, answers.questionnaire.version)
     program = program_for(pack, answers.questionnaire)
     profile = score_profile(answers)
     judgement = judge(program, profile, use_engine=use_engine, trace=trace)
