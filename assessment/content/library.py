@@ -351,10 +351,11 @@ def load_library(root: str | Path | None = None) -> Library:
             continue
         versions.setdefault(questionnaire.id, {})[questionnaire.version] = questionnaire
         places[(questionnaire.id, questionnaire.version)] = place
-    broken = {f.questionnaire_id for f in files} - set(versions)
-    migrations, migration_problems = load_migrations(versions, places)
+    failed = {(f.questionnaire_id, f.version) for f in files if f.version} - set(places)
+    migrations, migration_problems = load_migrations(versions, places, failed)
     problems += migration_problems
     questionnaires = {qid: by_version[max(by_version)] for qid, by_version in versions.items()}
+    broken = {f.questionnaire_id for f in files} - set(versions) | {qid for qid, _ in failed}
     packs: dict[str, RulePack] = {}
     for folder in sorted(p.parent for p in (root / "rules").glob("*/pack.yaml")):
         try:

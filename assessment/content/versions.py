@@ -15,7 +15,7 @@ dropped unannounced.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -261,8 +261,13 @@ def migration_chain(
 def load_migrations(
     versions: Mapping[str, Mapping[int, Questionnaire]],
     places: Mapping[tuple[str, int], QuestionnaireFile],
+    broken: Collection[tuple[str, int]] = (),
 ) -> tuple[dict[tuple[str, int], Migration], list[Problem]]:
-    """Each loaded version's migration from its predecessor, checked against both versions."""
+    """Each loaded version's migration from its predecessor, checked against both versions.
+
+    A migration from a version in `broken` (it exists but failed to load, its own problems already
+    reported) is not checked: that would only echo those problems.
+    """
     migrations: dict[tuple[str, int], Migration] = {}
     problems: list[Problem] = []
     for (qid, version), place in sorted(places.items()):
@@ -271,11 +276,19 @@ def load_migrations(
             if "migration" in load_file(place.path, fast=True).data:
                 problems += _lone_migration(place)
             continue
+        start = _declared_start(place)
+        if start is not None and (qid, start) in broken:
+            continue
         step, found = _checked_migration(place, versions[qid], earlier[-1] if earlier else None)
         problems += found
         if step is not None and not found:
             migrations[(qid, version)] = step
     return migrations, problems
+
+
+def _declared_start(place: QuestionnaireFile) -> int | None:
+    migration = load_file(place.path, fast=True).data.get("migration")
+    return migration["from"] if migration else None
 
 
 def _lone_migration(place: QuestionnaireFile) -> list[Problem]:

@@ -109,7 +109,9 @@ def _questionnaire(doc: Document, library: Library) -> Questionnaire:
     try:
         return library.resolve(doc.data["questionnaire"])
     except ProblemsFound as exc:
-        raise ProblemsFound([doc.problem("/questionnaire", p.message) for p in exc.problems]) from None
+        raise ProblemsFound(
+            [doc.problem("/questionnaire", p.message) for p in exc.problems]
+        ) from None
 
 
 def _respondent(
