@@ -225,7 +225,7 @@ def test_a_migration_declaration_breaking_its_schema_is_refused(content: Path) -
     path = content / FOLDER / "2.yaml"
     line, col = edit(path, "rule: mean", "rule: median")
     assert (
-        f"{path}:{line}:{col + 6}: $.migration.merged[0].rule: 'median' is not one of ['mean', 'min', 'max']"
+        f"{path}:{line}:{col + 6}: $.migration.merged[0].rule: 'median' is not one of ['mean', 'min', 'max'] (did you mean 'mean'?)"
         in problems_of(content)
     )
 
