@@ -77,7 +77,10 @@ class Library:
         self, ref: str, where: str = "$.questionnaire", source: str = "<input>"
     ) -> Questionnaire:
         """The questionnaire of 'id' (the latest) or 'id@N'; ProblemsFound naming what exists."""
-        qid, version = parse_ref(ref) if _is_ref(ref) else (ref, None)
+        try:
+            qid, version = parse_ref(ref)
+        except ValueError:  # not an id at all: reported as an unknown questionnaire
+            qid, version = ref, None
         found = self.find(qid, version)
         if found is not None:
             return found
@@ -100,14 +103,6 @@ class Library:
                     return pack
         msg = f"no rule pack scores questionnaire {exact}"
         raise ProblemsFound([Problem("<content>", None, None, "$.questionnaire", msg)])
-
-
-def _is_ref(ref: str) -> bool:
-    try:
-        parse_ref(ref)
-    except ValueError:
-        return False
-    return True
 
 
 def default_content_root() -> Path:
