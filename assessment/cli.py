@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, TqmError, UsageError
+from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANG = click.option(
@@ -171,14 +171,22 @@ def explain(answers: Path, rule: str | None, lang: str, content: Path | None) ->
 @CONTENT
 @reports_errors
 def test_pack(pack: Path | None, content: Path | None) -> None:
-    """Run a rule pack's tests.yaml cases (default: every pack)."""
+    """Run a rule pack's tests.yaml cases (default: every pack).
+
+    A pack also fails when a case names an unknown rule or questionnaire, or when a rule lacks a
+    case where it fires or one where it does not.
+    """
     from .packtest import run_pack_tests
+    from .render.messages import msg
 
     library = _library(content)
     folders = [pack] if pack else [Path(p.path) for p in library.packs.values()]
     passed = failed = 0
+    problems: list[Problem] = []
     for folder in folders:
-        for case in run_pack_tests(folder, library):
+        run = run_pack_tests(folder, library)
+        problems += run.problems
+        for case in run.cases:
             if case.passed:
                 passed += 1
                 continue
@@ -186,7 +194,9 @@ def test_pack(pack: Path | None, content: Path | None) -> None:
             click.echo(f"FAIL {folder.name}: {case.name}")
             for failure in case.failures:
                 click.echo(f"    {failure}")
-    click.echo(f"{passed} passed, {failed} failed")
+    click.echo(msg("tests.passed", "en", passed=passed, failed=failed))
+    if problems:  # tests.yaml itself is unsound: shown located, on stderr, with exit 1
+        raise ProblemsFound(problems)
     if failed:
         sys.exit(EXIT_PROBLEMS)
 
@@ -328,14 +338,16 @@ def migrate(answers: Path, target: str, output: Path | None, content: Path | Non
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@reports_errors
 def serve(host: str, port: int) -> None:
-    """Run the web app on the embedded default (SQLite under instance/)."""
-    from webapp import create_app
+    """Run the web app's development server: an alias of `flask --app webapp serve`.
 
-    app = create_app()
-    click.echo(f"TQM maturity assessment: http://{host}:{port}/")
-    app.run(host=host, port=port)
+    It upgrades the database (DATABASE_URL, by default SQLite under instance/) before serving.
+    """
+    import os
+
+    # The web app owns its commands; exec'ing them keeps Flask out of the library.
+    flask = [sys.executable, "-m", "flask", "--app", "webapp"]
+    os.execv(sys.executable, [*flask, "serve", "--host", host, "--port", str(port)])
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from assessment.engine.answers import (
     UNKNOWN,
     AnswerSet,
     Response,
+    checked_response,
     load_answers,
     parse_answers,
     parse_answers_text,
@@ -461,3 +462,64 @@ def test_a_csv_without_a_questionnaire_column_is_rejected(mini: Library, tmp_pat
 def test_a_csv_with_only_a_header_is_rejected(mini: Library, tmp_path: Path) -> None:
     path = write(tmp_path, HEADER)
     assert rejected_file(path, mini) == [f"{path}:2:1: $: CSV has a header but no respondents"]
+
+
+# --- problem codes ---------------------------------------------------------------------------
+
+
+def codes_of(text: str, mini: Library) -> list[str]:
+    with pytest.raises(ProblemsFound) as caught:
+        parse_answers_text(text, mini, "a.yaml")
+    return [p.code for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("head", "given", "drop", "code"),
+    [
+        pytest.param("", {"customer__first": "9"}, (), "answers.off_scale", id="off-scale"),
+        pytest.param("", {"customer__first": "na"}, (), "answers.na_not_allowed", id="na"),
+        pytest.param("", {"procces__second": "3"}, (), "unknown.question", id="question"),
+        pytest.param("", {}, ("leadership.first",), "answers.missing", id="missing"),
+        pytest.param("questionnaire: mino", {}, (), "unknown.questionnaire", id="questionnaire"),
+        pytest.param("questionnaire: mini@2", {}, (), "answers.version", id="version"),
+    ],
+)
+def test_each_kind_of_wrong_answer_has_its_own_code(
+    mini: Library, head: str, given: dict[str, str], drop: tuple[str, ...], code: str
+) -> None:
+    assert codes_of(answers_yaml(mini, head=head, drop=drop, **given), mini) == [code]
+
+
+def test_a_value_the_schema_lets_through_but_that_is_no_answer_has_its_code(mini: Library) -> None:
+    question = mini.questionnaires["mini"].question("customer.first")  # e.g. from a web form
+    assert checked_response("lots", question)[1] == (
+        "answers.not_a_number",
+        "'lots' is not a number, 'na' or 'unknown'",
+    )
+
+
+def test_a_document_of_the_wrong_shape_has_its_code(mini: Library) -> None:
+    assert codes_of("- 3\n", mini) == ["schema.type"]
+    assert codes_of("questionnaire: mini\n", mini) == ["answers.shape"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [
+        pytest.param((HEADER,), "csv.no_rows", id="no-rows"),
+        pytest.param(
+            (HEADER.removeprefix("questionnaire,"),), "csv.missing_column", id="no-questionnaire"
+        ),
+        pytest.param(
+            (HEADER, csv_row("r1"), csv_row("r2", organisation="Other Co")),
+            "csv.mixed_values",
+            id="two-organisations",
+        ),
+    ],
+)
+def test_each_kind_of_wrong_answers_csv_has_its_own_code(
+    mini: Library, tmp_path: Path, lines: tuple[str, ...], code: str
+) -> None:
+    with pytest.raises(ProblemsFound) as caught:
+        load_answers(write(tmp_path, *lines), mini)
+    assert [p.code for p in caught.value.problems] == [code]

@@ -228,6 +228,7 @@ def test_a_rejected_jsonl_line_lists_problem_dicts(tmp_path: Path, library: Libr
             "col": 6,
             "pointer": "$.responses[0].answers.customer.voice_to_design",
             "message": "customer.voice_to_design: 9 is not on the scale (1, 2, 3, 4, 5)",
+            "code": "answers.off_scale",
         }
     ]
 

@@ -31,6 +31,7 @@ PROBLEM = {
         "col": {"type": ["integer", "null"], "minimum": 1},
         "pointer": {"type": "string", "description": "where in the document, e.g. $.answers"},
         "message": {"type": "string"},
+        "code": {"type": "string", "description": "stable kind: docs/problem-codes.md"},
     },
 }
 ERRORS = {
@@ -158,7 +159,8 @@ def embed(name: str, schema: str) -> dict[str, Any]:
     data = copy.deepcopy(load_schema(schema))
     data.pop("$id", None)
     data.pop("$schema", None)
-    return _rebase(data, f"#/components/schemas/{name}")
+    rebased: dict[str, Any] = _rebase(data, f"#/components/schemas/{name}")
+    return rebased
 
 
 def _rebase(node: Any, base: str) -> Any:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ..io.schema import schema_problems
 from ..io.source import Document, load_file, pointer_join
-from ..problems import Problem, ProblemsFound, unknown
+from ..problems import Problem, ProblemCode, ProblemsFound, unknown
 from .crossrefs import pack_problems
 from .model import Action, Baseline, Dimension, Option, Question, Questionnaire, Text
 from .rules import Rule, parse_rule
@@ -40,13 +41,14 @@ class RulePack:
     questionnaires: tuple[str, ...]
     rules: tuple[Rule, ...]
     actions: Mapping[str, Action]
-    baselines: Mapping[str, Mapping[str, float]]
     baseline_info: Mapping[str, Baseline]
     sha256: str
     path: str
 
-    def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
+    @cached_property
+    def baselines(self) -> Mapping[str, Mapping[str, float]]:
+        """Each baseline's indices by dimension (read from `baseline_info`, stored once)."""
+        return {name: info.indices for name, info in self.baseline_info.items()}
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,10 @@ class Library:
         else:
             known = ", ".join(str(v) for v in sorted(self.versions[qid]))
             message = f"{qid} has no version {version} (versions: {known})"
-        raise ProblemsFound([Problem(source, None, None, where, message)])
+        code: ProblemCode = (
+            "unknown.questionnaire" if qid not in self.versions else "answers.version"
+        )
+        raise ProblemsFound([Problem(source, None, None, where, message, code)])
 
     def pack_for(self, questionnaire_id: str, version: int | None = None) -> RulePack:
         """The rule pack that scores a questionnaire version (None: the latest); a pack naming
@@ -102,7 +107,9 @@ class Library:
                 if names in pack.questionnaires:
                     return pack
         msg = f"no rule pack scores questionnaire {exact}"
-        raise ProblemsFound([Problem("<content>", None, None, "$.questionnaire", msg)])
+        raise ProblemsFound(
+            [Problem("<content>", None, None, "$.questionnaire", msg, "content.no_pack")]
+        )
 
 
 def default_content_root() -> Path:
@@ -134,13 +141,15 @@ def questionnaire_problems(
     if place is not None:
         problems += place_problems(doc, place)
     elif stem is not None and data["id"] != stem:
-        problems.append(doc.problem("/id", f"id {data['id']!r} must equal the file name {stem!r}"))
+        msg = f"id {data['id']!r} must equal the file name {stem!r}"
+        problems.append(doc.problem("/id", msg, code="content.id_mismatch"))
     seen_dims: set[str] = set()
     seen_questions: set[str] = set()
     for d_index, dim in enumerate(data["dimensions"]):
         d_ptr = pointer_join("/dimensions", d_index)
         if dim["id"] in seen_dims:
-            problems.append(doc.problem(f"{d_ptr}/id", f"dimension {dim['id']!r} appears twice"))
+            msg = f"dimension {dim['id']!r} appears twice"
+            problems.append(doc.problem(f"{d_ptr}/id", msg, code="content.duplicate_id"))
         seen_dims.add(dim["id"])
         for q_index, question in enumerate(dim["questions"]):
             q_ptr = pointer_join(f"{d_ptr}/questions", q_index)
@@ -154,19 +163,22 @@ def _question_problems(
     out = []
     qid = question["id"]
     if qid in seen:
-        out.append(doc.problem(f"{ptr}/id", f"question id {qid!r} appears twice"))
+        msg = f"question id {qid!r} appears twice"
+        out.append(doc.problem(f"{ptr}/id", msg, code="content.duplicate_id"))
     seen.add(qid)
     if qid.split(".")[0] != dim:
-        out.append(doc.problem(f"{ptr}/id", f"question id {qid!r} must start with {dim + '.'!r}"))
+        msg = f"question id {qid!r} must start with {dim + '.'!r}"
+        out.append(doc.problem(f"{ptr}/id", msg, code="content.id_prefix"))
     scales = doc.data["scales"]
     if question["scale"] not in scales:
-        out.append(doc.problem(f"{ptr}/scale", unknown("scale", question["scale"], scales)))
+        msg = unknown("scale", question["scale"], scales)
+        out.append(doc.problem(f"{ptr}/scale", msg, code="unknown.scale"))
         return out
     values = {o["value"] for o in scales[question["scale"]]}
     for key in question.get("anchors", {}):
         if float(key) not in values:
             msg = f"anchor {key} is not a value of scale {question['scale']!r}"
-            out.append(doc.problem(pointer_join(f"{ptr}/anchors", key), msg))
+            out.append(doc.problem(pointer_join(f"{ptr}/anchors", key), msg, code="content.anchor"))
     return out
 
 
@@ -265,11 +277,7 @@ def _checked_pack_docs(
     named = {entry.partition("@")[0] for entry in docs["pack.yaml"].data["questionnaires"]}
     if named & set(broken):
         # its questions are unknown only because the questionnaire failed to load: do not echo that
-        cross = [
-            p
-            for p in cross
-            if not p.message.startswith(("unknown question", "unknown questionnaire"))
-        ]
+        cross = [p for p in cross if p.code not in ("unknown.question", "unknown.questionnaire")]
     return docs, problems + cross
 
 
@@ -306,7 +314,6 @@ def _build_pack(folder: Path, docs: Mapping[str, Document]) -> RulePack:
         questionnaires=tuple(data["questionnaires"]),
         rules=tuple(parse_rule(r) for r in data["rules"]),
         actions=actions,
-        baselines={name: info.indices for name, info in infos.items()},
         baseline_info=infos,
         sha256=digest.hexdigest(),
         path=str(folder),
@@ -360,5 +367,6 @@ def load_library(root: str | Path | None = None) -> Library:
     if problems:
         raise ProblemsFound(problems)
     if not questionnaires:
-        raise ProblemsFound([Problem(str(root), None, None, "$", "no questionnaires found")])
+        msg = "no questionnaires found"
+        raise ProblemsFound([Problem(str(root), None, None, "$", msg, "content.empty")])
     return Library(questionnaires, packs, versions, migrations)

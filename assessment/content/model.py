@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Literal
 
 DIMENSIONS: tuple[str, ...] = (
     "customer",
@@ -18,7 +17,6 @@ DIMENSIONS: tuple[str, ...] = (
 )
 ROLES: tuple[str, ...] = ("leader", "manager", "staff", "customer", "auditor")
 LANGS: tuple[str, ...] = ("en", "zh")
-Lang = Literal["en", "zh"]
 
 
 @dataclass(frozen=True)

@@ -60,12 +60,12 @@ def questionnaire_files(root: Path) -> tuple[list[QuestionnaireFile], list[Probl
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
         if any(f.questionnaire_id == sub.name for f in found):
             msg = f"both {sub.name}.yaml and the folder {sub.name}/ exist: keep one of them"
-            problems.append(Problem(str(sub), None, None, "$", msg))
+            problems.append(Problem(str(sub), None, None, "$", msg, "content.layout"))
             continue
         for path in sorted(sub.glob("*.yaml"), key=_version_order):
             if not _VERSION_FILE.match(path.stem):
                 msg = "a questionnaire version file is named <version>.yaml, e.g. 1.yaml"
-                problems.append(Problem(str(path), None, None, "$", msg))
+                problems.append(Problem(str(path), None, None, "$", msg, "content.layout"))
                 continue
             found.append(QuestionnaireFile(path, sub.name, int(path.stem)))
     return found, problems
@@ -89,10 +89,10 @@ def place_problems(doc: Document, place: QuestionnaireFile) -> list[Problem]:
     if data["id"] != place.questionnaire_id:
         name = "folder" if place.version is not None else "file name"
         msg = f"id {data['id']!r} must equal the {name} {place.questionnaire_id!r}"
-        problems.append(doc.problem("/id", msg))
+        problems.append(doc.problem("/id", msg, code="content.id_mismatch"))
     if place.version is not None and data["version"] != place.version:
         msg = f"version {data['version']} must equal the file name {place.path.name!r}"
-        problems.append(doc.problem("/version", msg))
+        problems.append(doc.problem("/version", msg, code="content.version_mismatch"))
     return problems
 
 
@@ -169,10 +169,10 @@ def migration_problems(doc: Document, old: Questionnaire, new: Questionnaire) ->
     news = _new_ids(data, base)
     for ptr, qid in olds:
         if qid not in old.question_ids:
-            problems.append(doc.problem(ptr, _unknown_in(qid, old)))
+            problems.append(doc.problem(ptr, _unknown_in(qid, old), code="unknown.question"))
     for ptr, qid in news:
         if qid not in new.question_ids:
-            problems.append(doc.problem(ptr, _unknown_in(qid, new)))
+            problems.append(doc.problem(ptr, _unknown_in(qid, new), code="unknown.question"))
     problems += _twice(doc, olds, "is named by two migration rules")
     problems += _twice(doc, news, "is filled by two migration rules")
     named = {qid for _, qid in olds}
@@ -181,12 +181,12 @@ def migration_problems(doc: Document, old: Questionnaire, new: Questionnaire) ->
             msg = (
                 f"{qid} keeps its own answer from version {old.version}: name it too (e.g. removed)"
             )
-            problems.append(doc.problem(ptr, msg))
+            problems.append(doc.problem(ptr, msg, code="content.migration"))
     problems += _reworded_problems(doc, data, base, old, new, named)
     left = sorted(old.question_ids - new.question_ids - named)
     if left:
         msg = f"questions of version {old.version} not asked any more and named by no rule: {', '.join(left)}"
-        problems.append(doc.problem(base or "/version", msg))
+        problems.append(doc.problem(base or "/version", msg, code="content.migration"))
     return problems
 
 
@@ -218,7 +218,7 @@ def _twice(doc: Document, named: Iterable[tuple[str, str]], what: str) -> list[P
     problems = []
     for ptr, qid in named:
         if qid in seen:
-            problems.append(doc.problem(ptr, f"{qid} {what}"))
+            problems.append(doc.problem(ptr, f"{qid} {what}", code="content.migration"))
         seen.add(qid)
     return problems
 
@@ -235,10 +235,10 @@ def _reworded_problems(
     for i, qid in enumerate(data.get("reworded", ())):
         ptr = f"{base}/reworded/{i}"
         if qid not in new.question_ids:
-            problems.append(doc.problem(ptr, _unknown_in(qid, new)))
+            problems.append(doc.problem(ptr, _unknown_in(qid, new), code="unknown.question"))
         elif qid not in old.question_ids or qid in named:
             msg = f"{qid}: reworded names a question both versions ask under the same id"
-            problems.append(doc.problem(ptr, msg))
+            problems.append(doc.problem(ptr, msg, code="content.migration"))
     return problems
 
 
@@ -252,7 +252,9 @@ def migration_chain(
         step = migrations.get((questionnaire_id, version))
         if step is None or step.from_version < start:
             msg = f"no migration path from {format_ref(questionnaire_id, start)} to {format_ref(questionnaire_id, end)}"
-            raise ProblemsFound([Problem("<content>", None, None, "$.questionnaire", msg)])
+            raise ProblemsFound(
+                [Problem("<content>", None, None, "$.questionnaire", msg, "content.migration")]
+            )
         chain.append(step)
         version = step.from_version
     return chain[::-1]
@@ -294,7 +296,7 @@ def _declared_start(place: QuestionnaireFile) -> int | None:
 def _lone_migration(place: QuestionnaireFile) -> list[Problem]:
     doc = load_file(place.path)
     msg = f"migrates from version {doc.data['migration']['from']}, which is not in the content"
-    return [doc.problem("/migration/from", msg)]
+    return [doc.problem("/migration/from", msg, code="content.migration")]
 
 
 def _checked_migration(
@@ -307,7 +309,9 @@ def _checked_migration(
     if start not in by_version or start is None or start >= new.version:
         doc = load_file(place.path)
         msg = f"migrates from version {start}, which is not an earlier version in the content"
-        return None, [doc.problem("/migration/from" if data else "/version", msg)]
+        return None, [
+            doc.problem("/migration/from" if data else "/version", msg, code="content.migration")
+        ]
     if migration_problems(doc, by_version[start], new):  # again with positions, to say where
         return None, migration_problems(load_file(place.path), by_version[start], new)
     return build_migration(new.id, new.version, data, start), []

@@ -286,7 +286,7 @@ def migrate_answers(
     new = library.resolve(target, "$.to", "<argument>")
     if new.id != old.id or new.version < old.version:
         msg = f"answers to {format_ref(old.id, old.version)} cannot be migrated to {format_ref(new.id, new.version)}"
-        raise ProblemsFound([Problem("<argument>", None, None, "$.to", msg)])
+        raise ProblemsFound([Problem("<argument>", None, None, "$.to", msg, "input.invalid")])
     chain = migration_chain(library.migrations, old.id, old.version, new.version)
     versions = library.versions[old.id]
     outcomes = tuple(
