@@ -305,3 +305,23 @@ def test_the_0002_migration_keeps_existing_assessments(database_url: str, conten
         assert stored(app, "SELECT version_num FROM alembic_version") == [("0002",)]
     finally:
         app.extensions["tqm_db"].dispose()
+
+
+def test_a_finished_assessment_renders_even_when_its_questionnaire_is_gone(
+    make_app: MakeApp, content: Path
+) -> None:
+    client = make_app().test_client()
+    token = token_of(client)
+    answer_v1(client, token, list(V1), value=2)
+    assert post(client, token, "/finish").status_code == 303
+    before = client.get(f"/a/{token}/download/json").data
+    folder = content / "questionnaires"
+    (folder / "mini").rename(folder / "survey")  # the content now serves another questionnaire
+    path = folder / "survey" / "1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: mini", "id: survey"), encoding="utf-8")  # fmt: skip
+    pack = content / "rules" / "mini" / "pack.yaml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("questionnaires: [mini]", "questionnaires: [survey]"), encoding="utf-8")  # fmt: skip
+    client = make_app().test_client()
+    assert client.get(f"/a/{token}/download/json").data == before
+    assert "Level 2" in client.get(f"/a/{token}/results").get_data(as_text=True)
+    assert client.get(f"/a/{token}").status_code == 200

@@ -230,3 +230,12 @@ def finished_documents(
         .where(FinishedResult.assessment_id == assessment_id, FinishedResult.lang == lang)
     ).first()
     return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def finished_questionnaire(session: Session, assessment_id: int) -> str | None:
+    """The questionnaire (JSON, its file format) a finished assessment was scored with."""
+    return session.scalar(
+        select(FinishedAssessment.questionnaire).where(
+            FinishedAssessment.assessment_id == assessment_id
+        )
+    )

@@ -3,11 +3,13 @@ what the versions of its questionnaire change."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask import abort, current_app
 
+from assessment.content.library import build_questionnaire
 from assessment.content.model import Questionnaire
 from assessment.engine.answers import Response
 from assessment.engine.migration import Change, KeptNote
@@ -15,7 +17,13 @@ from assessment.engine.migration import Change, KeptNote
 from ..catalog import library
 from ..db import Database
 from ..i18n import current_lang
-from ..store import Record, find_assessment, stored_notes, stored_responses
+from ..store import (
+    Record,
+    find_assessment,
+    finished_questionnaire,
+    stored_notes,
+    stored_responses,
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +59,12 @@ def load_current(token: str) -> Current:
         if record is None:
             abort(404)
         responses = stored_responses(session, record.id)
-    # An assessment continues on the version it was started on, whatever is installed since.
-    questionnaire = library().find(record.questionnaire_id, record.questionnaire_version)
+        # An assessment continues on the version it was started on, whatever is installed since;
+        # a finished one keeps the questionnaire it was finished with, even if that is gone.
+        questionnaire = library().find(record.questionnaire_id, record.questionnaire_version)
+        stored = finished_questionnaire(session, record.id) if questionnaire is None else None
+    if stored is not None:
+        questionnaire = build_questionnaire(json.loads(stored), "stored")
     if questionnaire is None:
         abort(404)
     return Current(token, record, questionnaire, responses)
