@@ -3,8 +3,10 @@ and migration declarations checked with their place (tests/data/versions: mini i
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -239,4 +241,41 @@ def test_validate_reports_a_bad_migration_with_its_place(content: Path) -> None:
     assert (
         f"{path}:{line}:{col + 26}: $.migration.renamed.customer.vioce: unknown question 'customer.vioce' (did you mean 'customer.voice'?) in version 2"
         in found
+    )
+
+
+# --- the commands name versions --------------------------------------------------------------
+
+
+def cli(*args: str) -> Any:
+    from click.testing import CliRunner
+
+    from assessment.cli import main
+
+    return CliRunner().invoke(main, [*args, "--content", str(VERSIONS)])
+
+
+def test_template_and_score_work_on_any_version(tmp_path: Path) -> None:
+    template = cli("template", "mini@1", "--value", "3")
+    assert template.exit_code == 0 and "questionnaire: mini@1" in template.output
+    assert "customer.second: 3" in template.output
+    assert "questionnaire: mini@3" in cli("template", "mini").output
+    path = tmp_path / "v1.yaml"
+    path.write_text(template.output, encoding="utf-8")
+    scored = cli("score", str(path), "--format", "json")
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.output)["questionnaire"]["version"] == 1
+
+
+def test_batch_scores_each_organisation_on_the_version_it_names(tmp_path: Path) -> None:
+    v1 = [f"{d}.{n}" for d in ("customer", "leadership", "process", "learning", "structure", "performance") for n in ("first", "second")]  # fmt: skip
+    rows = ["questionnaire,organisation,respondent," + ",".join(v1)]
+    rows += [f"mini@1,Old Co,r1,{','.join('3' for _ in v1)}"]
+    source = tmp_path / "many.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    result = cli("batch", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads(out.read_text(encoding="utf-8").splitlines()[0])["questionnaire"]["version"] == 1
     )
