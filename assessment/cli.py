@@ -102,26 +102,12 @@ def validate(paths: tuple[Path, ...], content: Path | None) -> None:
 @CONTENT
 @reports_errors
 def template(questionnaire: str, lang: str, value: int | None, content: Path | None) -> None:
-    """Print an answers file to fill in, with the questions as comments."""
+    """Print an answers file to fill in, with the questions as comments (QUESTIONNAIRE: id or id@N)."""
     from .answers_template import answers_template
 
     library = _library(content)
-    if questionnaire not in library.questionnaires:
-        from .problems import unknown
-
-        raise ProblemsFound(
-            [
-                Problem(
-                    "<argument>",
-                    None,
-                    None,
-                    "$",
-                    unknown("questionnaire", questionnaire, library.questionnaires),
-                    "unknown.questionnaire",
-                )
-            ]
-        )
-    click.echo(answers_template(library.questionnaires[questionnaire], lang, value), nl=False)
+    found = library.resolve(questionnaire, "$", "<argument>")  # id (the latest) or id@N
+    click.echo(answers_template(found, lang, value), nl=False)
 
 
 @main.command()
@@ -307,6 +293,51 @@ def batch(source: Path, output: Path, lang: str, content: Path | None) -> None:
         f"({summary.seconds:.1f} s) -> {output}"
     )
     if summary.rejected:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    help="The version to migrate to: ID@VERSION (or ID: the latest).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the migrated answers here (default: standard output).",
+)
+@CONTENT
+@reports_errors
+def migrate(answers: Path, target: str, output: Path | None, content: Path | None) -> None:
+    """Carry answers over to a later questionnaire version; list every question changed and why.
+
+    Exit 1 when anything needs a person (listed first, marked NEEDS A PERSON).
+    """
+    import yaml
+
+    from .engine.answers import csv_to_answers, parse_answers
+    from .engine.migration import change_lines, migrate_answers
+    from .io.source import load_file
+
+    library = _library(content)
+    doc = load_file(answers)
+    if str(answers).lower().endswith(".csv"):
+        doc = csv_to_answers(doc)
+    migrated = migrate_answers(
+        parse_answers(doc, library, complete=False), doc.data, library, target
+    )
+    text = yaml.safe_dump(migrated.data, allow_unicode=True, sort_keys=False, width=100)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    for line in change_lines(migrated) or ["no question changed"]:
+        click.echo(line, err=output is None)
+    if migrated.needs_person:
         sys.exit(EXIT_PROBLEMS)
 
 

@@ -223,8 +223,7 @@ def test_the_right_questionnaire_version_is_accepted(mini: Library) -> None:
 def test_a_wrong_questionnaire_version_is_rejected(mini: Library) -> None:
     text = answers_yaml(mini, head="questionnaire: mini@2")
     assert rejected(text, mini) == [
-        "a.yaml:1:16: $.questionnaire: "
-        "answers are for mini version 2, but the questionnaire is version 1"
+        "a.yaml:1:16: $.questionnaire: mini has no version 2 (versions: 1)"
     ]
 
 
@@ -426,8 +425,7 @@ def test_a_wrong_questionnaire_version_in_a_csv_is_reported_at_its_cell(
 ) -> None:
     path = write(tmp_path, HEADER, csv_row("r1", questionnaire="mini@2"))
     assert rejected_file(path, mini) == [
-        f"{path}:2:1: $.questionnaire: "
-        "answers are for mini version 2, but the questionnaire is version 1"
+        f"{path}:2:1: $.questionnaire: mini has no version 2 (versions: 1)"
     ]
 
 

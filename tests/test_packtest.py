@@ -170,8 +170,8 @@ def strings(node: Any, path: str = "$") -> list[tuple[str, str, str]]:
 
 
 CONTENT_FILES = [
-    "questionnaires/tqm-quick.yaml",
-    "questionnaires/tqm-audit.yaml",
+    "questionnaires/tqm-quick/1.yaml",
+    "questionnaires/tqm-audit/1.yaml",
     "rules/tqm/pack.yaml",
     "rules/tqm/actions.yaml",
     "rules/tqm/baselines.yaml",

@@ -66,8 +66,11 @@ def parse_answers_text(text: str, library: Library, name: str = "<input>") -> An
     return parse_answers(parse_yaml(text, name), library)
 
 
-def parse_answers(doc: Document, library: Library) -> AnswerSet:
-    """Check a parsed answers document and build the AnswerSet; raise ProblemsFound if anything is wrong."""
+def parse_answers(doc: Document, library: Library, *, complete: bool = True) -> AnswerSet:
+    """Check a parsed answers document and build the AnswerSet; raise ProblemsFound if anything is wrong.
+
+    `complete=False` accepts a document that leaves required questions unanswered (`tqm migrate`).
+    """
     if not isinstance(doc.data, dict):
         msg = "an answers document must be a mapping"
         raise ProblemsFound([doc.problem("", msg, code="schema.type")])
@@ -88,7 +91,7 @@ def parse_answers(doc: Document, library: Library) -> AnswerSet:
     respondents = []
     for index, entry in enumerate(raw):
         ptr = pointer_join(base, index) if base else ""
-        respondents.append(_respondent(doc, ptr, entry, index, questionnaire, problems))
+        respondents.append(_respondent(doc, ptr, entry, index, questionnaire, problems, complete))
     if problems:
         raise ProblemsFound(problems)
     return AnswerSet(
@@ -102,15 +105,13 @@ def parse_answers(doc: Document, library: Library) -> AnswerSet:
 
 
 def _questionnaire(doc: Document, library: Library) -> Questionnaire:
-    qid, _, version = doc.data["questionnaire"].partition("@")
-    if qid not in library.questionnaires:
-        msg = unknown("questionnaire", qid, library.questionnaires)
-        raise ProblemsFound([doc.problem("/questionnaire", msg, code="unknown.questionnaire")])
-    questionnaire = library.questionnaires[qid]
-    if version and int(version) != questionnaire.version:
-        msg = f"answers are for {qid} version {version}, but the questionnaire is version {questionnaire.version}"
-        raise ProblemsFound([doc.problem("/questionnaire", msg, code="answers.version")])
-    return questionnaire
+    """The questionnaire the document names: `id` (the latest version) or `id@N` (version N)."""
+    try:
+        return library.resolve(doc.data["questionnaire"])
+    except ProblemsFound as exc:
+        raise ProblemsFound(
+            [doc.problem("/questionnaire", p.message, code=p.code) for p in exc.problems]
+        ) from None
 
 
 def _respondent(
@@ -120,6 +121,7 @@ def _respondent(
     index: int,
     questionnaire: Questionnaire,
     problems: list[Problem],
+    complete: bool = True,
 ) -> Respondent:
     info = entry.get("respondent", {})
     answers_ptr = f"{ptr}/answers"
@@ -138,7 +140,7 @@ def _respondent(
         elif response:
             parsed[qid] = response
     for question in questionnaire.questions:
-        if question.required and question.id not in given:
+        if complete and question.required and question.id not in given:
             msg = f"missing answer to {question.id}"
             problems.append(doc.problem(answers_ptr, msg, code="answers.missing"))
     return Respondent(str(info.get("id", f"r{index + 1}")), info.get("role"), parsed)

@@ -42,7 +42,7 @@ def assess(
     """The typed result of an answer set: scored, judged by its rule pack, and (with `roadmap`)
     planned; with `trace`, every rule's comparisons; `use_engine=False` lets the reference
     evaluator decide instead of durable-rules. Texts are in `langs` (default: every language)."""
-    pack = library.pack_for(answers.questionnaire.id)
+    pack = library.pack_for(answers.questionnaire.id, answers.questionnaire.version)
     profile = score_profile(answers)
     program = program_for(pack, answers.questionnaire)
     judgement = judge(program, profile, use_engine=use_engine, trace=trace)

@@ -19,6 +19,7 @@ from assessment.render import FORMATS as REGISTRY
 from assessment.render import Format, formats_for, render
 
 from ..answering import answer_set
+from ..archive import action_titles, archived
 from ..catalog import library
 from ..i18n import current_lang
 from .common import Current, load_current
@@ -39,6 +40,9 @@ def _assess(current: Current) -> tuple[AnswerSet, Result]:
 def _outcome(token: str) -> tuple[Current, AnswerSet, Result]:
     """The assessment, its answer set and result; else abort with the review page or problems."""
     current = load_current(token)
+    stored = archived(current, current_lang())  # finished: rendered from what was stored
+    if stored is not None:
+        return current, stored.answers, stored.result
     if not _complete(current):
         flash(_("Answer every question to see the results; the ones still open are listed here."))
         abort(redirect(url_for("survey.review", token=token), 303))
@@ -59,8 +63,7 @@ def show(token: str) -> str:
     lang = current_lang()
     # The SVG is built with ElementTree (every label escaped) from numbers and content titles.
     chart = Markup(radar_svg(result, lang))
-    catalogue = library().pack_for(current.questionnaire.id).actions
-    actions = {a.id: a.title.get(lang) for a in catalogue.values()}
+    actions = action_titles(current, lang)
     return render_template(
         "results.html", current=current, result=result, chart=chart, actions=actions
     )
