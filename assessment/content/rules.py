@@ -13,8 +13,10 @@ from .conditions import Condition, Leaf, facts_of, parse_condition, prepare_leav
 from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
 
 COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
-DIMENSION_FACTS = ("index", "critical_min", "unknown_share", "level")
-STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level")
+DIMENSION_FACTS = ("index", "critical_min", "critical_level", "unknown_share", "level")
+QUESTION_FACTS = ("answer", "evidence", "item_level")
+OVERALL_FACTS = ("index", "uncapped_level", "median_level")
+STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level", "overall.median_level")
 COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
 
 
@@ -91,7 +93,7 @@ def fact_problem(name: str, question_ids: Collection[str], for_each: str | None)
     head, _, rest = name.partition(".")
     dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
     questions = [*question_ids, *(["{question}"] if for_each == "question" else [])]
-    if head in ("answer", "evidence"):
+    if head in QUESTION_FACTS:
         return None if rest in questions else _unknown("question", rest, questions)
     if head in DIMENSION_FACTS:
         return None if rest in dims else _unknown("dimension", rest, dims)
@@ -103,9 +105,9 @@ def fact_problem(name: str, question_ids: Collection[str], for_each: str | None)
     if head == "role":
         return _role_fact_problem(rest, dims)
     if head in ("respondents", "overall"):
-        known = ["count", *ROLES] if head == "respondents" else ["index", "uncapped_level"]
+        known = ["count", *ROLES] if head == "respondents" else list(OVERALL_FACTS)
         return None if rest in known else _unknown(f"{head} fact", rest, known)
-    families = ["answer", "evidence", *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
+    families = [*QUESTION_FACTS, *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
     return f"unknown fact {name!r}{did_you_mean(head, families)}"
 
 
@@ -155,7 +157,7 @@ def _bindings(rule: Rule, questionnaire: Questionnaire) -> list[tuple[str, dict[
 
 def _applicable(facts: set[str], asked: Collection[str]) -> bool:
     # Evidence quoted by a finding may be missing (it is then left out); facts may not.
-    questions = {f.split(".", 1)[1] for f in facts if f.startswith(("answer.", "evidence."))}
+    questions = {f.split(".", 1)[1] for f in facts if f.split(".", 1)[0] in QUESTION_FACTS}
     return questions <= set(asked)
 
 
