@@ -165,14 +165,18 @@ def test_a_critical_item_finding_fires_exactly_when_the_item_bars_level_4(
 ) -> None:
     audit = library.questionnaires["tqm-audit"]
     for question in (q for q in audit.questions if q.critical):
-        answers = make_answers(library, "tqm-audit", fill=5, **{question.id.replace(".", "__"): value})
+        answers = make_answers(
+            library, "tqm-audit", fill=5, **{question.id.replace(".", "__"): value}
+        )
         result = assess(answers, library, trace=False)
         reading = {
             f["rule"]
             for f in result["findings"]
             if f["kind"] == "opportunity" and question.id in [e["question"] for e in f["evidence"]]
         } - {HELD_BY_CRITICAL}
-        assert bool(reading) == (result["dimensions"][question.dimension]["level"] <= 3), question.id
+        assert bool(reading) == (result["dimensions"][question.dimension]["level"] <= 3), (
+            question.id
+        )
         assert result["dimensions"][question.dimension]["level"] == min(5, value + 1)
         held = [e["question"] for f in findings_of(result, HELD_BY_CRITICAL) for e in f["evidence"]]
         assert held == ([question.id] if value < 4 else [])

@@ -177,12 +177,10 @@ def effect_summary(instance: Instance) -> dict[str, Any]:
         }
     if e.overall_level:
         out["overall_level"] = e.overall_level
-    if e.cap_to is not None or e.cap_fact:
-        out["cap"] = (
-            {"to": e.cap_to}
-            if e.cap_to is not None
-            else {"fact": fill_placeholders(e.cap_fact, instance.bindings), "plus": e.cap_plus}
-        )
+    if e.cap_to is not None:
+        out["cap"] = {"to": e.cap_to}
+    elif e.cap_fact:
+        out["cap"] = {"fact": fill_placeholders(e.cap_fact, instance.bindings), "plus": e.cap_plus}
     if e.finding:
         out["finding"] = {"kind": e.finding.kind, "severity": e.finding.severity}
     if e.actions:

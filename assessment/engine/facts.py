@@ -94,7 +94,9 @@ def _critical_level_getter(dim: str, questionnaire: Questionnaire) -> Getter:
 
     def lowest(stage: Stage) -> float | None:
         levels = [
-            item_level(q, mean) for q in critical if (mean := stage.profile.items.get(q.id)) is not None
+            item_level(q, mean)
+            for q in critical
+            if (mean := stage.profile.items.get(q.id)) is not None
         ]
         return float(min(levels)) if levels else None
 
