@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from assessment.content.conditions import All, Compare, Condition
 from assessment.content.library import Library
+from assessment.content.rules import fact_problem
 from assessment.engine.answers import parse_answers
+from assessment.engine.facts import item_level as facts_item_level
 from assessment.engine.pipeline import assess
 from assessment.io.source import Document, load_file
 
@@ -229,3 +231,48 @@ def test_the_explanations_read_the_same_in_chinese(library: Library) -> None:
     assert "平均分达到 3 分后" in held["detail"]
     [weakest] = findings_of(result, "maturity.overall_held_by_weakest")
     assert "第 5 级" in weakest["detail"] and "第 3 级" in weakest["detail"]
+
+
+# --- the fact grammar -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("item_level.customer.voice_to_design", None),
+        ("critical_level.customer", None),
+        ("overall.median_level", None),
+        ("item_level.{question}", None),
+        ("item_level.customer.no_such_item", "unknown question 'customer.no_such_item'"),
+        ("critical_level.clients", "unknown dimension 'clients'"),
+        ("overall.lowest_level", "unknown overall fact 'lowest_level'"),
+    ],
+)
+def test_the_fact_grammar_knows_the_level_facts(
+    library: Library, name: str, problem: str | None
+) -> None:
+    asked = library.questionnaires["tqm-audit"].question_ids
+    found = fact_problem(name, asked, "question")
+    assert found == problem if problem is None else (found or "").startswith(problem)
+
+
+@pytest.mark.parametrize(
+    ("mean", "level"),
+    [
+        (1.0, 1),
+        (1.94, 1),
+        (1.95, 2),
+        (2.2, 2),
+        (2.94, 2),
+        (2.95, 3),
+        (59 / 20, 3),
+        (3.95, 4),
+        (4.95, 5),
+        (5.0, 5),
+    ],
+)
+def test_an_item_level_is_the_mean_rounded_to_a_tenth_then_floored(
+    library: Library, mean: float, level: int
+) -> None:
+    question = library.questionnaires["tqm-audit"].question("customer.voice_to_design")
+    assert facts_item_level(question, mean) == level == item_level(mean)

@@ -11,6 +11,7 @@ item findings read it directly, so both use this one definition.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -80,8 +81,10 @@ def _dim(stage: Stage, dim: str, attr: str) -> float | None:
 def item_level(question: Question, mean: float) -> int:
     """The item's level 1..5: its mean on the 1..5 scale, rounded to 0.1, floored (module doc)."""
     on_five = 1 + question.normalise(mean) / 25
-    # round() first: the level must agree with the one-decimal mean a reader sees in the report.
-    return max(1, min(5, round(on_five * 10) // 10))
+    # Tenths rounded half up first (the epsilon absorbs float error such as 29.499999 for 2.95): the
+    # level must agree with the one-decimal mean a reader sees in the report.
+    tenths = math.floor(on_five * 10 + 0.5 + 1e-9)
+    return max(1, min(5, tenths // 10))
 
 
 def _item_level(question: Question, mean: float | None) -> float | None:
