@@ -13,8 +13,10 @@ from .conditions import Condition, Leaf, facts_of, parse_condition, prepare_leav
 from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
 
 COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
-DIMENSION_FACTS = ("index", "critical_min", "unknown_share", "level")
-STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level")
+DIMENSION_FACTS = ("index", "critical_min", "critical_level", "unknown_share", "level")
+QUESTION_FACTS = ("answer", "evidence", "item_level")
+OVERALL_FACTS = ("index", "uncapped_level", "median_level")
+STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level", "overall.median_level")
 COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
 
 
@@ -96,7 +98,7 @@ def fact_problem(
     head, _, rest = name.partition(".")
     dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
     questions = [*question_ids, *(["{question}"] if for_each == "question" else [])]
-    if head in ("answer", "evidence"):
+    if head in QUESTION_FACTS:
         return _unknown_in("unknown.question", "question", rest, questions)
     if head in DIMENSION_FACTS:
         return _unknown_in("unknown.dimension", "dimension", rest, dims)
@@ -112,9 +114,9 @@ def fact_problem(
             "unknown.dimension", "dimension", dim, dims
         )
     if head in ("respondents", "overall"):
-        known = ["count", *ROLES] if head == "respondents" else ["index", "uncapped_level"]
+        known = ["count", *ROLES] if head == "respondents" else list(OVERALL_FACTS)
         return _unknown_in("unknown.fact", f"{head} fact", rest, known)
-    families = ["answer", "evidence", *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
+    families = [*QUESTION_FACTS, *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
     return "unknown.fact", f"unknown fact {name!r}{did_you_mean(head, families)}"
 
 
@@ -159,5 +161,5 @@ def _bindings(rule: Rule, questionnaire: Questionnaire) -> list[tuple[str, dict[
 
 def _applicable(facts: set[str], asked: Collection[str]) -> bool:
     # Evidence quoted by a finding may be missing (it is then left out); facts may not.
-    questions = {f.split(".", 1)[1] for f in facts if f.startswith(("answer.", "evidence."))}
+    questions = {f.split(".", 1)[1] for f in facts if f.split(".", 1)[0] in QUESTION_FACTS}
     return questions <= set(asked)

@@ -168,7 +168,7 @@ def apply_caps(fired: Sequence[Instance], uncapped: int, facts: Mapping[str, flo
         effects = instance.rule.then
         limit = effects.cap_to
         if effects.cap_fact is not None:
-            value = facts.get(effects.cap_fact)
+            value = facts.get(fill_placeholders(effects.cap_fact, instance.bindings))
             limit = None if value is None else int(value) + effects.cap_plus
         if limit is not None and limit < level:
             caps.append(Cap(instance.rule.id, level, max(1, limit)))
@@ -204,10 +204,10 @@ def effect_summary(instance: Instance) -> dict[str, Any]:
         }
     if e.overall_level:
         out["overall_level"] = e.overall_level
-    if e.cap_to is not None or e.cap_fact:
-        out["cap"] = (
-            {"to": e.cap_to} if e.cap_to is not None else {"fact": e.cap_fact, "plus": e.cap_plus}
-        )
+    if e.cap_to is not None:
+        out["cap"] = {"to": e.cap_to}
+    elif e.cap_fact:
+        out["cap"] = {"fact": fill_placeholders(e.cap_fact, instance.bindings), "plus": e.cap_plus}
     if e.finding:
         out["finding"] = {"kind": e.finding.kind, "severity": e.finding.severity}
     if e.actions:
