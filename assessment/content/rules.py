@@ -15,6 +15,10 @@ from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
 COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
 DIMENSION_FACTS = ("index", "critical_min", "unknown_share", "level")
 STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level")
+# Evidence, consensus and response patterns (README "How scores are computed").
+QUESTION_STAT_FACTS = ("unverified", "evidence_rejected", "spread")
+PATTERN_FACTS = ("straight_lining", "max_unanswered_share")
+PERCEPTION_MEASURES = ("gap", "hedges_g", "leader_n", "staff_n")
 COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
 
 
@@ -102,11 +106,30 @@ def fact_problem(name: str, question_ids: Collection[str], for_each: str | None)
         return None if match.group(1) in dims else _unknown("dimension", match.group(1), dims)
     if head == "role":
         return _role_fact_problem(rest, dims)
+    if head in (*QUESTION_STAT_FACTS, "unverified_items", "pattern", "perception"):
+        return _response_fact_problem(head, rest, questions, dims)
     if head in ("respondents", "overall"):
         known = ["count", *ROLES] if head == "respondents" else ["index", "uncapped_level"]
         return None if rest in known else _unknown(f"{head} fact", rest, known)
     families = ["answer", "evidence", *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
+    families += [*QUESTION_STAT_FACTS, "unverified_items", "pattern", "perception"]
     return f"unknown fact {name!r}{did_you_mean(head, families)}"
+
+
+# --- Evidence, consensus and response patterns: their fact families ---------------------------
+def _response_fact_problem(
+    head: str, rest: str, questions: list[str], dims: list[str]
+) -> str | None:
+    if head in QUESTION_STAT_FACTS:
+        return None if rest in questions else _unknown("question", rest, questions)
+    if head == "unverified_items":
+        return None if rest in dims else _unknown("dimension", rest, dims)
+    if head == "pattern":
+        return None if rest in PATTERN_FACTS else _unknown("pattern fact", rest, PATTERN_FACTS)
+    measure, _, dim = rest.partition(".")
+    if measure not in PERCEPTION_MEASURES:
+        return _unknown("perception measure", measure, PERCEPTION_MEASURES)
+    return None if dim in dims else _unknown("dimension", dim, dims)
 
 
 def _role_fact_problem(rest: str, dims: list[str]) -> str | None:
@@ -155,7 +178,8 @@ def _bindings(rule: Rule, questionnaire: Questionnaire) -> list[tuple[str, dict[
 
 def _applicable(facts: set[str], asked: Collection[str]) -> bool:
     # Evidence quoted by a finding may be missing (it is then left out); facts may not.
-    questions = {f.split(".", 1)[1] for f in facts if f.startswith(("answer.", "evidence."))}
+    per_question = ("answer.", "evidence.", *(f"{h}." for h in QUESTION_STAT_FACTS))
+    questions = {f.split(".", 1)[1] for f in facts if f.startswith(per_question)}
     return questions <= set(asked)
 
 

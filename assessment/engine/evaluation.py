@@ -41,6 +41,8 @@ class Judgement:
     fired: tuple[Instance, ...]
     facts: Mapping[str, float]
     trace: tuple[dict[str, Any], ...] = field(default=())
+    # The same gates run on the answers as given, when evidence verification changed them.
+    claimed: Judgement | None = None
 
     @property
     def fired_rules(self) -> set[str]:
@@ -112,7 +114,10 @@ def judge(
     overall = caps[-1].after if caps else uncapped
     fired = tuple(fired1 + fired2)
     steps = _trace(program, fired, {1: facts1, 2: facts2}) if trace else ()
-    return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps)
+    claimed = None
+    if profile.claimed is not None:  # evidence: claimed levels come from the same gates
+        claimed = judge(program, profile.claimed, use_engine=use_engine, trace=False)
+    return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps, claimed)
 
 
 def dimension_levels(fired: Sequence[Instance], dimensions: Sequence[str]) -> dict[str, int]:

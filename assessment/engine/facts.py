@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from ..content.conditions import OPS
 from ..content.model import Questionnaire
-from ..content.rules import COUNT_FACT, COUNT_OPS
-from .scoring import Profile
+from ..content.rules import COUNT_FACT, COUNT_OPS, QUESTION_STAT_FACTS
+from .scoring import VERIFIED, Profile
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
         )
     if head == "count":
         return _count_getter(name, questionnaire)
+    if head in (*QUESTION_STAT_FACTS, "unverified_items", "pattern", "perception"):
+        return _response_getter(head, rest, questionnaire)
     if name == "respondents.count":
         return lambda s: float(s.profile.respondents)
     if head == "respondents":
@@ -76,6 +78,44 @@ def _count_getter(name: str, questionnaire: Questionnaire) -> Getter:
         return float(sum(1 for v in values if v is not None and op(v, threshold)))
 
     return count
+
+
+# --- Evidence, consensus and response patterns ----------------------------------------------
+def _response_getter(head: str, rest: str, questionnaire: Questionnaire) -> Getter:
+    """unverified.<q>, evidence_rejected.<q>: counts of ratings (absent when self-reported);
+    unverified_items.<dimension>: items with an unverified rating; spread.<q>: range of the answers
+    (absent below 2 values); pattern.*: response patterns; perception.<measure>.<dimension>."""
+    if head in ("unverified", "evidence_rejected"):
+        attr = "unverified" if head == "unverified" else "rejected"
+        return lambda s: (
+            float(getattr(s.profile, attr).get(rest, 0)) if s.profile.basis == VERIFIED else None
+        )
+    if head == "unverified_items":
+        dimension = questionnaire.dimension(rest)
+        ids = [q.id for q in dimension.questions] if dimension else []
+        return lambda s: (
+            float(sum(1 for q in ids if s.profile.unverified.get(q)))
+            if s.profile.basis == VERIFIED
+            else None
+        )
+    if head == "spread":
+        return lambda s: s.profile.spread.get(rest)
+    if head == "pattern":
+        if rest == "straight_lining":
+            return lambda s: float(s.profile.straight_lining)
+        return lambda s: s.profile.max_unanswered_share
+    measure, _, dim = rest.partition(".")
+
+    def perception(stage: Stage) -> float | None:
+        score = stage.profile.dimensions.get(dim)
+        gap = score.perception if score else None
+        return None if gap is None else _number(getattr(gap, measure))
+
+    return perception
+
+
+def _number(value: float | int | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def compute_facts(getters: Iterable[tuple[str, Getter]], stage: Stage) -> dict[str, float]:

@@ -43,6 +43,7 @@ def build_result(
         "overall": _overall(profile, judgement, lang),
         "dimensions": _dimensions(answers, pack, profile, judgement, lang),
         "findings": build_findings(q, profile, answers, judgement, lang),
+        "verification": verification_document(profile, judgement, lang),
         "roadmap": [],
         "trace": list(judgement.trace),
     }
@@ -87,6 +88,7 @@ def _dimensions(
             },
             "by_role": dict(score.by_role),
             "agreement": score.agreement,
+            **dimension_extras(dim.id, profile, judgement, lang),
         }
         if dim.id in answers.previous:
             out[dim.id]["previous"] = answers.previous[dim.id]
@@ -199,3 +201,60 @@ def _evidence(qid: str, answers: AnswerSet, lang: str) -> dict[str, Any]:
         "evidence": [r.evidence for r in responses if r.evidence],
         "notes": [r.note for r in responses if r.note],
     }
+
+
+# --- Evidence and many-respondent statistics (issue #12) -------------------------------------
+_BASIS_NOTE = {
+    "verified": Text(
+        "Levels are judged on verified values: on items that ask for evidence, a rating above 3 "
+        "without evidence naming a dated document, record or observation counts as 3.",
+        "等级按核实后的分值判定：在要求提供证据的条目上，高于 3 分但没有注明日期的文件、记录或观察"
+        "作为证据的评分，按 3 分计。",
+    ),
+    "self_reported": Text(
+        "Self-assessment: ratings are as reported by the respondents and were not verified against evidence.",
+        "自评结果：各项评分为答卷人自行报告，未经证据核实。",
+    ),
+}
+
+
+def verification_document(profile: Profile, judgement: Judgement, lang: str) -> dict[str, Any]:
+    """How far the levels rest on evidence; the claimed overall index and level beside them."""
+    claimed = judgement.claimed or judgement
+    out: dict[str, Any] = {
+        "basis": profile.basis,
+        "note": _BASIS_NOTE[profile.basis].get(lang),
+        "unverified_ratings": profile.unverified_ratings,
+    }
+    if profile.basis == "verified":
+        claimed_profile = profile.claimed or profile
+        out["claimed"] = {"index": claimed_profile.overall_index, "level": claimed.overall_level}
+    return out
+
+
+def dimension_extras(
+    dim: str, profile: Profile, judgement: Judgement, lang: str
+) -> dict[str, Any]:
+    """`statistics` of a dimension, and its `claimed` index and level where evidence is asked for."""
+    score = profile.dimensions[dim]
+    out: dict[str, Any] = {}
+    stats = score.statistics
+    if stats is not None:
+        out["statistics"] = {
+            "respondents": {"total": stats.respondents, "by_role": dict(stats.by_role)},
+            "cronbach_alpha": stats.cronbach_alpha.value,
+            "rwg_j": stats.rwg_j.value,
+            "not_computed": {
+                name: estimate.reason.get(lang)
+                for name, estimate in (("cronbach_alpha", stats.cronbach_alpha), ("rwg_j", stats.rwg_j))
+                if estimate.reason is not None
+            },
+        }
+    if profile.basis == "verified":
+        claimed_profile = profile.claimed or profile
+        claimed = judgement.claimed or judgement
+        out["claimed"] = {
+            "index": claimed_profile.dimensions[dim].index,
+            "level": claimed.levels[dim],
+        }
+    return out
