@@ -16,7 +16,7 @@ COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
 DIMENSION_FACTS = ("index", "critical_min", "unknown_share", "level")
 STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level")
 # Evidence, consensus and response patterns (README "How scores are computed").
-QUESTION_STAT_FACTS = ("unverified", "evidence_rejected", "spread")
+QUESTION_STAT_FACTS = ("claimed", "unverified", "evidence_rejected", "spread")
 PATTERN_FACTS = ("straight_lining", "max_unanswered_share")
 PERCEPTION_MEASURES = ("gap", "hedges_g", "leader_n", "staff_n")
 COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")

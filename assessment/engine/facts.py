@@ -82,9 +82,12 @@ def _count_getter(name: str, questionnaire: Questionnaire) -> Getter:
 
 # --- Evidence, consensus and response patterns ----------------------------------------------
 def _response_getter(head: str, rest: str, questionnaire: Questionnaire) -> Getter:
-    """unverified.<q>, evidence_rejected.<q>: counts of ratings (absent when self-reported);
+    """claimed.<q>: mean of the answers as given (answer.<q> holds the verified mean);
+    unverified.<q>, evidence_rejected.<q>: counts of ratings (absent when self-reported);
     unverified_items.<dimension>: items with an unverified rating; spread.<q>: range of the answers
     (absent below 2 values); pattern.*: response patterns; perception.<measure>.<dimension>."""
+    if head == "claimed":
+        return lambda s: (s.profile.claimed or s.profile).items.get(rest)
     if head in ("unverified", "evidence_rejected"):
         attr = "unverified" if head == "unverified" else "rejected"
         return lambda s: (
