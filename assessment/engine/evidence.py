@@ -85,7 +85,7 @@ class Verification:
     """The answers as verified, and per question what verification changed."""
 
     respondents: tuple[Respondent, ...]
-    unverified: Mapping[str, int]  # ratings counted as the midpoint, per question
+    unverified: Mapping[str, int]  # ratings counted as the midpoint, per question (only if any)
     rejected: Mapping[str, int]  # of those, ratings whose evidence was given but does not count
 
     @property
@@ -100,12 +100,11 @@ def asks_for_evidence(questionnaire: Questionnaire) -> bool:
 
 def evidenced(question: Question, respondents: Sequence[Respondent]) -> bool:
     """Whether at least one respondent who rated the question gave evidence that counts."""
-    for respondent in respondents:
-        response = respondent.answers.get(question.id)
-        if response and response.value is not None and response.evidence.strip():
-            if counts_as_evidence(response.evidence):
-                return True
-    return False
+    return any(
+        response.value is not None and counts_as_evidence(response.evidence)
+        for r in respondents
+        if (response := r.answers.get(question.id)) is not None and response.evidence
+    )
 
 
 def verify(questionnaire: Questionnaire, respondents: Sequence[Respondent]) -> Verification:
@@ -125,10 +124,13 @@ def verify(questionnaire: Questionnaire, respondents: Sequence[Respondent]) -> V
             and response.value is not None
             and question.normalise(response.value) > 50
         ]
+        if not claims:
+            continue
         for index, response in claims:
             capped[index][question.id] = replace(response, value=midpoint)
         unverified[question.id] = len(claims)
-        rejected[question.id] = sum(1 for _, response in claims if response.evidence.strip())
+        if given := sum(1 for _, response in claims if response.evidence.strip()):
+            rejected[question.id] = given
     verified = tuple(
         replace(r, answers={**r.answers, **changes}) if changes else r
         for r, changes in zip(respondents, capped, strict=True)

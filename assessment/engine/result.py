@@ -232,9 +232,7 @@ def verification_document(profile: Profile, judgement: Judgement, lang: str) -> 
     return out
 
 
-def dimension_extras(
-    dim: str, profile: Profile, judgement: Judgement, lang: str
-) -> dict[str, Any]:
+def dimension_extras(dim: str, profile: Profile, judgement: Judgement, lang: str) -> dict[str, Any]:
     """`statistics` of a dimension, and its `claimed` index and level where evidence is asked for."""
     score = profile.dimensions[dim]
     out: dict[str, Any] = {}
@@ -246,7 +244,10 @@ def dimension_extras(
             "rwg_j": stats.rwg_j.value,
             "not_computed": {
                 name: estimate.reason.get(lang)
-                for name, estimate in (("cronbach_alpha", stats.cronbach_alpha), ("rwg_j", stats.rwg_j))
+                for name, estimate in (
+                    ("cronbach_alpha", stats.cronbach_alpha),
+                    ("rwg_j", stats.rwg_j),
+                )
                 if estimate.reason is not None
             },
         }

@@ -61,12 +61,20 @@ class Profile:
     respondents: int
     by_role: Mapping[str, int]
     basis: str = SELF_REPORTED  # or VERIFIED: scored on verified values (evidence.py)
-    claimed: Profile | None = None  # the profile of the answers as given, when verification changed it
+    claimed: Profile | None = (
+        None  # the profile of the answers as given, when verification changed it
+    )
     unverified: Mapping[str, int] = field(default_factory=dict)  # ratings counted as the midpoint
-    rejected: Mapping[str, int] = field(default_factory=dict)  # of those, with evidence that does not count
-    spread: Mapping[str, float] = field(default_factory=dict)  # item range over respondents (>= 2 values)
+    rejected: Mapping[str, int] = field(
+        default_factory=dict
+    )  # of those, with evidence that does not count
+    spread: Mapping[str, float] = field(
+        default_factory=dict
+    )  # item range over respondents (>= 2 values)
     straight_lining: int = 0  # respondents giving one value to every item they rated
-    max_unanswered_share: float | None = None  # highest share of asked items a respondent left unrated
+    max_unanswered_share: float | None = (
+        None  # highest share of asked items a respondent left unrated
+    )
 
     @property
     def unverified_ratings(self) -> int:
@@ -289,10 +297,7 @@ def leader_staff_gap(dim: Dimension, given: Sequence[Respondent]) -> LeaderStaff
     shared = [
         q
         for q in dim.questions
-        if asked(q, "leader")
-        and asked(q, "staff")
-        and _values(q, leaders)
-        and _values(q, staff)
+        if asked(q, "leader") and asked(q, "staff") and _values(q, leaders) and _values(q, staff)
     ]
     if not shared:
         return None
