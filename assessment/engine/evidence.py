@@ -107,14 +107,22 @@ def evidenced(question: Question, respondents: Sequence[Respondent]) -> bool:
     )
 
 
-def verify(questionnaire: Questionnaire, respondents: Sequence[Respondent]) -> Verification:
-    """Ratings above the midpoint on unevidenced items that ask for evidence count as the midpoint."""
+def verify(
+    questionnaire: Questionnaire,
+    respondents: Sequence[Respondent],
+    evidence: Mapping[str, bool] | None = None,
+) -> Verification:
+    """Ratings above the midpoint on unevidenced items that ask for evidence count as the midpoint.
+
+    `evidence` (question id -> evidenced), when the caller already has it, saves checking again."""
     # by position: respondent ids are not guaranteed unique
     capped: list[dict[str, Response]] = [{} for _ in respondents]
     unverified: dict[str, int] = {}
     rejected: dict[str, int] = {}
     for question in questionnaire.questions:
-        if question.evidence not in ASKS_FOR_EVIDENCE or evidenced(question, respondents):
+        if question.evidence not in ASKS_FOR_EVIDENCE:
+            continue
+        if evidence[question.id] if evidence is not None else evidenced(question, respondents):
             continue
         midpoint = (question.low + question.high) / 2
         claims = [

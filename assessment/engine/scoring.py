@@ -110,15 +110,19 @@ def score_profile(answers: AnswerSet) -> Profile:
     """All indices and statistics of an answer set, on verified values where evidence is asked for."""
     questionnaire = answers.questionnaire
     given = answers.respondents
+    # verification changes values only, never evidence: one evidence map serves both profiles
+    evidence = {q.id: evidenced(q, given) for q in questionnaire.questions}
+    as_given = _profile(questionnaire, given, evidence, None)
     if not asks_for_evidence(questionnaire):
-        return _profile(questionnaire, given, given)
-    verification = verify(questionnaire, given)
-    claimed = _profile(questionnaire, given, given) if verification.changed else None
-    profile = _profile(questionnaire, verification.respondents, given)
+        return as_given
+    verification = verify(questionnaire, given, evidence)
+    if not verification.changed:
+        return replace(as_given, basis=VERIFIED)
+    verified = _profile(questionnaire, verification.respondents, evidence, as_given)
     return replace(
-        profile,
+        verified,
         basis=VERIFIED,
-        claimed=claimed,
+        claimed=as_given,
         unverified=verification.unverified,
         rejected=verification.rejected,
     )
@@ -127,9 +131,11 @@ def score_profile(answers: AnswerSet) -> Profile:
 def _profile(
     questionnaire: Questionnaire,
     respondents: Sequence[Respondent],
-    given: Sequence[Respondent],
+    evidence: Mapping[str, bool],
+    as_given: Profile | None,
 ) -> Profile:
-    """Indices of `respondents`' values; agreement statistics of the answers as `given`."""
+    """Indices of `respondents`' values; the statistics of many respondents are those of the
+    answers as given, computed here when `as_given` is None and copied from it otherwise."""
     means = item_means(questionnaire, respondents)
     role_means = {
         role: item_means(questionnaire, group)
@@ -137,24 +143,25 @@ def _profile(
         if (group := [r for r in respondents if r.role == role])
     }
     dims = {
-        d.id: _dimension_score(d, means, role_means, respondents, given)
+        d.id: _dimension_score(d, means, role_means, respondents, as_given)
         for d in questionnaire.dimensions
     }
     overall = weighted_mean((dims[d.id].index, d.weight) for d in questionnaire.dimensions)
-    evidence = {q.id: evidenced(q, respondents) for q in questionnaire.questions}
     by_role = {role: sum(1 for r in respondents if r.role == role) for role in role_means}
-    many = len(given) >= 2
-    return Profile(
-        means,
-        evidence,
-        dims,
-        overall,
-        len(respondents),
-        by_role,
-        spread=item_spreads(questionnaire, given) if many else {},
-        straight_lining=sum(1 for r in given if straight_lines(r)),
+    profile = Profile(means, evidence, dims, overall, len(respondents), by_role)
+    if as_given is not None:
+        return replace(
+            profile,
+            spread=as_given.spread,
+            straight_lining=as_given.straight_lining,
+            max_unanswered_share=as_given.max_unanswered_share,
+        )
+    return replace(
+        profile,
+        spread=item_spreads(questionnaire, respondents) if len(respondents) >= 2 else {},
+        straight_lining=sum(1 for r in respondents if straight_lines(r)),
         max_unanswered_share=max(
-            (s for r in given if (s := unanswered_share(questionnaire, r)) is not None),
+            (s for r in respondents if (s := unanswered_share(questionnaire, r)) is not None),
             default=None,
         ),
     )
@@ -165,12 +172,13 @@ def _dimension_score(
     means: Mapping[str, float | None],
     role_means: Mapping[str, Mapping[str, float | None]],
     respondents: Sequence[Respondent],
-    given: Sequence[Respondent],
+    as_given: Profile | None,
 ) -> DimensionScore:
     statuses = [
         r.answers[q.id].status for r in respondents for q in dim.questions if q.id in r.answers
     ]
     critical = [means[q.id] for q in dim.questions if q.critical and means[q.id] is not None]
+    given = as_given.dimensions[dim.id] if as_given else None
     return DimensionScore(
         id=dim.id,
         index=dimension_index(dim, means),
@@ -180,8 +188,8 @@ def _dimension_score(
         critical_min=min(critical) if critical else None,  # type: ignore[type-var]
         by_role={role: dimension_index(dim, m) for role, m in role_means.items()},
         agreement=_agreement(dim, respondents),
-        statistics=dimension_statistics(dim, given),
-        perception=leader_staff_gap(dim, given),
+        statistics=given.statistics if given else dimension_statistics(dim, respondents),
+        perception=given.perception if given else leader_staff_gap(dim, respondents),
     )
 
 
