@@ -254,6 +254,10 @@ def dimension_statistics(dim: Dimension, given: Sequence[Respondent]) -> Dimensi
     for r in raters:
         if r.role:
             by_role[r.role] = by_role.get(r.role, 0) + 1
+    if len(raters) < 2:  # the common single respondent: both are decided on the count alone
+        return DimensionStatistics(
+            len(raters), by_role, cronbach_alpha([()] * len(raters)), rwg_j([])
+        )
     complete = [r for r in raters if all(_rated(r, q) for q in dim.questions)]
     rows = [[q.normalise(r.answers[q.id].value or 0.0) for q in dim.questions] for r in complete]
     items = [(_values(q, raters), len(q.options)) for q in dim.questions]
