@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from conftest import answers_data
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessment.content.library import Library
 from assessment.engine.answers import parse_answers
@@ -128,3 +130,22 @@ def test_the_quick_scan_stays_self_reported(library: Library) -> None:
     assert "claimed" not in result["verification"]
     assert {d["level"] for d in result["dimensions"].values()} == {5}
     assert all("claimed" not in d for d in result["dimensions"].values())
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(values=st.lists(st.integers(1, 5), min_size=48, max_size=48))
+def test_verified_levels_never_exceed_claimed_ones_and_stay_at_3_or_below_without_evidence(
+    library: Library, values: list[int]
+) -> None:
+    questions = library.questionnaires["tqm-audit"].questions
+    data = {
+        "questionnaire": "tqm-audit",
+        "answers": dict(zip([q.id for q in questions], values, strict=True)),
+    }
+    result = assess(parse_answers(Document("t", data), library), library)
+    for dim in result["dimensions"].values():
+        assert dim["level"] <= min(3, dim["claimed"]["level"])
+        assert dim["index"] <= dim["claimed"]["index"]
+    assert result["overall"]["level"] <= result["verification"]["claimed"]["level"]
