@@ -16,7 +16,8 @@ COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
 DIMENSION_FACTS = ("index", "critical_min", "unknown_share", "level")
 STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level")
 # Evidence, consensus and response patterns (README "How scores are computed").
-QUESTION_STAT_FACTS = ("claimed", "unverified", "evidence_rejected", "spread")
+QUESTION_STAT_FACTS = ("claimed", "unverified", "spread")
+DIMENSION_STAT_FACTS = ("unverified_items", "evidence_rejected")
 PATTERN_FACTS = ("straight_lining", "max_unanswered_share")
 PERCEPTION_MEASURES = ("gap", "hedges_g", "leader_n", "staff_n")
 COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
@@ -106,13 +107,13 @@ def fact_problem(name: str, question_ids: Collection[str], for_each: str | None)
         return None if match.group(1) in dims else _unknown("dimension", match.group(1), dims)
     if head == "role":
         return _role_fact_problem(rest, dims)
-    if head in (*QUESTION_STAT_FACTS, "unverified_items", "pattern", "perception"):
+    if head in (*QUESTION_STAT_FACTS, *DIMENSION_STAT_FACTS, "pattern", "perception"):
         return _response_fact_problem(head, rest, questions, dims)
     if head in ("respondents", "overall"):
         known = ["count", *ROLES] if head == "respondents" else ["index", "uncapped_level"]
         return None if rest in known else _unknown(f"{head} fact", rest, known)
     families = ["answer", "evidence", *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
-    families += [*QUESTION_STAT_FACTS, "unverified_items", "pattern", "perception"]
+    families += [*QUESTION_STAT_FACTS, *DIMENSION_STAT_FACTS, "pattern", "perception"]
     return f"unknown fact {name!r}{did_you_mean(head, families)}"
 
 
@@ -122,7 +123,7 @@ def _response_fact_problem(
 ) -> str | None:
     if head in QUESTION_STAT_FACTS:
         return None if rest in questions else _unknown("question", rest, questions)
-    if head == "unverified_items":
+    if head in DIMENSION_STAT_FACTS:
         return None if rest in dims else _unknown("dimension", rest, dims)
     if head == "pattern":
         return None if rest in PATTERN_FACTS else _unknown("pattern fact", rest, PATTERN_FACTS)

@@ -9,14 +9,15 @@ depend on the order in which rules fired.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 from ..content.conditions import evaluate, explain_leaves, fill_placeholders
 from ..content.library import RulePack
-from ..content.model import Questionnaire
+from ..content.model import Effects, Questionnaire
 from ..content.rules import Instance, instantiate
 from . import durable_host as engine
 from .facts import Getter, Stage, compute_facts, fact_getter
@@ -85,6 +86,14 @@ class Program:
         }
 
     @cached_property
+    def gates(self) -> Program:
+        """The pack reduced to the rules that set levels or caps: the same gates, for the claimed
+        levels (findings are judged on verified values only, so the rest need not run twice)."""
+        rules = tuple(r for r in self.pack.rules if _sets_levels(r.then))
+        digest = hashlib.sha256(f"{self.pack.sha256}:gates".encode()).hexdigest()
+        return Program(replace(self.pack, rules=rules, sha256=digest), self.questionnaire)
+
+    @cached_property
     def effects(self) -> dict[str, dict[str, Any]]:
         """Each instance's effects as data, for traces (the same for every evaluation)."""
         return {i.key: effect_summary(i) for i in self.instances}
@@ -116,8 +125,14 @@ def judge(
     steps = _trace(program, fired, {1: facts1, 2: facts2}) if trace else ()
     claimed = None
     if profile.claimed is not None:  # evidence: claimed levels come from the same gates
-        claimed = judge(program, profile.claimed, use_engine=use_engine, trace=False)
+        claimed = judge(program.gates, profile.claimed, use_engine=use_engine, trace=False)
     return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps, claimed)
+
+
+def _sets_levels(effects: Effects) -> bool:
+    return bool(
+        effects.level or effects.overall_level or effects.cap_to is not None or effects.cap_fact
+    )
 
 
 def dimension_levels(fired: Sequence[Instance], dimensions: Sequence[str]) -> dict[str, int]:
