@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
-from conftest import answers_data
+from conftest import answers_data, random_answers_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessment.content.library import Library
 from assessment.engine.answers import parse_answers
+from assessment.engine.evaluation import judge
 from assessment.engine.evidence import counts_as_evidence
-from assessment.engine.pipeline import assess
+from assessment.engine.pipeline import assess, program_for
 from assessment.engine.scoring import score_profile
 from assessment.io.source import Document
 
@@ -149,3 +151,19 @@ def test_verified_levels_never_exceed_claimed_ones_and_stay_at_3_or_below_withou
         assert dim["level"] <= min(3, dim["claimed"]["level"])
         assert dim["index"] <= dim["claimed"]["index"]
     assert result["overall"]["level"] <= result["verification"]["claimed"]["level"]
+
+
+def test_engine_and_reference_agree_on_the_claimed_levels(library: Library) -> None:
+    rng = random.Random("claimed")
+    program = program_for(library.pack_for("tqm-audit"), library.questionnaires["tqm-audit"])
+    for _ in range(100):
+        answers = parse_answers(
+            Document("t", random_answers_data(library, "tqm-audit", rng)), library
+        )
+        profile = score_profile(answers)
+        by_engine = judge(program, profile, use_engine=True, trace=False).claimed
+        by_reference = judge(program, profile, use_engine=False, trace=False).claimed
+        assert (by_engine is None) == (by_reference is None) == (profile.claimed is None)
+        if by_engine and by_reference:
+            assert by_engine.levels == by_reference.levels
+            assert by_engine.overall_level == by_reference.overall_level
