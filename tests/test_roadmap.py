@@ -35,8 +35,13 @@ def result_for(library: Library, answers: dict[str, Any], **kwargs: Any) -> dict
 
 
 def audit_answers(library: Library, fill: int, **dims: int) -> dict[str, Any]:
-    return {
+    """Answers whose ratings above 3 carry dated evidence, so their verified values are as given."""
+    values = {
         q.id: dims.get(q.dimension, fill) for q in library.questionnaires["tqm-audit"].questions
+    }
+    return {
+        qid: {"value": v, "evidence": "site audit record, 2026-09"} if v > 3 else v
+        for qid, v in values.items()
     }
 
 
@@ -109,7 +114,9 @@ def test_a_smaller_capacity_moves_actions_later_and_says_so(library: Library) ->
 
 
 def test_a_total_quality_organisation_needs_no_roadmap(library: Library) -> None:
-    answers = {qid: {"value": 5, "evidence": "audited"} for qid in audit_answers(library, 5)}
+    answers = {
+        qid: {"value": 5, "evidence": "audit report, 2026-09"} for qid in audit_answers(library, 5)
+    }
     assert planned(result_for(library, answers)) == []
 
 

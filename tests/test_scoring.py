@@ -23,6 +23,11 @@ def parse(library: Library, data: dict) -> object:
     return parse_answers(Document("t", data), library)
 
 
+def with_evidence(value: int) -> object:
+    """An answer whose verified value is the value given (ratings above 3 need dated evidence)."""
+    return {"value": value, "evidence": "site audit record, 2026-09"} if value > 3 else value
+
+
 @pytest.mark.parametrize(
     ("value", "index"), [(1, 0.0), (2, 25.0), (3, 50.0), (4, 75.0), (5, 100.0)]
 )
@@ -84,7 +89,8 @@ def test_uniform_answers_across_a_dimension_give_that_level(
     questionnaire = library.questionnaires[data.draw(st.sampled_from(["tqm-quick", "tqm-audit"]))]
     dim = data.draw(st.sampled_from([d.id for d in questionnaire.dimensions]))
     answers = {
-        q.id: (value if q.dimension == dim else data.draw(VALUES)) for q in questionnaire.questions
+        q.id: with_evidence(value if q.dimension == dim else data.draw(VALUES))
+        for q in questionnaire.questions
     }
     answer_set = parse(library, {"questionnaire": questionnaire.id, "answers": answers})
     result = assess(answer_set, library, trace=False, roadmap=False)
@@ -122,7 +128,7 @@ def test_na_on_an_optional_item_leaves_a_uniform_dimension_unchanged(
     assert optional, "the audit has questions that allow N/A"
     for item in optional:
         answers = {
-            q.id: (value if q.dimension == item.dimension else v)
+            q.id: with_evidence(value if q.dimension == item.dimension else v)
             for q, v in zip(questionnaire.questions, others, strict=False)
         }
         full = score_profile(parse(library, {"questionnaire": "tqm-audit", "answers": answers}))

@@ -17,6 +17,11 @@ DIMENSION_FACTS = ("index", "critical_min", "critical_level", "unknown_share", "
 QUESTION_FACTS = ("answer", "evidence", "item_level")
 OVERALL_FACTS = ("index", "uncapped_level", "median_level")
 STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level", "overall.median_level")
+# Evidence, consensus and response patterns (README "How scores are computed").
+QUESTION_STAT_FACTS = ("claimed", "unverified", "spread")
+DIMENSION_STAT_FACTS = ("unverified_items", "evidence_rejected")
+PATTERN_FACTS = ("straight_lining", "max_unanswered_share")
+PERCEPTION_MEASURES = ("gap", "hedges_g", "leader_n", "staff_n")
 COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
 
 
@@ -113,11 +118,30 @@ def fact_problem(
         return _unknown_in("unknown.role", "role", role, ROLES) or _unknown_in(
             "unknown.dimension", "dimension", dim, dims
         )
+    if head in (*QUESTION_STAT_FACTS, *DIMENSION_STAT_FACTS, "pattern", "perception"):
+        return _response_fact_problem(head, rest, questions, dims)
     if head in ("respondents", "overall"):
         known = ["count", *ROLES] if head == "respondents" else list(OVERALL_FACTS)
         return _unknown_in("unknown.fact", f"{head} fact", rest, known)
     families = [*QUESTION_FACTS, *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
+    families += [*QUESTION_STAT_FACTS, *DIMENSION_STAT_FACTS, "pattern", "perception"]
     return "unknown.fact", f"unknown fact {name!r}{did_you_mean(head, families)}"
+
+
+# --- Evidence, consensus and response patterns: their fact families ---------------------------
+def _response_fact_problem(
+    head: str, rest: str, questions: list[str], dims: list[str]
+) -> FactProblem | None:
+    if head in QUESTION_STAT_FACTS:
+        return _unknown_in("unknown.question", "question", rest, questions)
+    if head in DIMENSION_STAT_FACTS:
+        return _unknown_in("unknown.dimension", "dimension", rest, dims)
+    if head == "pattern":
+        return _unknown_in("unknown.fact", "pattern fact", rest, PATTERN_FACTS)
+    measure, _, dim = rest.partition(".")
+    return _unknown_in(
+        "unknown.fact", "perception measure", measure, PERCEPTION_MEASURES
+    ) or _unknown_in("unknown.dimension", "dimension", dim, dims)
 
 
 def _unknown_in(
@@ -161,5 +185,6 @@ def _bindings(rule: Rule, questionnaire: Questionnaire) -> list[tuple[str, dict[
 
 def _applicable(facts: set[str], asked: Collection[str]) -> bool:
     # Evidence quoted by a finding may be missing (it is then left out); facts may not.
-    questions = {f.split(".", 1)[1] for f in facts if f.split(".", 1)[0] in QUESTION_FACTS}
+    per_question = (*QUESTION_FACTS, *QUESTION_STAT_FACTS)
+    questions = {f.split(".", 1)[1] for f in facts if f.split(".", 1)[0] in per_question}
     return questions <= set(asked)

@@ -46,6 +46,9 @@ def result_document(result: Result, lang: str) -> dict[str, Any]:
         },
         "dimensions": {d.id: _dimension(d, lang) for d in result.dimensions.values()},
         "findings": [_finding(f, lang) for f in result.findings],
+        **(
+            {"verification": dict(result.verification[lang])} if lang in result.verification else {}
+        ),
         "roadmap": [_phase(p, lang) for p in result.phases],
         "trace": [_step(s) for s in result.trace],
     }
@@ -73,6 +76,7 @@ def _dimension(d: DimensionResult, lang: str) -> dict[str, Any]:
         "gaps": {"above_traditional": d.above_traditional, "to_target": d.to_target},
         "by_role": dict(d.by_role),
         "agreement": d.agreement,
+        **d.extras.get(lang, {}),
     }
     if d.previous is not None:
         out["previous"] = d.previous
@@ -174,12 +178,13 @@ def read_result(doc: Mapping[str, Any]) -> Result:
             overall["uncapped_level"],
             tuple(Cap(c["rule"], c["from"], c["to"]) for c in overall["caps"]),
         ),
-        dimensions={k: _read_dimension(k, d) for k, d in doc["dimensions"].items()},
+        dimensions={k: _read_dimension(k, d, doc["lang"]) for k, d in doc["dimensions"].items()},
         findings=tuple(_read_finding(f) for f in doc["findings"]),
         roadmap=roadmap,
         trace=trace,
         gates=gates_of(trace),
         languages=(doc["lang"],),
+        verification={doc["lang"]: doc["verification"]} if "verification" in doc else {},
     )
 
 
@@ -195,7 +200,7 @@ def gates_of(trace: Sequence[TraceStep]) -> tuple[float, ...]:
     )
 
 
-def _read_dimension(dim_id: str, d: Mapping[str, Any]) -> DimensionResult:
+def _read_dimension(dim_id: str, d: Mapping[str, Any], lang: str) -> DimensionResult:
     return DimensionResult(
         id=dim_id,
         title=_text(d["title"]),
@@ -212,6 +217,7 @@ def _read_dimension(dim_id: str, d: Mapping[str, Any]) -> DimensionResult:
         by_role=dict(d["by_role"]),
         agreement=d["agreement"],
         previous=d.get("previous"),
+        extras={lang: {k: d[k] for k in ("statistics", "claimed") if k in d}},
     )
 
 

@@ -9,14 +9,15 @@ depend on the order in which rules fired.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
 from ..content.conditions import evaluate, explain_leaves, fill_placeholders
 from ..content.library import RulePack
-from ..content.model import Questionnaire
+from ..content.model import Effects, Questionnaire
 from ..content.rules import Instance, instantiate
 from . import durable_host as engine
 from .facts import Getter, Stage, compute_facts, fact_getter
@@ -55,6 +56,8 @@ class Judgement:
     fired: tuple[Instance, ...]
     facts: Mapping[str, float]
     trace: tuple[TraceStep, ...] = field(default=())
+    # The same gates run on the answers as given, when evidence verification changed them.
+    claimed: Judgement | None = None
 
 
 @dataclass
@@ -105,6 +108,14 @@ class Program:
         )
 
     @cached_property
+    def gates(self) -> Program:
+        """The pack reduced to the rules that set levels or caps: the same gates, for the claimed
+        levels (findings are judged on verified values only, so the rest need not run twice)."""
+        rules = tuple(r for r in self.pack.rules if _sets_levels(r.then))
+        digest = hashlib.sha256(f"{self.pack.sha256}:gates".encode()).hexdigest()
+        return Program(replace(self.pack, rules=rules, sha256=digest), self.questionnaire)
+
+    @cached_property
     def effects(self) -> dict[str, dict[str, Any]]:
         """Each instance's effects as data, for traces (the same for every evaluation)."""
         return {i.key: effect_summary(i) for i in self.instances}
@@ -134,7 +145,16 @@ def judge(
     overall = caps[-1].after if caps else uncapped
     fired = tuple(fired1 + fired2)
     steps = _trace(program, fired, {1: facts1, 2: facts2}) if trace else ()
-    return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps)
+    claimed = None
+    if profile.claimed is not None:  # evidence: claimed levels come from the same gates
+        claimed = judge(program.gates, profile.claimed, use_engine=use_engine, trace=False)
+    return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps, claimed)
+
+
+def _sets_levels(effects: Effects) -> bool:
+    return bool(
+        effects.level or effects.overall_level or effects.cap_to is not None or effects.cap_fact
+    )
 
 
 def overall_gates(comparisons: Iterable[tuple[str, Any]]) -> tuple[float, ...]:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from ..content.conditions import OPS
 from ..content.model import Question, Questionnaire
-from ..content.rules import COUNT_FACT, COUNT_OPS
-from .scoring import Profile
+from ..content.rules import COUNT_FACT, COUNT_OPS, DIMENSION_STAT_FACTS, QUESTION_STAT_FACTS
+from .scoring import VERIFIED, Profile
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
         )
     if head == "count":
         return _count_getter(name, questionnaire)
+    if head in (*QUESTION_STAT_FACTS, *DIMENSION_STAT_FACTS, "pattern", "perception"):
+        return _response_getter(head, rest, questionnaire)
     if name == "respondents.count":
         return lambda s: float(s.profile.respondents)
     if head == "respondents":
@@ -128,6 +130,56 @@ def _count_getter(name: str, questionnaire: Questionnaire) -> Getter:
         return float(sum(1 for v in values if v is not None and op(v, threshold)))
 
     return count
+
+
+# --- Evidence, consensus and response patterns ----------------------------------------------
+def _response_getter(head: str, rest: str, questionnaire: Questionnaire) -> Getter:
+    """claimed.<q>: mean of the answers as given (answer.<q> holds the verified mean);
+    unverified.<q>: ratings counted as the midpoint (absent when self-reported);
+    unverified_items.<dimension>: items with such a rating; evidence_rejected.<dimension>: such
+    ratings whose evidence was given but does not count; spread.<q>: range of the answers (absent
+    below 2 values); pattern.*: response patterns; perception.<measure>.<dimension>."""
+    if head == "claimed":
+        return lambda s: (s.profile.claimed or s.profile).items.get(rest)
+    if head == "unverified":
+        return lambda s: (
+            float(s.profile.unverified.get(rest, 0)) if s.profile.basis == VERIFIED else None
+        )
+    if head in DIMENSION_STAT_FACTS:
+        return _verification_count_getter(head, rest, questionnaire)
+    if head == "spread":
+        return lambda s: s.profile.spread.get(rest)
+    if head == "pattern":
+        if rest == "straight_lining":
+            return lambda s: float(s.profile.straight_lining)
+        return lambda s: s.profile.max_unanswered_share
+    measure, _, dim = rest.partition(".")
+
+    def perception(stage: Stage) -> float | None:
+        score = stage.profile.dimensions.get(dim)
+        gap = score.perception if score else None
+        return None if gap is None else _number(getattr(gap, measure))
+
+    return perception
+
+
+def _verification_count_getter(head: str, dim: str, questionnaire: Questionnaire) -> Getter:
+    dimension = questionnaire.dimension(dim)
+    ids = [q.id for q in dimension.questions] if dimension else []
+
+    def count(stage: Stage) -> float | None:
+        profile = stage.profile
+        if profile.basis != VERIFIED:
+            return None
+        if head == "unverified_items":
+            return float(sum(1 for q in ids if profile.unverified.get(q)))
+        return float(sum(profile.rejected.get(q, 0) for q in ids))
+
+    return count
+
+
+def _number(value: float | int | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def compute_facts(getters: Iterable[tuple[str, Getter]], stage: Stage) -> dict[str, float]:

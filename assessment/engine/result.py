@@ -14,7 +14,7 @@ The JSON contract `tqm-result/1` is written and read in engine/document.py only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..content.library import RulePack
@@ -93,6 +93,9 @@ class DimensionResult:
     by_role: Mapping[str, float | None]
     agreement: float | None
     previous: float | None = None  # the index of the previous assessment, when given
+    # `statistics` and `claimed` as the document writes them, per language (their reasons are
+    # text): computed once with the profile, carried unchanged through a stored document.
+    extras: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class Result:
     trace: tuple[TraceStep, ...]
     gates: tuple[float, ...] = ()  # the overall index each overall level 2, 3, ... needs
     languages: tuple[str, ...] = LANGS
+    # `verification` as the document writes it, per language: how far the levels rest on evidence.
+    verification: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def phases(self) -> tuple[Any, ...]:
@@ -150,17 +155,22 @@ def build_result(
         overall=Overall(
             profile.overall_index, judgement.overall_level, judgement.uncapped_level, judgement.caps
         ),
-        dimensions=build_dimensions(answers, pack, profile, judgement),
+        dimensions=build_dimensions(answers, pack, profile, judgement, langs),
         findings=build_findings(q, answers, judgement, langs),
         roadmap=None,
         trace=judgement.trace,
         gates=gates,
         languages=langs,
+        verification={lang: verification_document(profile, judgement, lang) for lang in langs},
     )
 
 
 def build_dimensions(
-    answers: AnswerSet, pack: RulePack, profile: Profile, judgement: Judgement
+    answers: AnswerSet,
+    pack: RulePack,
+    profile: Profile,
+    judgement: Judgement,
+    langs: tuple[str, ...] = LANGS,
 ) -> dict[str, DimensionResult]:
     """Each dimension's result, in the questionnaire's order."""
     out = {}
@@ -186,5 +196,64 @@ def build_dimensions(
             by_role=dict(score.by_role),
             agreement=score.agreement,
             previous=answers.previous.get(dim.id),
+            extras={lang: dimension_extras(dim.id, profile, judgement, lang) for lang in langs},
         )
+    return out
+
+
+# --- Evidence and many-respondent statistics (issue #12) -------------------------------------
+_BASIS_NOTE = {
+    "verified": Text(
+        "Levels are judged on verified values: on items that ask for evidence, a rating above 3 "
+        "without evidence naming a dated document, record or observation counts as 3.",
+        "等级按核实后的分值判定：在要求提供证据的条目上，高于 3 分但没有注明日期的文件、记录或观察"
+        "作为证据的评分，按 3 分计。",
+    ),
+    "self_reported": Text(
+        "Self-assessment: ratings are as reported by the respondents and were not verified against evidence.",
+        "自评结果：各项评分为答卷人自行报告，未经证据核实。",
+    ),
+}
+
+
+def verification_document(profile: Profile, judgement: Judgement, lang: str) -> dict[str, Any]:
+    """How far the levels rest on evidence; the claimed overall index and level beside them."""
+    claimed = judgement.claimed or judgement
+    out: dict[str, Any] = {
+        "basis": profile.basis,
+        "note": _BASIS_NOTE[profile.basis].get(lang),
+        "unverified_ratings": profile.unverified_ratings,
+    }
+    if profile.basis == "verified":
+        claimed_profile = profile.claimed or profile
+        out["claimed"] = {"index": claimed_profile.overall_index, "level": claimed.overall_level}
+    return out
+
+
+def dimension_extras(dim: str, profile: Profile, judgement: Judgement, lang: str) -> dict[str, Any]:
+    """`statistics` of a dimension, and its `claimed` index and level where evidence is asked for."""
+    score = profile.dimensions[dim]
+    out: dict[str, Any] = {}
+    stats = score.statistics
+    if stats is not None:
+        out["statistics"] = {
+            "respondents": {"total": stats.respondents, "by_role": dict(stats.by_role)},
+            "cronbach_alpha": stats.cronbach_alpha.value,
+            "rwg_j": stats.rwg_j.value,
+            "not_computed": {
+                name: estimate.reason.get(lang)
+                for name, estimate in (
+                    ("cronbach_alpha", stats.cronbach_alpha),
+                    ("rwg_j", stats.rwg_j),
+                )
+                if estimate.reason is not None
+            },
+        }
+    if profile.basis == "verified":
+        claimed_profile = profile.claimed or profile
+        claimed = judgement.claimed or judgement
+        out["claimed"] = {
+            "index": claimed_profile.dimensions[dim].index,
+            "level": claimed.levels[dim],
+        }
     return out
