@@ -6,18 +6,24 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from conftest import answers_data
+from helpers.answers import answers_data
 
 from assessment.content.library import Library
 from assessment.content.model import Dimension, Question
 from assessment.engine.answers import Respondent, Response, load_answers, parse_answers
-from assessment.engine.pipeline import assess
+from assessment.engine.pipeline import assess as run_pipeline
 from assessment.engine.scoring import (
     leader_staff_gap,
     straight_lines,
     unanswered_share,
 )
 from assessment.io.source import Document
+
+
+def assess(answers: Any, library: Any, lang: str = "en", **options: Any) -> dict[str, Any]:
+    """The result document (tqm-result/1) of an answer set, as these tests read it."""
+    return run_pipeline(answers, library, **options).to_document(lang)
+
 
 DATA = Path(__file__).parent / "data" / "answers"
 ROOT = Path(__file__).resolve().parent.parent

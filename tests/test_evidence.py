@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 import pytest
-from conftest import answers_data, random_answers_data
+from helpers.answers import answers_data, random_answers_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,9 +14,16 @@ from assessment.content.library import Library
 from assessment.engine.answers import parse_answers
 from assessment.engine.evaluation import judge
 from assessment.engine.evidence import counts_as_evidence
-from assessment.engine.pipeline import assess, program_for
+from assessment.engine.pipeline import assess as run_pipeline
+from assessment.engine.pipeline import program_for
 from assessment.engine.scoring import score_profile
 from assessment.io.source import Document
+
+
+def assess(answers: Any, library: Any, lang: str = "en", **options: Any) -> dict[str, Any]:
+    """The result document (tqm-result/1) of an answer set, as these tests read it."""
+    return run_pipeline(answers, library, **options).to_document(lang)
+
 
 COUNTS = [
     "SIPOC maps of order-to-delivery and returns, 2026",

@@ -7,14 +7,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.answers import evidenced
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessment.content.conditions import facts_of
 from assessment.content.library import Library
 from assessment.engine.answers import parse_answers
-from assessment.engine.pipeline import assess
+from assessment.engine.pipeline import assess as run_pipeline
 from assessment.io.source import Document, load_file
+
+
+def assess(answers: Any, library: Any, lang: str = "en", **options: Any) -> dict[str, Any]:
+    """The result document (tqm-result/1) of an answer set, as these tests read it."""
+    return run_pipeline(answers, library, **options).to_document(lang)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERS = Path(__file__).resolve().parent / "data" / "answers"
@@ -147,7 +154,7 @@ def test_the_leadership_cap_holds_without_a_material_margin(
 ) -> None:
     # Leadership index 87.5 held at level 2 by its critical item: no cornerstone risk (the margin to
     # the overall index is under 15), yet the overall level is still at most leadership + 1.
-    answers = make_answers(library, "tqm-audit", fill=5, leadership__leaders_coach=1)
+    answers = make_answers(library, "tqm-audit", fill=evidenced(5), leadership__leaders_coach=1)
     result = assess(answers, library, trace=False)
     assert result["dimensions"]["leadership"]["level"] == 2
     assert result["overall"]["level"] == 3

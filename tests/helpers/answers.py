@@ -41,3 +41,11 @@ def random_answers_data(library: Library, questionnaire: str, rng: random.Random
         respondent = {"id": f"r{index}", "role": rng.choice(RANDOM_ROLES)}
         responses.append({"respondent": respondent, "answers": answers})
     return {"questionnaire": questionnaire, "organisation": "Random Co", "responses": responses}
+
+
+AUDIT_EVIDENCE = "process audit records seen on site, 2026-10"
+
+
+def evidenced(value: Any) -> Any:
+    """A rating with dated evidence (the audit counts unevidenced ratings above 3 as 3)."""
+    return {"value": value, "evidence": AUDIT_EVIDENCE} if isinstance(value, int | float) else value
