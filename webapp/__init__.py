@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 
+from .accounts import init_accounts
 from .catalog import load_content
 from .config import configure
 from .db import Database
@@ -33,4 +34,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     register_blueprints(app)
+    init_accounts(app)
     return app

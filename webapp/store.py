@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from assessment.content.model import Questionnaire
 from assessment.engine.answers import Response
 
-from .models import Answer, Assessment, utcnow
+from .models import Answer, Assessment, Invitation, Round, utcnow
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 256 bits, 43 characters
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -102,3 +102,19 @@ def _rows(
          "evidence": r.evidence, "note": r.note, "updated_at": now}
         for qid, r in responses.items()
     ]  # fmt: skip
+
+
+def invitation_closed(session: Session, assessment_id: int) -> bool:
+    """Whether the assessment is a round's invitation that no longer takes answers.
+
+    That is: the consultant withdrew it, it expired, or its round is signed off.
+    """
+    row = session.scalar(select(Invitation).where(Invitation.assessment_id == assessment_id))
+    if row is None:
+        return False
+    if row.revoked or session.get(Round, row.round_id).status != "open":  # type: ignore[union-attr]
+        return True
+    if row.expires_at is None:
+        return False
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    return expires < utcnow()

@@ -11,7 +11,7 @@ from assessment.engine.answers import Response
 
 from ..catalog import library
 from ..db import Database
-from ..store import Record, find_assessment, stored_responses
+from ..store import Record, find_assessment, invitation_closed, stored_responses
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ def load_current(token: str) -> Current:
         if record is None:
             abort(404)
         responses = stored_responses(session, record.id)
+        if invitation_closed(session, record.id):
+            abort(410)
     questionnaire = library().questionnaires.get(record.questionnaire_id)
     if questionnaire is None:
         abort(404)

@@ -1,0 +1,211 @@
+"""Consultant audits: accounts, clients, rounds, invitations, reconciliation, sign-off, trend,
+and tenant isolation on every route (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+pytest_plugins = ["web_conftest"]
+
+PASSWORD = "correct horse battery staple"
+LINK = re.compile(r"<code>https?://[^/]+/a/([A-Za-z0-9_-]{43})</code>")
+Csrf = Callable[[FlaskClient, str], str]
+
+
+def create_consultant(app: Flask, email: str, consultancy: str) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "create", email, "--consultancy", consultancy, "--password", PASSWORD]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"created {email.lower()}" in result.output
+
+
+def sign_in(browser: FlaskClient, csrf: Csrf, email: str, password: str = PASSWORD) -> int:
+    token = csrf(browser, "/consultant/sign-in")
+    data = {"csrf_token": token, "email": email, "password": password}
+    return browser.post("/consultant/sign-in", data=data).status_code
+
+
+def post(browser: FlaskClient, csrf: Csrf, path: str, **data: Any) -> Any:
+    return browser.post(path, data={"csrf_token": csrf(browser, "/consultant/"), **data})
+
+
+@pytest.fixture()
+def consultant(app: Flask, client: FlaskClient, csrf: Csrf) -> FlaskClient:
+    """A signed-in consultant of "Acme Consulting"."""
+    create_consultant(app, "ana@acme.example", "Acme Consulting")
+    assert sign_in(client, csrf, "ana@acme.example") == 303
+    return client
+
+
+def open_round(browser: FlaskClient, csrf: Csrf, title: str = "Spring 2027") -> tuple[int, int]:
+    made = post(browser, csrf, "/consultant/clients", name="Gear Co", sector="Machinery", size="300")
+    assert made.status_code == 303
+    client_id = int(made.location.rsplit("/", 1)[1])
+    return client_id, new_round(browser, csrf, client_id, title)
+
+
+def new_round(browser: FlaskClient, csrf: Csrf, client_id: int, title: str) -> int:
+    made = post(
+        browser,
+        csrf,
+        f"/consultant/clients/{client_id}/rounds",
+        title=title,
+        questionnaire="tqm-quick",
+        min_group="3",
+        anonymous="1",
+    )
+    assert made.status_code == 303, made.get_data(as_text=True)
+    return int(made.location.rsplit("/", 1)[1])
+
+
+def invite(browser: FlaskClient, csrf: Csrf, round_id: int, **counts: int) -> list[str]:
+    fields = {f"count_{role}": str(n) for role, n in counts.items()}
+    page = post(browser, csrf, f"/consultant/rounds/{round_id}/invitations", **fields)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return LINK.findall(page.get_data(as_text=True))
+
+
+def answer(app: Flask, new_respondent: Callable[..., Any], token: str, value: int) -> None:
+    person = new_respondent("tqm-quick", app.test_client())
+    person.token = token
+    person.answer_all(value)
+
+
+def test_a_consultant_created_by_command_signs_in_and_a_wrong_password_is_refused(
+    app: Flask, client: FlaskClient, csrf: Csrf
+) -> None:
+    create_consultant(app, "Ana@Acme.example", "Acme Consulting")
+    assert sign_in(client, csrf, "ana@acme.example", "wrong password") == 401
+    assert client.get("/consultant/").status_code == 302  # still signed out
+    assert sign_in(client, csrf, "ana@acme.example") == 303
+    assert client.get("/consultant/").status_code == 200
+
+
+def test_five_wrong_passwords_lock_the_account_for_a_while(
+    app: Flask, client: FlaskClient, csrf: Csrf, sql: Callable[[str], list[Any]]
+) -> None:
+    create_consultant(app, "ana@acme.example", "Acme Consulting")
+    for _ in range(5):
+        assert sign_in(client, csrf, "ana@acme.example", "guess") == 401
+    assert sign_in(client, csrf, "ana@acme.example") == 401  # the right password, but locked
+    assert sql("SELECT locked_until FROM consultants")[0][0] is not None
+
+
+def test_passwords_are_stored_as_scrypt_hashes(
+    app: Flask, sql: Callable[[str], list[Any]]
+) -> None:
+    create_consultant(app, "ana@acme.example", "Acme Consulting")
+    (stored,) = sql("SELECT password_hash FROM consultants")[0]
+    assert stored.startswith("scrypt:") and PASSWORD not in stored
+
+
+def test_signing_out_everywhere_ends_every_other_session(
+    app: Flask, consultant: FlaskClient, csrf: Csrf
+) -> None:
+    other = app.test_client()
+    assert sign_in(other, csrf, "ana@acme.example") == 303
+    assert post(consultant, csrf, "/consultant/sign-out", everywhere="1").status_code == 303
+    assert other.get("/consultant/").status_code == 302
+
+
+def test_the_whole_round_from_invitations_to_sign_off_and_trend(
+    app: Flask,
+    consultant: FlaskClient,
+    csrf: Csrf,
+    new_respondent: Callable[..., Any],
+    sql: Callable[[str], list[Any]],
+) -> None:
+    client_id, round_id = open_round(consultant, csrf)
+    links = invite(consultant, csrf, round_id, leader=3, staff=3)
+    assert len(links) == 6 and len(set(links)) == 6
+    assert not any(token in str(sql("SELECT token_hash FROM assessments")) for token in links)
+    for token in links[:3]:
+        answer(app, new_respondent, token, 4)
+    for token in links[3:5]:
+        answer(app, new_respondent, token, 2)
+    dashboard = consultant.get(f"/consultant/rounds/{round_id}").get_data(as_text=True)
+    assert re.search(r"Senior leader</th><td>3</td><td>3</td><td>3</td>", dashboard)
+    assert re.search(r"Staff member</th><td>3</td><td>2</td><td>2</td>", dashboard)
+
+    results = consultant.get(f"/consultant/rounds/{round_id}/results").get_data(as_text=True)
+    assert "5 respondents have finished" in results, results[results.find("<main"):][:1500]
+    assert "Staff member" not in results  # 2 staff < the smallest group shown (3)
+    question = re.search(r"/reconcile/([a-z_.]+)", results)
+    assert question, "leaders (4) and staff (2) differ by 2: the items are on the consensus list"
+    path = f"/consultant/rounds/{round_id}/reconcile/{question.group(1)}"
+    agreed = post(consultant, csrf, path, value="3", evidence="Minutes 2027-03", note="workshop")
+    assert agreed.status_code == 303
+    assert sql("SELECT action, before, after FROM audit_events WHERE action = 'agree'") == [
+        ("agree", "", "3")
+    ]
+    assert sql("SELECT count(*) FROM answers WHERE value = 3") == [(0,)]  # originals unchanged
+
+    assert post(consultant, csrf, f"/consultant/rounds/{round_id}/sign-off").status_code == 303
+    frozen = consultant.get(f"/consultant/rounds/{round_id}/result.json").get_json()
+    assert frozen["schema"] == "tqm-result/1"
+    assert consultant.get(f"/a/{links[5]}").status_code == 410  # the round takes no more answers
+
+    second = new_round(consultant, csrf, client_id, "Autumn 2027")
+    for token in invite(consultant, csrf, second, leader=3):
+        answer(app, new_respondent, token, 5)
+    assert post(consultant, csrf, f"/consultant/rounds/{second}/sign-off").status_code == 303
+    trend = consultant.get(f"/consultant/clients/{client_id}").get_data(as_text=True)
+    assert "Trend across signed-off rounds" in trend and "Autumn 2027" in trend
+    assert re.search(r"\(\+\d+\.\d\)", trend), "the change since the first round is shown"
+
+
+def test_a_withdrawn_invitation_is_refused(
+    app: Flask, consultant: FlaskClient, csrf: Csrf, sql: Callable[[str], list[Any]]
+) -> None:
+    _client, round_id = open_round(consultant, csrf)
+    (token,) = invite(consultant, csrf, round_id, staff=1)
+    assert app.test_client().get(f"/a/{token}").status_code == 200
+    (invitation_id,) = sql("SELECT id FROM invitations")[0]
+    path = f"/consultant/rounds/{round_id}/invitations/{invitation_id}/revoke"
+    assert post(consultant, csrf, path).status_code == 303
+    assert app.test_client().get(f"/a/{token}").status_code == 410
+
+
+def _audit_routes(app: Flask) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every consultant route with ids in it, from the app's URL map (a new one is never missed)."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("audits.") or not rule.arguments:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            out.append((rule.endpoint, method, {arg: None for arg in rule.arguments}))
+    return out
+
+
+def test_another_consultancy_gets_404_on_every_route_with_ids(
+    app: Flask, consultant: FlaskClient, csrf: Csrf, sql: Callable[[str], list[Any]]
+) -> None:
+    client_id, round_id = open_round(consultant, csrf)
+    invite(consultant, csrf, round_id, staff=1)
+    ids = {
+        "client_id": client_id,
+        "round_id": round_id,
+        "invitation_id": sql("SELECT id FROM invitations")[0][0],
+        "question_id": "customer.voice_to_design",
+    }
+    rival = app.test_client()
+    create_consultant(app, "bo@rival.example", "Rival Advisory")
+    assert sign_in(rival, csrf, "bo@rival.example") == 303
+    routes = _audit_routes(app)
+    assert len(routes) >= 9
+    with app.test_request_context():
+        from flask import url_for
+
+        for endpoint, method, args in routes:
+            path = url_for(endpoint, **{k: ids[k] for k in args})
+            response = rival.open(path, method=method, data={"csrf_token": csrf(rival, "/")})
+            assert response.status_code == 404, (endpoint, method, response.status_code)
+    assert sql("SELECT count(*) FROM audit_events WHERE action = 'revoke'") == [(0,)]
