@@ -46,7 +46,9 @@ def consultant(app: Flask, client: FlaskClient, csrf: Csrf) -> FlaskClient:
 
 
 def open_round(browser: FlaskClient, csrf: Csrf, title: str = "Spring 2027") -> tuple[int, int]:
-    made = post(browser, csrf, "/consultant/clients", name="Gear Co", sector="Machinery", size="300")
+    made = post(
+        browser, csrf, "/consultant/clients", name="Gear Co", sector="Machinery", size="300"
+    )
     assert made.status_code == 303
     client_id = int(made.location.rsplit("/", 1)[1])
     return client_id, new_round(browser, csrf, client_id, title)
@@ -99,9 +101,7 @@ def test_five_wrong_passwords_lock_the_account_for_a_while(
     assert sql("SELECT locked_until FROM consultants")[0][0] is not None
 
 
-def test_passwords_are_stored_as_scrypt_hashes(
-    app: Flask, sql: Callable[[str], list[Any]]
-) -> None:
+def test_passwords_are_stored_as_scrypt_hashes(app: Flask, sql: Callable[[str], list[Any]]) -> None:
     create_consultant(app, "ana@acme.example", "Acme Consulting")
     (stored,) = sql("SELECT password_hash FROM consultants")[0]
     assert stored.startswith("scrypt:") and PASSWORD not in stored
@@ -136,7 +136,7 @@ def test_the_whole_round_from_invitations_to_sign_off_and_trend(
     assert re.search(r"Staff member</th><td>3</td><td>2</td><td>2</td>", dashboard)
 
     results = consultant.get(f"/consultant/rounds/{round_id}/results").get_data(as_text=True)
-    assert "5 respondents have finished" in results, results[results.find("<main"):][:1500]
+    assert "5 respondents have finished" in results, results[results.find("<main") :][:1500]
     assert "Staff member" not in results  # 2 staff < the smallest group shown (3)
     question = re.search(r"/reconcile/([a-z_.]+)", results)
     assert question, "leaders (4) and staff (2) differ by 2: the items are on the consensus list"
@@ -209,3 +209,97 @@ def test_another_consultancy_gets_404_on_every_route_with_ids(
             response = rival.open(path, method=method, data={"csrf_token": csrf(rival, "/")})
             assert response.status_code == 404, (endpoint, method, response.status_code)
     assert sql("SELECT count(*) FROM audit_events WHERE action = 'revoke'") == [(0,)]
+
+
+TOKEN = re.compile(r"<code>(tqm_[A-Za-z0-9_-]{43})</code>")
+
+
+def api_token(browser: FlaskClient, csrf: Csrf) -> str:
+    page = post(browser, csrf, "/consultant/tokens", label="integration")
+    found = TOKEN.search(page.get_data(as_text=True))
+    assert found, "the new token is shown once"
+    return found.group(1)
+
+
+def test_the_rounds_api_runs_a_round_with_a_token(
+    app: Flask,
+    consultant: FlaskClient,
+    csrf: Csrf,
+    new_respondent: Callable[..., Any],
+    sql: Callable[[str], list[Any]],
+) -> None:
+    client_id, _round = open_round(consultant, csrf)
+    token = api_token(consultant, csrf)
+    assert token not in str(sql("SELECT token_hash FROM api_tokens"))
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    assert api.get("/api/v1/clients").status_code == 401
+    assert api.get("/api/v1/clients", headers=auth).get_json()["clients"][0]["id"] == client_id
+    body = {"client": client_id, "title": "API round", "questionnaire": "tqm-quick"}
+    made = api.post("/api/v1/rounds", json=body, headers=auth)
+    assert made.status_code == 201, made.get_json()
+    round_id = made.get_json()["id"]
+    people = {"respondents": [{"role": "leader"}] * 3}
+    links = api.post(f"/api/v1/rounds/{round_id}/invitations", json=people, headers=auth)
+    assert links.status_code == 201
+    assert api.get(f"/api/v1/rounds/{round_id}/result", headers=auth).get_json() == {
+        "status": "waiting",
+        "min_group": 3,
+    }
+    for entry in links.get_json()["invitations"]:
+        answer(app, new_respondent, entry["link"].rsplit("/", 1)[1], 4)
+    progress = api.get(f"/api/v1/rounds/{round_id}", headers=auth).get_json()["progress"]
+    assert progress == [{"role": "leader", "invited": 3, "started": 3, "finished": 3}]
+    result = api.get(f"/api/v1/rounds/{round_id}/result?lang=zh", headers=auth).get_json()
+    assert result["status"] == "provisional"
+    assert result["agreed"]["overall"]["level"] == 4 and result["agreed"]["lang"] == "zh"
+    bad = api.post(
+        f"/api/v1/rounds/{round_id}/invitations",
+        json={"respondents": [{"role": "x"}]},
+        headers=auth,
+    )
+    assert bad.status_code == 400 and bad.get_json()["errors"][0]["pointer"] == "$.respondents[0]"
+
+
+def test_a_revoked_api_token_is_refused(
+    app: Flask, consultant: FlaskClient, csrf: Csrf, sql: Callable[[str], list[Any]]
+) -> None:
+    token = api_token(consultant, csrf)
+    (token_id,) = sql("SELECT id FROM api_tokens")[0]
+    assert post(consultant, csrf, f"/consultant/tokens/{token_id}/revoke").status_code == 303
+    response = app.test_client().get(
+        "/api/v1/clients", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 401 and "Bearer" in response.headers["WWW-Authenticate"]
+
+
+def test_another_consultancy_gets_404_from_the_api_on_every_route_with_ids(
+    app: Flask, consultant: FlaskClient, csrf: Csrf, sql: Callable[[str], list[Any]]
+) -> None:
+    _client, round_id = open_round(consultant, csrf)
+    api_token(consultant, csrf)
+    rival = app.test_client()
+    create_consultant(app, "bo@rival.example", "Rival Advisory")
+    assert sign_in(rival, csrf, "bo@rival.example") == 303
+    auth = {"Authorization": f"Bearer {api_token(rival, csrf)}"}
+    ids = {"round_id": round_id, "token_id": sql("SELECT min(id) FROM api_tokens")[0][0]}
+    checked = 0
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint.split(".")[0] not in ("rounds_api", "accounts") or not rule.arguments:
+                continue
+            path = url_for(rule.endpoint, **{k: ids[k] for k in rule.arguments})
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                data = {"csrf_token": csrf(rival, "/")}
+                response = rival.open(path, method=method, data=data, headers=auth)
+                assert response.status_code == 404, (rule.endpoint, method, response.status_code)
+                checked += 1
+    assert checked >= 4
+    created = rival.post(
+        "/api/v1/rounds",
+        json={"client": _client, "title": "x", "questionnaire": "tqm-quick"},
+        headers=auth,
+    )
+    assert created.status_code == 404

@@ -10,6 +10,7 @@ session is cleared before a sign-in, so a session id planted before sign-in is n
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ import click
 from flask import (
     Blueprint,
     Flask,
+    abort,
     current_app,
     flash,
     redirect,
@@ -33,8 +35,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
-from .models import Consultancy, Consultant, utcnow
+from .models import ApiToken, Consultancy, Consultant, utcnow
 from .views.common import database
+from .views.rounds_api import token_digest
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -180,6 +183,37 @@ def sign_out() -> Response:
     session.clear()
     flash(_("You are signed out."), "saved")
     return redirect(url_for("accounts.sign_in"), 303)
+
+
+@accounts.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> str:
+    """The consultant's API tokens; POST makes one and shows it this once."""
+    made = ""
+    with database().transaction() as db:
+        if request.method == "POST":
+            made = "tqm_" + secrets.token_urlsafe(32)
+            label = request.form.get("label", "").strip()[:100]
+            db.add(
+                ApiToken(consultant_id=signed_in().id, token_hash=token_digest(made), label=label)
+            )
+            db.flush()
+        query = select(ApiToken).where(ApiToken.consultant_id == signed_in().id)
+        rows = db.scalars(query.order_by(ApiToken.id)).all()
+        return render_template("audits/tokens.html", tokens=rows, made=made)
+
+
+@accounts.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    """Revoke one of the consultant's own API tokens."""
+    with database().transaction() as db:
+        row = db.get(ApiToken, token_id)
+        if row is None or row.consultant_id != signed_in().id:
+            abort(404)
+        row.revoked = True
+    flash(_("The token is revoked."), "saved")
+    return redirect(url_for("accounts.tokens"), 303)
 
 
 # --- the admin command -------------------------------------------------------------------------

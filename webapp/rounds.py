@@ -18,9 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessment.content.model import Questionnaire
-from assessment.engine.answers import Response
+from assessment.engine.answers import Response, parse_answers
+from assessment.engine.pipeline import assess
+from assessment.io.source import Document
 
-from .answering import _raw
+from .answering import raw_answer
+from .catalog import library
 from .models import (
     AgreedAnswer,
     Answer,
@@ -176,7 +179,7 @@ def round_document(
     responses = [
         {
             "respondent": {"id": f"i{row.id}", "role": row.role},
-            "answers": {qid: _raw(r) for qid, r in answers.items()},
+            "answers": {qid: raw_answer(r) for qid, r in answers.items()},
         }
         for row, answers in respondents
     ]
@@ -225,6 +228,37 @@ def spreads(document: Mapping[str, Any]) -> list[Spread]:
     found = [Spread(qid, tuple(v)) for qid, v in values.items() if len(v) > 1]
     wide = [s for s in found if s.range >= CONSENSUS_RANGE]
     return sorted(wide, key=lambda s: (-s.range, s.question_id))
+
+
+def round_outcome(
+    db: Session, found: Round, client: Client, questionnaire: Questionnaire, lang: str
+) -> dict[str, Any] | None:
+    """Self-assessed and agreed results of the finished respondents; None below the minimum.
+
+    Roles with fewer respondents than the round's smallest group are listed in `hidden_roles`:
+    pages and exports never show their profile on its own.
+    """
+    _by_role, state = progress(db, found.id, questionnaire)
+    respondents = finished_responses(db, found.id, state)
+    if len(respondents) < found.min_group:
+        return None
+    document = round_document(found, client, respondents)
+    agreed = agreed_answers(db, found.id)
+    own = _assess(Document("round", document), lang)
+    verdict = _assess(Document("agreed", agreed_document(document, agreed)), lang)
+    hidden = {role for role, n in own["respondents"]["by_role"].items() if n < found.min_group}
+    return {
+        "self": own,
+        "agreed": verdict,
+        "spreads": spreads(document),
+        "agreed_items": agreed,
+        "hidden_roles": hidden,
+        "count": len(respondents),
+    }
+
+
+def _assess(document: Document, lang: str) -> dict[str, Any]:
+    return assess(parse_answers(document, library()), library(), lang)
 
 
 # --- reconciliation, sign-off, trend ------------------------------------------------------------

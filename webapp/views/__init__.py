@@ -11,7 +11,8 @@ def register_blueprints(app: Flask) -> None:
     from .audits import audits
     from .pages import pages
     from .results import results
+    from .rounds_api import rounds_api
     from .survey import survey
 
-    for blueprint in (pages, survey, results, api, audits):
+    for blueprint in (pages, survey, results, api, audits, rounds_api):
         app.register_blueprint(blueprint)

@@ -27,9 +27,6 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from assessment.content.model import ROLES, Questionnaire
-from assessment.engine.answers import parse_answers
-from assessment.engine.pipeline import assess
-from assessment.io.source import Document
 from assessment.problems import ProblemsFound
 
 from .. import rounds as store
@@ -283,30 +280,12 @@ def results(round_id: int) -> str:
 
 
 def _outcome(db: Session, found: Round, client: Client, lang: str) -> dict[str, Any] | None:
-    """Self-assessed and agreed results of the finished respondents; None before the minimum."""
-    questionnaire = _questionnaire(found)
-    _by_role, state = store.progress(db, found.id, questionnaire)
-    respondents = store.finished_responses(db, found.id, state)
-    if len(respondents) < found.min_group:
-        return None
-    document = store.round_document(found, client, respondents)
-    agreed = store.agreed_answers(db, found.id)
+    """Self-assessed and agreed results; a 409 page when the content no longer fits the answers."""
     try:
-        own = assess(parse_answers(Document("round", document), library()), library(), lang)
-        together = store.agreed_document(document, agreed)
-        verdict = assess(parse_answers(Document("agreed", together), library()), library(), lang)
+        return store.round_outcome(db, found, client, _questionnaire(found), lang)
     except ProblemsFound as exc:  # the content changed under the stored answers
         page = render_template("error.html", code=409, kind="problems", problems=exc.problems)
         abort(make_response(page, 409))
-    hidden = {role for role, n in own["respondents"]["by_role"].items() if n < found.min_group}
-    return {
-        "self": own,
-        "agreed": verdict,
-        "spreads": store.spreads(document),
-        "agreed_items": agreed,
-        "hidden_roles": hidden,
-        "count": len(respondents),
-    }
 
 
 @audits.route("/rounds/<int:round_id>/reconcile/<question_id>", methods=["GET", "POST"])
