@@ -11,13 +11,16 @@ PORT   ?= 5000
 
 .PHONY: run test lint bench setup system-deps services clean
 
+# Migrations run by command, never when the app starts (the same step precedes gunicorn in production).
 run: setup
-	$(BIN)/tqm serve --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app webapp db upgrade
+	$(BIN)/flask --app webapp serve --no-upgrade --host $(HOST) --port $(PORT)
 
 test: setup services
 	$(BIN)/pytest
 
-lint: setup
+# The linters need the virtualenv only (no apt packages, no services).
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -296,14 +296,16 @@ def batch(source: Path, output: Path, lang: str, content: Path | None) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@reports_errors
 def serve(host: str, port: int) -> None:
-    """Run the web app on the embedded default (SQLite under instance/)."""
-    from webapp import create_app
+    """Run the web app's development server: an alias of `flask --app webapp serve`.
 
-    app = create_app()
-    click.echo(f"TQM maturity assessment: http://{host}:{port}/")
-    app.run(host=host, port=port)
+    It upgrades the database (DATABASE_URL, by default SQLite under instance/) before serving.
+    """
+    import os
+
+    # The web app owns its commands; exec'ing them keeps Flask out of the library.
+    flask = [sys.executable, "-m", "flask", "--app", "webapp"]
+    os.execv(sys.executable, [*flask, "serve", "--host", host, "--port", str(port)])
 
 
 if __name__ == "__main__":

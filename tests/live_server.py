@@ -75,7 +75,11 @@ def start_gunicorn(
     extra_args: tuple[str, ...] = (),
     ready_within: float = 60.0,
 ) -> LiveServer:
-    """Start `gunicorn 'webapp:create_app()'` on 127.0.0.1 with `env` added; wait until it serves."""
+    """`flask --app webapp db upgrade`, then start `gunicorn 'webapp:create_app()'` on 127.0.0.1
+    with `env` added; wait until it serves."""
+    environment = {k: v for k, v in os.environ.items() if k not in APP_ENV}
+    environment.update(env)
+    upgrade_database(environment)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -83,8 +87,6 @@ def start_gunicorn(
     port = listener.getsockname()[1]
     fd = listener.fileno()
     os.set_inheritable(fd, True)
-    environment = {k: v for k, v in os.environ.items() if k not in APP_ENV}
-    environment.update(env)
     command = [
         str(GUNICORN),
         "--bind", f"fd://{fd}",
@@ -113,6 +115,14 @@ def start_gunicorn(
         server.kill()
         raise
     return server
+
+
+def upgrade_database(environment: Mapping[str, str]) -> None:
+    """Run `flask --app webapp db upgrade`, as a deploy does before it starts gunicorn."""
+    command = [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"]
+    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
+    if done.returncode:
+        raise ServerFailed(f"db upgrade exited with {done.returncode}:\n{done.stderr}")
 
 
 def wait_until_serving(server: LiveServer, within: float) -> None:

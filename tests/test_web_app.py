@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -113,6 +112,7 @@ def test_production_takes_the_key_from_the_environment(
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
     app = create_app()
+    app.extensions["tqm_db"].upgrade()
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     cookie = app.test_client().get("/start/tqm-quick").headers["Set-Cookie"]
@@ -123,6 +123,7 @@ def test_private_link_uses_the_proxy_scheme_and_host(tmp_path: Path, csrf: Csrf)
     """Behind a TLS proxy: absolute links are https, and form posts need no Referer."""
     app = create_app({"TQM_PROXY_HOPS": "1", "SECRET_KEY": "x",
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})  # fmt: skip
+    app.extensions["tqm_db"].upgrade()
     client = app.test_client()
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "tqm.example.org"}
     data = {"csrf_token": csrf(client, "/start/tqm-quick")}
@@ -162,21 +163,9 @@ def test_content_problems_stop_start_up(tmp_path: Path) -> None:
     assert any("mini.yaml" in str(p) and p.line for p in caught.value.problems)
 
 
-def test_tqm_serve_reports_content_problems(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from assessment.cli import main
-
-    monkeypatch.setenv("TQM_CONTENT", str(_broken_content(tmp_path)))
-    monkeypatch.setenv("SECRET_KEY", "x")
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 's.sqlite3'}")
-    result = CliRunner().invoke(main, ["serve", "--port", "5999"])
-    assert result.exit_code == 1
-    assert re.search(r"mini\.yaml:\d+:\d+: ", result.output)
-
-
 def test_other_content_is_served(tmp_path: Path) -> None:
     app: Flask = create_app({"TQM_CONTENT": str(DATA / "content"), "SECRET_KEY": "x",
                              "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}"})  # fmt: skip
+    app.extensions["tqm_db"].upgrade()
     listed = app.test_client().get("/api/v1/questionnaires").get_json()["questionnaires"]
     assert [q["id"] for q in listed] == ["mini"]

@@ -49,6 +49,7 @@ def app(database_url: str) -> Iterator[Flask]:
             "TQM_PDF_TIMEOUT": TINY,
         }
     )
+    application.extensions["tqm_db"].upgrade()
     yield application
     application.extensions["tqm_db"].dispose()
 

@@ -71,6 +71,7 @@ def app(database_url: str) -> Iterator[Flask]:
     application = create_app(
         {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True}
     )
+    database(application).upgrade()  # what `flask --app webapp db upgrade` runs
     yield application
     database(application).dispose()
 
@@ -85,6 +86,7 @@ def sqlite_app(folder: Path) -> Iterator[Flask]:
             "TESTING": True,
         }
     )
+    database(application).upgrade()
     try:
         yield application
     finally:

@@ -1,4 +1,5 @@
-"""Configuration: defaults, then the environment, then the caller's dict; the instance secret key."""
+"""Configuration: defaults, then the environment, then the caller's dict; the instance secret key;
+the errors that stop start-up."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment.problems import EXIT_USAGE, TqmError
+from assessment.problems import ProblemsFound, UsageError
 
 MAX_BODY = 1024 * 1024  # bytes; larger requests get 413 (README "Limits")
 ENV_KEYS = (
@@ -40,10 +42,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-class ConfigurationError(TqmError):
-    """The app cannot start with this configuration."""
+class ConfigurationError(UsageError, click.ClickException):
+    """The app cannot start with this configuration; `flask` prints it without a traceback."""
 
-    exit_code = EXIT_USAGE
+
+class ContentProblems(ProblemsFound, click.ClickException):
+    """The content has problems, so the app cannot start; `flask` prints them, each located."""
+
+    def format_message(self) -> str:
+        return self.render()
+
+    def __str__(self) -> str:  # what gunicorn's traceback shows
+        return self.render()
 
 
 def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:

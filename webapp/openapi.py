@@ -147,7 +147,8 @@ def embed(name: str, schema: str) -> dict[str, Any]:
     data = copy.deepcopy(load_schema(schema))
     data.pop("$id", None)
     data.pop("$schema", None)
-    return _rebase(data, f"#/components/schemas/{name}")
+    rebased: dict[str, Any] = _rebase(data, f"#/components/schemas/{name}")
+    return rebased
 
 
 def _rebase(node: Any, base: str) -> Any:

@@ -49,7 +49,7 @@ class EngineError(TqmError):
     """The rule engine failed; the evaluation has no result."""
 
 
-class SyncHost(durable.engine.Host):
+class SyncHost(durable.engine.Host):  # type: ignore[misc]  # durable ships no types
     """A host without timer threads: actions run only inside assert_fact, on the caller's thread."""
 
     def _run(self) -> None:

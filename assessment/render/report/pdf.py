@@ -54,7 +54,7 @@ class BlockedURL(ValueError):
     """A resource the report may not load."""
 
 
-class StaticOnlyFetcher(URLFetcher):
+class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types
     """Fetches `data:` URLs and files under the static folder (or listed files); refuses the rest."""
 
     def __init__(self, root: Path = STATIC, files: Iterable[Path] = ()):
