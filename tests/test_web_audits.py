@@ -303,3 +303,38 @@ def test_another_consultancy_gets_404_from_the_api_on_every_route_with_ids(
         headers=auth,
     )
     assert created.status_code == 404
+
+
+def test_fifty_respondents_answering_one_round_at_once_lose_nothing(
+    app: Flask,
+    consultant: FlaskClient,
+    csrf: Csrf,
+    new_respondent: Callable[..., Any],
+    sql: Callable[[str], list[Any]],
+) -> None:
+    import threading
+
+    _client, round_id = open_round(consultant, csrf)
+    links = invite(consultant, csrf, round_id, leader=10, manager=15, staff=25)
+    errors: list[BaseException] = []
+
+    def respond(token: str, value: int) -> None:
+        try:
+            answer(app, new_respondent, token, value)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=respond, args=(token, 1 + n % 5)) for n, token in enumerate(links)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    questions = len(app.extensions["tqm_library"].questionnaires["tqm-quick"].questions)
+    assert sql("SELECT count(*) FROM answers") == [(50 * questions,)]
+    page = consultant.get(f"/api/v1/rounds/{round_id}")  # no token: the page session does not count
+    assert page.status_code == 401
+    results = consultant.get(f"/consultant/rounds/{round_id}/results").get_data(as_text=True)
+    assert "50 respondents have finished" in results
