@@ -338,3 +338,41 @@ def test_fifty_respondents_answering_one_round_at_once_lose_nothing(
     assert page.status_code == 401
     results = consultant.get(f"/consultant/rounds/{round_id}/results").get_data(as_text=True)
     assert "50 respondents have finished" in results
+
+
+def test_an_expired_invitation_is_refused_and_targets_and_deadline_are_kept(
+    app: Flask, consultant: FlaskClient, csrf: Csrf, sql: Callable[[str], list[Any]]
+) -> None:
+    made = post(consultant, csrf, "/consultant/clients", name="Gear Co")
+    client_id = int(made.location.rsplit("/", 1)[1])
+    made = post(
+        consultant,
+        csrf,
+        f"/consultant/clients/{client_id}/rounds",
+        title="Q1",
+        questionnaire="tqm-quick",
+        deadline="2027-03-31",
+    )
+    round_id = int(made.location.rsplit("/", 1)[1])
+    page = post(
+        consultant,
+        csrf,
+        f"/consultant/rounds/{round_id}/invitations",
+        count_staff="1",
+        expires_days="3",
+    )
+    (token,) = LINK.findall(page.get_data(as_text=True))
+    assert app.test_client().get(f"/a/{token}").status_code == 200
+    sql_update = "UPDATE invitations SET expires_at = '2020-01-01 00:00:00'"
+    from sqlalchemy import text
+
+    with app.extensions["tqm_db"].engine.begin() as conn:
+        conn.execute(text(sql_update))
+    assert app.test_client().get(f"/a/{token}").status_code == 410
+    saved = post(consultant, csrf, f"/consultant/rounds/{round_id}/targets", target_customer="85")
+    assert saved.status_code == 303
+    assert sql("SELECT targets FROM rounds") == [('{"customer": 85}',)]
+    dashboard = consultant.get(f"/consultant/rounds/{round_id}").get_data(as_text=True)
+    assert "deadline 2027-03-31" in dashboard and 'value="85"' in dashboard
+    bad = post(consultant, csrf, f"/consultant/rounds/{round_id}/targets", target_customer="140")
+    assert bad.status_code == 303 and sql("SELECT targets FROM rounds") == [('{"customer": 85}',)]

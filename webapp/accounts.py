@@ -11,8 +11,10 @@ session is cleared before a sign-in, so a session id planted before sign-in is n
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar, cast
 
 import click
 from flask import (
@@ -39,6 +41,7 @@ from .models import ApiToken, Consultancy, Consultant, utcnow
 from .views.common import database
 from .views.rounds_api import token_digest
 
+F = TypeVar("F", bound=Callable[..., Any])
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD = 12
@@ -69,11 +72,15 @@ class SignedIn:
 
 def signed_in() -> SignedIn:
     """The consultant of this request (only inside views that require sign-in)."""
-    user: SignedIn = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: SignedIn = current_user._get_current_object()
     return user
 
 
-@login_manager.user_loader
+def consultant_only(view: F) -> F:
+    """Flask-Login's `login_required`, typed: the view needs a signed-in consultant."""
+    return cast(F, login_required(view))
+
+
 def load_user(user_id: str) -> SignedIn | None:
     """The consultant of a session cookie, unless their session version has moved on."""
     ident, _sep, version = user_id.partition(":")
@@ -92,6 +99,7 @@ def _signed_in(row: Consultant) -> SignedIn:
 
 def init_accounts(app: Flask) -> None:
     """Sign-in for consultants, and the `flask users` command."""
+    login_manager.user_loader(load_user)
     login_manager.init_app(app)
     app.register_blueprint(accounts)
     app.cli.add_command(users)
@@ -171,7 +179,7 @@ def sign_in() -> str | Response | tuple[str, int]:
 
 
 @accounts.post("/sign-out")
-@login_required
+@consultant_only
 def sign_out() -> Response:
     """Sign out here; with `everywhere`, every other session of this consultant too."""
     if request.form.get("everywhere"):
@@ -186,7 +194,7 @@ def sign_out() -> Response:
 
 
 @accounts.route("/tokens", methods=["GET", "POST"])
-@login_required
+@consultant_only
 def tokens() -> str:
     """The consultant's API tokens; POST makes one and shows it this once."""
     made = ""
@@ -204,7 +212,7 @@ def tokens() -> str:
 
 
 @accounts.post("/tokens/<int:token_id>/revoke")
-@login_required
+@consultant_only
 def revoke_token(token_id: int) -> Response:
     """Revoke one of the consultant's own API tokens."""
     with database().transaction() as db:

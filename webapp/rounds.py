@@ -95,7 +95,12 @@ def rounds(db: Session, client_id: int) -> Sequence[Round]:
 
 
 def invite(
-    db: Session, found: Round, client: Client, questionnaire: Questionnaire, people: Sequence[Any]
+    db: Session,
+    found: Round,
+    client: Client,
+    questionnaire: Questionnaire,
+    people: Sequence[tuple[str, str]],
+    expires: datetime | None = None,
 ) -> list[tuple[Invitation, str]]:
     """One invitation (and assessment) per (role, name); returns each with its token, shown once."""
     out = []
@@ -108,6 +113,7 @@ def invite(
             assessment_id=record.id,
             role=role,
             name="" if found.anonymous else name,
+            expires_at=expires,
         )
         db.add(invitation)
         out.append((invitation, token))
@@ -203,7 +209,7 @@ def agreed_document(
     for number, response in enumerate(self_assessed["responses"]):
         answers = dict(response["answers"])
         for qid, row in agreed.items():
-            entry = {"value": _plain(row.value)}
+            entry: dict[str, Any] = {"value": _plain(row.value)}
             if number == 0:
                 entry.update(
                     {k: v for k, v in (("evidence", row.evidence), ("note", row.note)) if v}

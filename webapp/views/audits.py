@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
 
 from flask import (
     Blueprint,
@@ -22,7 +23,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -30,11 +30,11 @@ from assessment.content.model import ROLES, Questionnaire
 from assessment.problems import ProblemsFound
 
 from .. import rounds as store
-from ..accounts import signed_in
+from ..accounts import consultant_only, signed_in
 from ..answering import clean_text
 from ..catalog import library
 from ..i18n import LANGUAGES, current_lang
-from ..models import Client, Round
+from ..models import Client, Round, utcnow
 from .common import database
 from .survey import ROLE_LABELS
 
@@ -44,7 +44,7 @@ MAX_PER_ROLE = 200
 
 
 @audits.before_request
-@login_required
+@consultant_only
 def _signed_in_only() -> None:
     """Every page here is a consultant's."""
 
@@ -141,7 +141,24 @@ def _trend(db: Session, rows: Any) -> list[dict[str, Any]]:
     first = points[0]["result"] if points else None
     for point in points:
         point["change"] = _change(first, point["result"]) if first else {}
+        point["to_target"] = _to_target(first, point["result"]) if first else {}
     return points
+
+
+def _to_target(first: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, int | None]:
+    """Progress to target, in percent: (current - first) / (target - first)."""
+    out: dict[str, int | None] = {}
+    for dim, scores in now["dimensions"].items():
+        start, index, target = (
+            first["dimensions"].get(dim, {}).get("index"),
+            scores.get("index"),
+            scores.get("target"),
+        )
+        if None in (start, index, target) or target <= start:
+            out[dim] = None
+        else:
+            out[dim] = round(100 * (index - start) / (target - start))
+    return out
 
 
 def _change(first: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, float | None]:
@@ -162,10 +179,14 @@ def create_round(client_id: int) -> str | Response | tuple[str, int]:
     questionnaire = library().questionnaires.get(request.form.get("questionnaire", ""))
     title = clean_text(request.form.get("title", ""))
     min_group = request.form.get("min_group", "3")
+    deadline = _date(request.form.get("deadline", ""))
     with database().transaction() as db:
         found = _client(db, client_id)
         if questionnaire is None or not title or len(title) > MAX_NAME or not min_group.isdigit():
             flash(_("Choose a questionnaire and give the round a title."), "error")
+            return redirect(url_for(".client", client_id=found.id), 303)
+        if deadline is False:
+            flash(_("Write the deadline as a date, e.g. 2027-03-31."), "error")
             return redirect(url_for(".client", client_id=found.id), 303)
         row = Round(
             client_id=found.id,
@@ -174,10 +195,41 @@ def create_round(client_id: int) -> str | Response | tuple[str, int]:
             questionnaire_version=questionnaire.version,
             anonymous=request.form.get("anonymous") == "1",
             min_group=max(1, min(50, int(min_group))),
+            deadline=deadline or None,
         )
         db.add(row)
         db.flush()
         return redirect(url_for(".dashboard", round_id=row.id), 303)
+
+
+def _date(text: str) -> datetime | Literal[False] | None:
+    """The end of a day given as YYYY-MM-DD (UTC); None when empty; False when not a date."""
+    if not text.strip():
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+
+
+@audits.post("/rounds/<int:round_id>/targets")
+def set_targets(round_id: int) -> Response:
+    """The client's own target index per dimension (0-100; empty: the pack's target)."""
+    with database().transaction() as db:
+        found, _client_row = _round(db, round_id)
+        targets = {}
+        for dim in _questionnaire(found).dimensions:
+            raw = request.form.get(f"target_{dim.id}", "").strip()
+            if raw and not (raw.isdigit() and int(raw) <= 100):
+                flash(_("A target is a whole number from 0 to 100."), "error")
+                return redirect(url_for(".dashboard", round_id=found.id), 303)
+            if raw:
+                targets[dim.id] = int(raw)
+        before, found.targets = found.targets, json.dumps(targets, sort_keys=True)
+        store.log(db, found.id, signed_in().id, "targets", found.title, before, found.targets)
+    flash(_("The targets are saved."), "saved")
+    return redirect(url_for(".dashboard", round_id=round_id), 303)
 
 
 @audits.get("/rounds/<int:round_id>")
@@ -202,6 +254,7 @@ def _dashboard(db: Session, found: Round, client: Client, new_links: list[tuple[
         new_links=new_links,
         roles=ROLE_LABELS,
         log=store.audit_log(db, found.id),
+        targets=json.loads(found.targets or "{}"),
     )
 
 
@@ -216,7 +269,12 @@ def invite(round_id: int) -> str | tuple[str, int]:
         if problem:
             flash(problem, "error")
             return _dashboard(db, found, client, []), 422
-        made = store.invite(db, found, client, _questionnaire(found), people)
+        days = request.form.get("expires_days", "").strip()
+        if days and not (days.isdigit() and 1 <= int(days) <= 365):
+            flash(_("An invitation stays valid for 1 to 365 days."), "error")
+            return _dashboard(db, found, client, []), 422
+        expires = utcnow() + timedelta(days=int(days)) if days else None
+        made = store.invite(db, found, client, _questionnaire(found), people, expires)
         store.log(db, found.id, signed_in().id, "invite", f"{len(made)} invitations")
         links = [
             (row, url_for("survey.overview", token=token, _external=True)) for row, token in made
