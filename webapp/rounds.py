@@ -130,26 +130,30 @@ def invitations(db: Session, round_id: int) -> Sequence[Invitation]:
 def progress(
     db: Session, round_id: int, questionnaire: Questionnaire
 ) -> tuple[list[RoleProgress], dict[int, str]]:
-    """Invited / started / finished per role, and each invitation's state by id."""
+    """Invited / started / finished per role, and each invitation's state by id (two queries)."""
     required = [q.id for q in questionnaire.questions if q.required]
+    rows = invitations(db, round_id)
+    answered = _counts(db, [r.assessment_id for r in rows], None)
+    complete = _counts(db, [r.assessment_id for r in rows], required)
     state: dict[int, str] = {}
-    for invitation in invitations(db, round_id):
-        answered = db.scalar(
-            select(func.count()).where(
-                Answer.assessment_id == invitation.assessment_id,
-                Answer.question_id.in_(required),
-            )
-        )
-        if invitation.revoked:
-            state[invitation.id] = "revoked"
-        elif answered == len(required):
-            state[invitation.id] = "finished"
+    for row in rows:
+        if row.revoked:
+            state[row.id] = "revoked"
+        elif complete.get(row.assessment_id, 0) == len(required):
+            state[row.id] = "finished"
         else:
-            started = db.scalar(
-                select(func.count()).where(Answer.assessment_id == invitation.assessment_id)
-            )
-            state[invitation.id] = "started" if started else "invited"
-    return _by_role(invitations(db, round_id), state), state
+            state[row.id] = "started" if answered.get(row.assessment_id) else "invited"
+    return _by_role(rows, state), state
+
+
+def _counts(
+    db: Session, assessments: Sequence[int], questions: Sequence[str] | None
+) -> dict[int, int]:
+    """Stored answers per assessment (only to `questions`, when given)."""
+    query = select(Answer.assessment_id, func.count()).where(Answer.assessment_id.in_(assessments))
+    if questions is not None:
+        query = query.where(Answer.question_id.in_(questions))
+    return {int(a): int(n) for a, n in db.execute(query.group_by(Answer.assessment_id))}
 
 
 def _by_role(rows: Sequence[Invitation], state: Mapping[int, str]) -> list[RoleProgress]:
