@@ -376,3 +376,15 @@ def test_an_expired_invitation_is_refused_and_targets_and_deadline_are_kept(
     assert "deadline 2027-03-31" in dashboard and 'value="85"' in dashboard
     bad = post(consultant, csrf, f"/consultant/rounds/{round_id}/targets", target_customer="140")
     assert bad.status_code == 303 and sql("SELECT targets FROM rounds") == [('{"customer": 85}',)]
+
+
+def test_a_405_says_which_methods_are_allowed(client: FlaskClient) -> None:
+    api = client.get("/api/v1/score")
+    assert api.status_code == 405 and set(api.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
+    assert api.get_json()["errors"][0]["message"]
+    page = client.delete("/healthz")
+    assert page.status_code == 405 and set(page.headers["Allow"].split(", ")) == {
+        "GET",
+        "HEAD",
+        "OPTIONS",
+    }
