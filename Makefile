@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or 3.12 is needed (durable-rules does not build on 3.13)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[pdf,web,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[pdf,docx,web,dev]'
 	touch $(STAMP)
 
 system-deps:

@@ -13,38 +13,32 @@ Big files are scored by spawned worker processes (durable-rules state is never f
 from __future__ import annotations
 
 import csv
-import json
 import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import orjson
-
+from .content.framework import DIMENSIONS
 from .content.library import Library
-from .content.model import DIMENSIONS
 from .engine.answers import AnswerSet, csv_to_answers, parse_answers
-from .engine.evaluation import judge
-from .engine.pipeline import assess, program_for
-from .engine.result import build_result
-from .engine.scoring import score_profile
+from .engine.pipeline import assess
+from .engine.result import Result
 from .io.source import Document, display_pointer, pointer_join
 from .problems import Problem, ProblemsFound, UsageError
+from .render import FORMATS, MAX_CELL, Format, Write, format_of, formats_for, suffix_list
+from .render.json_document import json_line
 
-FORMATS = ("jsonl", "csv", "xlsx")
 SEVERITIES = ("high", "medium", "low")
 MAX_GROUP_ROWS = 10_000  # the answers schema's limit on respondents
 PARALLEL_MIN_BYTES = 64 * 1024  # smaller files are scored in-process (workers take ~0.5 s to start)
 CHUNK = 32  # groups per task sent to a worker (8: ~0.4 s more of the parent's CPU per 10,000)
 MAX_ERRORS_SHOWN = 20
-MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 Progress = Callable[[int, int], None]
 Row = tuple[int, tuple[str, ...]]  # line, cells
 
@@ -95,7 +89,7 @@ def score_batch(
 ) -> BatchSummary:
     """Score every organisation of `source` into `target` (.jsonl, .csv or .xlsx)."""
     start = time.perf_counter()
-    fmt = output_format(target)
+    fmt = output_format(target).name
     total = _size(source)
     workers = workers or (min(os.cpu_count() or 1, 4) if total >= PARALLEL_MIN_BYTES else 1)
     partial = target.with_name(f".{target.name}.partial")
@@ -104,7 +98,9 @@ def score_batch(
             reader = GroupReader(handle, str(source))
             scorer = GroupScorer(library, lang, fmt, str(source), reader.header)
             outcomes = _outcomes(reader.groups(), scorer, workers)
-            with _writer(fmt, partial) as write:
+            stream = FORMATS[fmt].stream
+            assert stream is not None  # every batch format has one
+            with stream(partial, columns()) as write:
                 counts = _run(outcomes, write, progress, total)
         os.replace(partial, target)
     finally:
@@ -112,11 +108,12 @@ def score_batch(
     return BatchSummary(counts[0] + counts[1], counts[0], counts[1], time.perf_counter() - start)
 
 
-def output_format(target: Path) -> str:
+def output_format(target: Path) -> Format:
     """The output format named by the target's suffix."""
-    fmt = target.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise UsageError(f"output must end in .jsonl, .csv or .xlsx, not {target.name!r}")
+    fmt = format_of(target, "batch")
+    if fmt is None:
+        names = suffix_list(formats_for("batch"))
+        raise UsageError(f"output must end in {names}, not {target.name!r}")
     if not target.parent.is_dir():
         raise UsageError(f"no such folder for the output: {str(target.parent)!r}")
     return fmt
@@ -185,14 +182,6 @@ def _score_chunk(chunk: list[Group]) -> list[Outcome]:
 
 
 # --- reading -----------------------------------------------------------------------------------
-
-
-def json_line(record: Mapping[str, Any]) -> str:
-    """One compact JSON line (orjson: ~15x faster than json here, the same text)."""
-    try:
-        return orjson.dumps(record).decode()
-    except (TypeError, orjson.JSONEncodeError):  # e.g. an integer beyond 64 bits
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def _file_problem(name: str, message: str, line: int | None = None) -> Problem:
@@ -295,17 +284,12 @@ class GroupScorer:
             result = self.result(self.answers(group))
         except ProblemsFound as exc:
             return Outcome(False, self._rejected(group, exc.problems), group.end)
-        result["organisation"] = result["organisation"] or group.name
         return Outcome(True, self._scored(group, result), group.end)
 
-    def result(self, answers: AnswerSet) -> dict[str, Any]:
+    def result(self, answers: AnswerSet) -> Result:
         """The result without its trace; the CSV and XLSX rows need no roadmap (~20% of the time)."""
-        if self.fmt == "jsonl":
-            return assess(answers, self.library, self.lang, trace=False)
-        pack = self.library.pack_for(answers.questionnaire.id)
-        profile = score_profile(answers)
-        judgement = judge(program_for(pack, answers.questionnaire), profile, trace=False)
-        return build_result(answers, pack, profile, judgement, self.lang)
+        jsonl = self.fmt == "jsonl"
+        return assess(answers, self.library, trace=False, roadmap=jsonl, langs=(self.lang,))
 
     def answers(self, group: Group) -> AnswerSet:
         """The group's rows as a checked AnswerSet (problems located in the source file)."""
@@ -326,9 +310,10 @@ class GroupScorer:
             positions[pointer_join(pointer, key)] = (line, col)
         return dict(zip(self.header, cells + ("",) * (width - len(cells)), strict=True))
 
-    def _scored(self, group: Group, result: dict[str, Any]) -> Any:
+    def _scored(self, group: Group, result: Result) -> Any:
         if self.fmt == "jsonl":
-            return json_line(result)
+            named = replace(result, organisation=result.organisation or group.name)
+            return json_line(named.to_document(self.lang))
         return summary_row(group.name, result)
 
     def _rejected(self, group: Group, problems: list[Problem]) -> Any:
@@ -338,13 +323,13 @@ class GroupScorer:
         return [group.name, len(group.rows), *[None] * (len(columns()) - 3), errors_text(problems)]
 
 
-def summary_row(name: str, result: dict[str, Any]) -> list[Any]:
+def summary_row(name: str, result: Result) -> list[Any]:
     """One organisation's row of the CSV and XLSX outputs."""
-    dims, overall = result["dimensions"], result["overall"]
-    cells = [name, result["respondents"]["count"], overall["index"], overall["level"]]
+    dims, overall = result.dimensions, result.overall
+    cells = [name, result.respondents.count, overall.index, overall.level]
     for dim in DIMENSIONS:
-        cells += [dims[dim]["index"], dims[dim]["level"]] if dim in dims else [None, None]
-    severities = [f["severity"] for f in result["findings"]]
+        cells += [dims[dim].index, dims[dim].level] if dim in dims else [None, None]
+    severities = [f.severity for f in result.findings]
     return [*cells, *(severities.count(s) for s in SEVERITIES), ""]
 
 
@@ -353,55 +338,3 @@ def errors_text(problems: list[Problem]) -> str:
     more = len(problems) - MAX_ERRORS_SHOWN
     lines = [str(p) for p in problems[:MAX_ERRORS_SHOWN]] + [f"... and {more} more"] * (more > 0)
     return "\n".join(lines)[:MAX_CELL]
-
-
-# --- writing -----------------------------------------------------------------------------------
-
-Write = Callable[[Any], object]
-
-
-def _writer(fmt: str, path: Path) -> AbstractContextManager[Write]:
-    """A context giving the function that writes one record in this format."""
-    return {"jsonl": _jsonl, "csv": _csv, "xlsx": _xlsx}[fmt](path)
-
-
-@contextmanager
-def _jsonl(path: Path) -> Iterator[Write]:
-    with path.open("w", encoding="utf-8", newline="\n") as file:
-        yield lambda record: file.write(record + "\n")
-
-
-@contextmanager
-def _csv(path: Path) -> Iterator[Write]:
-    with path.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.writer(file, lineterminator="\n")
-        writer.writerow(columns())
-        yield writer.writerow
-
-
-@contextmanager
-def _xlsx(path: Path) -> Iterator[Write]:
-    """A write-only workbook (rows stream to a temporary file): bold header, frozen under it."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Organisations")
-    sheet.freeze_panes = "A2"
-    sheet.append([_text(sheet, h, Font(bold=True)) for h in columns()])
-    yield lambda record: sheet.append(
-        [_text(sheet, v) if isinstance(v, str) else v for v in record]
-    )
-    book.save(path)
-
-
-def _text(sheet: Any, value: str, font: Any = None) -> Any:
-    """A text cell that is never a formula, without the characters XLSX cannot hold."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL])
-    cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    return cell

@@ -34,7 +34,8 @@ def validate_paths(paths: list[Path], content: Path | None = None) -> list[Probl
             problems += _collect(partial(_check_folder, path, content))
             continue
         if not path.exists():
-            problems.append(Problem(str(path), None, None, "$", "no such file or folder"))
+            msg = "no such file or folder"
+            problems.append(Problem(str(path), None, None, "$", msg, "file.missing"))
             continue
         if library is None:
             library = _library_or_problems(content, problems)
@@ -75,11 +76,8 @@ def _check_folder(folder: Path, content: Path | None) -> list[Problem]:
         load_pack(folder, library.questionnaires)
         tests = folder / "tests.yaml"
         return _check_plain(tests, "packtests") if tests.exists() else []
-    return [
-        Problem(
-            str(folder), None, None, "$", "not a content folder (no questionnaires/ or pack.yaml)"
-        )
-    ]
+    msg = "not a content folder (no questionnaires/ or pack.yaml)"
+    return [Problem(str(folder), None, None, "$", msg, "file.kind")]
 
 
 def _check_file(path: Path, library: Library | None, content: Path | None) -> list[Problem]:
@@ -106,6 +104,7 @@ def _check_file(path: Path, library: Library | None, content: Path | None) -> li
             doc.problem(
                 "",
                 "unknown kind of file: expected a questionnaire, an answers file or rule-pack content",
+                code="file.kind",
             )
         ]
     )

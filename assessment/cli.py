@@ -6,7 +6,6 @@ Heavy dependencies (WeasyPrint, Flask) are imported only by the commands that ne
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -16,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError, UsageError
+from .render import PDF_VARIANTS, RenderOptions, format_of, formats_for, render, suffix_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANG = click.option(
@@ -102,31 +102,22 @@ def validate(paths: tuple[Path, ...], content: Path | None) -> None:
 @CONTENT
 @reports_errors
 def template(questionnaire: str, lang: str, value: int | None, content: Path | None) -> None:
-    """Print an answers file to fill in, with the questions as comments."""
+    """Print an answers file to fill in, with the questions as comments (QUESTIONNAIRE: id or id@N)."""
     from .answers_template import answers_template
 
     library = _library(content)
-    if questionnaire not in library.questionnaires:
-        from .problems import unknown
-
-        raise ProblemsFound(
-            [
-                Problem(
-                    "<argument>",
-                    None,
-                    None,
-                    "$",
-                    unknown("questionnaire", questionnaire, library.questionnaires),
-                )
-            ]
-        )
-    click.echo(answers_template(library.questionnaires[questionnaire], lang, value), nl=False)
+    found = library.resolve(questionnaire, "$", "<argument>")  # id (the latest) or id@N
+    click.echo(answers_template(found, lang, value), nl=False)
 
 
 @main.command()
 @click.argument("answers", type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(formats_for("score")),
+    default="text",
+    show_default=True,
 )
 @LANG
 @CAPACITY
@@ -134,27 +125,20 @@ def template(questionnaire: str, lang: str, value: int | None, content: Path | N
 @reports_errors
 def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Path | None) -> None:
     """Score one organisation's answers (one or many respondents)."""
-    result = _assess(answers, content, lang, days_per_month)
-    if fmt == "json":
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-    elif fmt == "csv":
-        from .render.csv import result_csv
-
-        click.echo(result_csv(result), nl=False)
-    else:
-        from .render.text import render_result
-
-        click.echo(render_result(result, lang))
+    answer_set, result = _assess(answers, content, lang, days_per_month)
+    text = render(fmt, result, answer_set, lang)
+    assert isinstance(text, str)  # score offers text formats only
+    click.echo(text, nl=not text.endswith("\n"))
 
 
-def _assess(
-    answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0
-) -> dict[str, Any]:
+def _assess(answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0) -> Any:
+    """The answer set read from a file and its result (texts in `lang` only)."""
     from .engine.answers import load_answers
     from .engine.pipeline import assess
 
     library = _library(content)
-    return assess(load_answers(answers, library), library, lang, days_per_month=days_per_month)
+    answer_set = load_answers(answers, library)
+    return answer_set, assess(answer_set, library, days_per_month=days_per_month, langs=(lang,))
 
 
 @main.command()
@@ -169,12 +153,12 @@ def explain(answers: Path, rule: str | None, lang: str, content: Path | None) ->
     """Why each rule fired or did not, with the actual values."""
     from .render.text import render_trace
 
-    result = _assess(answers, content, lang)
-    text = render_trace(result["trace"], lang, rule)
+    _, result = _assess(answers, content, lang)
+    text = render_trace(result.trace, lang, rule)
     if rule and not text:
         from .problems import UsageError, did_you_mean
 
-        known = {s["rule"].split("[")[0] for s in result["trace"]}
+        known = {s.rule.split("[")[0] for s in result.trace}
         raise UsageError(f"no rule {rule!r} in this evaluation{did_you_mean(rule, known)}")
     click.echo(text)
 
@@ -184,14 +168,22 @@ def explain(answers: Path, rule: str | None, lang: str, content: Path | None) ->
 @CONTENT
 @reports_errors
 def test_pack(pack: Path | None, content: Path | None) -> None:
-    """Run a rule pack's tests.yaml cases (default: every pack)."""
+    """Run a rule pack's tests.yaml cases (default: every pack).
+
+    A pack also fails when a case names an unknown rule or questionnaire, or when a rule lacks a
+    case where it fires or one where it does not.
+    """
     from .packtest import run_pack_tests
+    from .render.messages import msg
 
     library = _library(content)
     folders = [pack] if pack else [Path(p.path) for p in library.packs.values()]
     passed = failed = 0
+    problems: list[Problem] = []
     for folder in folders:
-        for case in run_pack_tests(folder, library):
+        run = run_pack_tests(folder, library)
+        problems += run.problems
+        for case in run.cases:
             if case.passed:
                 passed += 1
                 continue
@@ -199,7 +191,9 @@ def test_pack(pack: Path | None, content: Path | None) -> None:
             click.echo(f"FAIL {folder.name}: {case.name}")
             for failure in case.failures:
                 click.echo(f"    {failure}")
-    click.echo(f"{passed} passed, {failed} failed")
+    click.echo(msg("tests.passed", "en", passed=passed, failed=failed))
+    if problems:  # tests.yaml itself is unsound: shown located, on stderr, with exit 1
+        raise ProblemsFound(problems)
     if failed:
         sys.exit(EXIT_PROBLEMS)
 
@@ -210,9 +204,22 @@ def test_pack(pack: Path | None, content: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["pdf", "html"]),
+    type=click.Choice(formats_for("report")),
     default=None,
     help="Default: from the file name.",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=None,
+    help="PDF: pdf/ua-1 (tagged, the default) or pdf/a-3b, pdf/a-3u for filing.",
+)
+@click.option(
+    "--template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="TQM_DOCX_TEMPLATE",
+    default=None,
+    help="DOCX: a Word document whose styles, header and footer the report uses.",
 )
 @LANG
 @CAPACITY
@@ -222,22 +229,23 @@ def report(
     answers: Path,
     output: Path,
     fmt: str | None,
+    pdf_variant: str | None,
+    template: Path | None,
     lang: str,
     days_per_month: float,
     content: Path | None,
 ) -> None:
-    """Write the assessment report (PDF or standalone HTML)."""
-    result = _assess(answers, content, lang, days_per_month)
-    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
-    if fmt == "html":
-        from .render.report.html import render_html
-
-        output.write_text(render_html(result, lang), encoding="utf-8")
-    else:
-        from .render.report.pdf import render_pdf
-
-        output.write_bytes(render_pdf(result, lang))
+    """Write the assessment report (PDF, Word or standalone HTML)."""
+    answer_set, result = _assess(answers, content, lang, days_per_month)
+    chosen = format_of(output, "report")
+    options = RenderOptions(pdf_variant=pdf_variant, docx_template=template)
+    name = fmt or (chosen.name if chosen else "pdf")
+    _write(output, render(name, result, answer_set, lang, options))
     click.echo(str(output))
+
+
+def _write(output: Path, content: str | bytes) -> None:
+    output.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 @main.command()
@@ -251,16 +259,11 @@ def export(
     answers: Path, output: Path, lang: str, days_per_month: float, content: Path | None
 ) -> None:
     """Write the assessment as an Excel workbook (dimensions, findings, roadmap, answers)."""
-    from .engine.answers import load_answers
-    from .engine.pipeline import assess
-    from .render.xlsx import write_workbook
-
-    if output.suffix.lower() != ".xlsx":
+    fmt = format_of(output, "export")
+    if fmt is None:
         raise UsageError(f"the output must be an .xlsx file, not {output.name!r}")
-    library = _library(content)
-    answer_set = load_answers(answers, library)
-    result = assess(answer_set, library, lang, days_per_month=days_per_month)
-    write_workbook(result, answer_set, output, lang)
+    answer_set, result = _assess(answers, content, lang, days_per_month)
+    _write(output, render(fmt.name, result, answer_set, lang))
     click.echo(str(output))
 
 
@@ -271,7 +274,7 @@ def export(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Results: .jsonl, .csv or .xlsx.",
+    help=f"Results: {suffix_list(formats_for('batch'))}.",
 )
 @LANG
 @CONTENT
@@ -290,6 +293,51 @@ def batch(source: Path, output: Path, lang: str, content: Path | None) -> None:
         f"({summary.seconds:.1f} s) -> {output}"
     )
     if summary.rejected:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    help="The version to migrate to: ID@VERSION (or ID: the latest).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the migrated answers here (default: standard output).",
+)
+@CONTENT
+@reports_errors
+def migrate(answers: Path, target: str, output: Path | None, content: Path | None) -> None:
+    """Carry answers over to a later questionnaire version; list every question changed and why.
+
+    Exit 1 when anything needs a person (listed first, marked NEEDS A PERSON).
+    """
+    import yaml
+
+    from .engine.answers import csv_to_answers, parse_answers
+    from .engine.migration import change_lines, migrate_answers
+    from .io.source import load_file
+
+    library = _library(content)
+    doc = load_file(answers)
+    if str(answers).lower().endswith(".csv"):
+        doc = csv_to_answers(doc)
+    migrated = migrate_answers(
+        parse_answers(doc, library, complete=False), doc.data, library, target
+    )
+    text = yaml.safe_dump(migrated.data, allow_unicode=True, sort_keys=False, width=100)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    for line in change_lines(migrated) or ["no question changed"]:
+        click.echo(line, err=output is None)
+    if migrated.needs_person:
         sys.exit(EXIT_PROBLEMS)
 
 

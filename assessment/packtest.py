@@ -1,18 +1,26 @@
-"""A rule pack's own test cases (`tests.yaml`): build answers, run the pack, compare expectations."""
+"""`tqm test`: a rule pack's own test cases (`tests.yaml`), and the rule coverage they must give.
+
+A pack passes when every case passes and its tests.yaml is sound: every case names a known
+questionnaire, every rule id in `fired`, `not_fired` and `finding_dimensions` is a rule of the pack,
+and every rule has a case where it fires and one where it does not. Problems in tests.yaml are
+located (file:line:col) like those of any other content file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .content.library import Library
+from .content.library import Library, RulePack, load_pack
 from .engine.answers import parse_answers
 from .engine.pipeline import assess
 from .io.schema import schema_problems
 from .io.source import Document, load_file, pointer_join
-from .problems import ProblemsFound
+from .problems import Problem, ProblemsFound, unknown
+
+EXPECTED_RULE_LISTS = ("fired", "not_fired")
 
 
 @dataclass(frozen=True)
@@ -25,8 +33,20 @@ class CaseResult:
         return not self.failures
 
 
+@dataclass(frozen=True)
+class PackTestRun:
+    """The outcome of a pack's tests: each case's result, and the problems of tests.yaml itself."""
+
+    cases: tuple[CaseResult, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems and all(case.passed for case in self.cases)
+
+
 def load_cases(folder: str | Path) -> Document:
-    """The checked tests.yaml of a pack folder."""
+    """The schema-checked tests.yaml of a pack folder, with the position of every value."""
     doc = load_file(Path(folder) / "tests.yaml")
     problems = schema_problems(doc, "packtests")
     if problems:
@@ -47,11 +67,18 @@ def case_answers(case: Mapping[str, Any], library: Library) -> dict[str, Any]:
             )
             answers[question.id] = value
         answers.update(spec.get("answers", {}))
+        evidence = case.get("evidence")
+        if evidence:  # the same dated evidence on every rated answer (the audit verifies ratings)
+            answers = {q: _evidenced(v, evidence) for q, v in answers.items()}
         entry: dict[str, Any] = {"answers": answers}
         if "role" in spec:
             entry["respondent"] = {"role": spec["role"]}
         responses.append(entry)
     return {"questionnaire": questionnaire.id, "organisation": case["name"], "responses": responses}
+
+
+def _evidenced(value: Any, evidence: str) -> Any:
+    return {"value": value, "evidence": evidence} if isinstance(value, int | float) else value
 
 
 def run_case(case: Mapping[str, Any], library: Library, name: str = "tests.yaml") -> CaseResult:
@@ -64,7 +91,7 @@ def run_case(case: Mapping[str, Any], library: Library, name: str = "tests.yaml"
         return CaseResult(
             case["name"], tuple(f"answers: {p.pointer}: {p.message}" for p in exc.problems)
         )
-    result = assess(answers, library)
+    result = assess(answers, library).to_document("en")
     return CaseResult(case["name"], tuple(expectation_failures(case["expect"], result)))
 
 
@@ -88,23 +115,74 @@ def expectation_failures(expect: Mapping[str, Any], result: Mapping[str, Any]) -
     return failures
 
 
-def run_pack_tests(folder: str | Path, library: Library) -> list[CaseResult]:
-    """Every case of a pack folder's tests.yaml."""
+def run_pack_tests(folder: str | Path, library: Library) -> PackTestRun:
+    """Every case of a pack folder's tests.yaml, scored by that pack, and the file's problems.
+
+    The cases are scored by the pack in `folder` even when the library holds another pack for the
+    same questionnaire (a copy being edited, an author's own pack).
+    """
     doc = load_cases(folder)
-    return [run_case(case, library, doc.name) for case in doc.data["cases"]]
+    pack = pack_in(folder, library)
+    own = Library(library.questionnaires, {pack.id: pack})
+    problems = reference_problems(doc, [r.id for r in pack.rules], own.questionnaires)
+    problems += coverage_problems(doc, [r.id for r in pack.rules])
+    cases = tuple(
+        run_case(case, own, doc.name)
+        for case in doc.data["cases"]
+        if case["questionnaire"] in own.questionnaires  # else: a problem, reported above
+    )
+    return PackTestRun(cases, tuple(problems))
 
 
-def coverage_problems(doc: Document, rule_ids: Sequence[str]) -> list[str]:
-    """Rules lacking a positive or a negative case."""
+def pack_in(folder: str | Path, library: Library) -> RulePack:
+    """The library's pack loaded from this folder, or the folder loaded as a pack of its own."""
+    where = Path(folder).resolve()
+    for pack in library.packs.values():
+        if Path(pack.path).resolve() == where:
+            return pack
+    return load_pack(where, library.questionnaires)
+
+
+def reference_problems(
+    doc: Document, rule_ids: Collection[str], questionnaires: Collection[str]
+) -> list[Problem]:
+    """Unknown questionnaires and rule ids in the cases, each located with a suggestion."""
+    problems = []
+    for case_ptr, case in _cases(doc):
+        if case["questionnaire"] not in questionnaires:
+            msg = unknown("questionnaire", case["questionnaire"], questionnaires)
+            ptr = f"{case_ptr}/questionnaire"
+            problems.append(doc.problem(ptr, msg, code="unknown.questionnaire"))
+        for ptr, rule in _expected_rules(case_ptr, case["expect"]):
+            if rule not in rule_ids:
+                msg = unknown("rule", rule, rule_ids)
+                problems.append(doc.problem(ptr, msg, code="unknown.rule"))
+    return problems
+
+
+def _cases(doc: Document) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for index, case in enumerate(doc.data["cases"]):
+        yield pointer_join("/cases", index), case
+
+
+def _expected_rules(case_ptr: str, expect: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(pointer, rule id) of every rule an expectation names."""
+    for key in EXPECTED_RULE_LISTS:
+        for index, rule in enumerate(expect.get(key, [])):
+            yield pointer_join(f"{case_ptr}/expect/{key}", index), rule
+    for rule in expect.get("finding_dimensions", {}):
+        yield pointer_join(f"{case_ptr}/expect/finding_dimensions", rule), rule
+
+
+def coverage_problems(doc: Document, rule_ids: Sequence[str]) -> list[Problem]:
+    """Rules lacking a case where they fire or one where they do not (located at `cases:`)."""
     positive: set[str] = set()
     negative: set[str] = set()
-    for case in doc.data["cases"]:
+    for _, case in _cases(doc):
         positive |= set(case["expect"].get("fired", []))
         negative |= set(case["expect"].get("not_fired", []))
-    out = [f"rule {r} has no case where it fires" for r in rule_ids if r not in positive]
-    out += [f"rule {r} has no case where it does not fire" for r in rule_ids if r not in negative]
-    return out
-
-
-def case_pointer(index: int) -> str:
-    return pointer_join("/cases", index)
+    missing = [f"rule {r} has no case where it fires" for r in rule_ids if r not in positive]
+    missing += [
+        f"rule {r} has no case where it does not fire" for r in rule_ids if r not in negative
+    ]
+    return [doc.problem("/cases", message, code="packtest.uncovered") for message in missing]

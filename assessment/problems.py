@@ -3,13 +3,154 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Final, Literal
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+
+# The stable, machine-readable kinds of problem. A message may be reworded; a code is kept (tests,
+# the web API's clients and the batch output filter on it). docs/problem-codes.md lists them too.
+ProblemCode = Literal[
+    "input.invalid",
+    "file.unreadable",
+    "file.missing",
+    "file.kind",
+    "text.encoding",
+    "text.surrogate",
+    "limit.size",
+    "limit.depth",
+    "limit.values",
+    "limit.digits",
+    "limit.respondents",
+    "yaml.syntax",
+    "yaml.duplicate_key",
+    "yaml.character",
+    "yaml.tag",
+    "yaml.key",
+    "yaml.value",
+    "value.not_finite",
+    "json.syntax",
+    "csv.syntax",
+    "csv.empty",
+    "csv.duplicate_column",
+    "csv.row_length",
+    "csv.missing_column",
+    "csv.no_rows",
+    "csv.mixed_values",
+    "schema.type",
+    "schema.required",
+    "schema.enum",
+    "schema.const",
+    "schema.pattern",
+    "schema.range",
+    "schema.length",
+    "schema.unique",
+    "schema.unexpected_field",
+    "schema.invalid",
+    "unknown.questionnaire",
+    "unknown.question",
+    "unknown.dimension",
+    "unknown.scale",
+    "unknown.action",
+    "unknown.role",
+    "unknown.fact",
+    "unknown.rule",
+    "unknown.language",
+    "content.duplicate_id",
+    "content.id_mismatch",
+    "content.id_prefix",
+    "content.anchor",
+    "content.lift_order",
+    "content.cycle",
+    "content.placeholder",
+    "content.no_pack",
+    "content.empty",
+    "content.layout",
+    "content.version_mismatch",
+    "content.migration",
+    "answers.shape",
+    "answers.version",
+    "answers.missing",
+    "answers.not_a_number",
+    "answers.off_scale",
+    "answers.na_not_allowed",
+    "packtest.uncovered",
+    "batch.empty_organisation",
+    "batch.split_organisation",
+]
+
+CODES: Final[Mapping[ProblemCode, str]] = {
+    "input.invalid": "any other problem with an input (no more specific code applies)",
+    "file.unreadable": "the file cannot be read (it is missing, a folder, not permitted, an I/O error)",
+    "file.missing": "a path given to `tqm validate` does not exist",
+    "file.kind": "a file or folder is not of a kind the command knows",
+    "text.encoding": "the file is not UTF-8 text",
+    "text.surrogate": "text holds an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape)",
+    "limit.size": "the document is larger than the size limit (5 MiB)",
+    "limit.depth": "the document is nested deeper than the limit (40 levels)",
+    "limit.values": "the document has, or expands through aliases to, more than 200,000 values",
+    "limit.digits": "a number has more than 4,300 digits",
+    "limit.respondents": "an organisation in a batch has more respondents than the limit",
+    "yaml.syntax": "the text is not valid YAML",
+    "yaml.duplicate_key": "a mapping gives a key twice (in YAML or in JSON)",
+    "yaml.character": "a control character YAML does not allow",
+    "yaml.tag": "a YAML tag other than the standard plain-data ones",
+    "yaml.key": "a mapping key that is not a string",
+    "yaml.value": "a value that cannot be read as plain data (binary, a bad !!int, a set...)",
+    "value.not_finite": "NaN or an infinite number",
+    "json.syntax": "the text is not valid JSON (the API's application/json bodies)",
+    "csv.syntax": "the text is not valid CSV",
+    "csv.empty": "the CSV file has no header row",
+    "csv.duplicate_column": "the CSV header names a column twice",
+    "csv.row_length": "a CSV row has more cells than the header",
+    "csv.missing_column": "a column the CSV file needs is missing (e.g. questionnaire)",
+    "csv.no_rows": "the CSV file has a header but no respondents",
+    "csv.mixed_values": "a column that must hold one value for the whole file holds several",
+    "schema.type": "a value of the wrong type (e.g. text where a number is expected)",
+    "schema.required": "a required field is missing",
+    "schema.enum": "a value is not one of those allowed",
+    "schema.const": "a value is not the one allowed",
+    "schema.pattern": "text (or a key) does not have the required form",
+    "schema.range": "a number is outside its allowed range",
+    "schema.length": "text, a list or a mapping is too short or too long",
+    "schema.unique": "a list holds the same item twice",
+    "schema.unexpected_field": "a field the schema does not know (often a misspelling)",
+    "schema.invalid": "any other schema violation",
+    "unknown.questionnaire": "no questionnaire has this id",
+    "unknown.question": "no question of the questionnaire has this id",
+    "unknown.dimension": "no dimension has this id",
+    "unknown.scale": "the questionnaire has no scale of this name",
+    "unknown.action": "the action catalogue has no action of this id",
+    "unknown.role": "no respondent role has this name",
+    "unknown.fact": "a rule reads a fact that does not exist",
+    "unknown.rule": "a pack test names a rule the pack does not have",
+    "unknown.language": "a language the product does not speak (it speaks en and zh)",
+    "content.duplicate_id": "an id (dimension, question, rule, action) appears twice",
+    "content.id_mismatch": "a questionnaire's id differs from its file name",
+    "content.id_prefix": "a question or action id does not start with its dimension",
+    "content.anchor": "an anchor is given for a value that is not on the question's scale",
+    "content.lift_order": "an action's lifts.from is not below its lifts.to",
+    "content.cycle": "actions require each other in a cycle",
+    "content.placeholder": "a {question} or {dimension} placeholder without the for_each it needs",
+    "content.no_pack": "no rule pack scores the questionnaire",
+    "content.empty": "a content folder holds no questionnaires",
+    "content.layout": "a questionnaire file is not where versions live (questionnaires/<id>/<N>.yaml)",
+    "content.version_mismatch": "a questionnaire version file's version differs from its file name",
+    "content.migration": "a migration between questionnaire versions is incomplete or contradicts itself, or there is no way from one version to another",
+    "answers.shape": "an answers document gives both or neither of 'answers' and 'responses'",
+    "answers.version": "answers are for another version of the questionnaire",
+    "answers.missing": "a required question has no answer",
+    "answers.not_a_number": "an answer is not a number, 'na' or 'unknown'",
+    "answers.off_scale": "an answer is not a value of the question's scale",
+    "answers.na_not_allowed": "N/A is given for a question that does not allow it",
+    "packtest.uncovered": "a rule has no pack test where it fires, or none where it does not",
+    "batch.empty_organisation": "a batch row grouped by organisation has an empty organisation",
+    "batch.split_organisation": "an organisation's rows in a batch are not consecutive",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -21,8 +162,11 @@ class Problem:
     col: int | None
     pointer: str
     message: str
+    code: ProblemCode = "input.invalid"
 
     def __post_init__(self) -> None:
+        if self.code not in CODES:  # a typo in a code would silently escape every filter on it
+            raise ValueError(f"unregistered problem code {self.code!r}")
         # A problem is one bounded line wherever it is shown: messages and pointers quote what the
         # input held, which may be a 100,000-character value or key.
         object.__setattr__(self, "message", one_line(self.message))
@@ -43,6 +187,7 @@ class Problem:
             "col": self.col,
             "pointer": self.pointer,
             "message": self.message,
+            "code": self.code,
         }
 
 

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from live_server import LiveServer, WebClient, page_form, start_gunicorn  # noqa: E402
+from helpers.live_server import LiveServer, WebClient, page_form, start_gunicorn  # noqa: E402
 
 from assessment.content.library import load_library  # noqa: E402
 

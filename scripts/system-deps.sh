@@ -5,10 +5,11 @@
 #   poppler-utils        pdftotext / pdffonts / pdftoppm, to read PDFs back in tests
 #   chromium             the real browser of the browser tests
 #   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint's text layout
+#   libcairo2            CairoSVG draws the Word report's charts as PNG
 #   gcc                  durable-rules compiles C when installed
 #   wrk                  the HTTP load generator of bench/web.py
 set -u
-packages=(libharfbuzz-subset0 fonts-wqy-microhei poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 gcc wrk)
+packages=(libharfbuzz-subset0 fonts-wqy-microhei poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libcairo2 gcc wrk)
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-deps: not a Debian system; install ${packages[*]} yourself"; exit 0; }
 missing=()
 for p in "${packages[@]}"; do

@@ -1,10 +1,11 @@
-"""Shared fixtures: the bundled content, tiny test content, answer builders and the CLI runner."""
+"""Fixtures of every test: the bundled content, tiny test content, answer builders, the CLI runner.
+
+The web tests add theirs in tests/web/conftest.py; plain helpers are in the `helpers` package.
+"""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,12 +15,11 @@ from assessment.content.library import Library, load_library
 from assessment.engine.answers import AnswerSet, parse_answers
 from assessment.io.source import Document
 
-# web_conftest is imported by some test modules before it is loaded as their plugin: rewrite its
-# asserts either way (pytest warns "Module already imported so cannot be rewritten" otherwise).
-pytest.register_assert_rewrite("web_conftest")
+# The shared helpers assert too: have pytest rewrite them (before the first import below).
+pytest.register_assert_rewrite("helpers")
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+from helpers import DATA, ROOT  # noqa: E402
+from helpers.answers import answers_data  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -32,42 +32,6 @@ def library() -> Library:
 def mini() -> Library:
     """Tiny purpose-built content (tests/data/content): two questions per dimension."""
     return load_library(DATA / "content")
-
-
-def answers_data(
-    library: Library, questionnaire: str, fill: Any = 3, **answers: Any
-) -> dict[str, Any]:
-    """An answers document: every question `fill`, then the given answers (dots as '__')."""
-    q = library.questionnaires[questionnaire]
-    values = {question.id: fill for question in q.questions}
-    values.update({k.replace("__", "."): v for k, v in answers.items()})
-    return {"questionnaire": questionnaire, "organisation": "Test Co", "answers": values}
-
-
-RANDOM_ROLES = ["leader", "manager", "staff", "staff", "customer", "auditor"]
-
-
-def random_answers_data(library: Library, questionnaire: str, rng: random.Random) -> dict[str, Any]:
-    """A random valid answers document: 1-5 respondents, each around a bias of their own.
-
-    About 6% of the answers are "unknown", 6% "na" (where the question allows it), 20% carry evidence.
-    """
-    questions = library.questionnaires[questionnaire].questions
-    responses = []
-    for index in range(rng.choice([1, 1, 2, 3, 5])):
-        bias, answers = rng.randint(1, 5), {}
-        for q in questions:
-            roll = rng.random()
-            if roll < 0.06:
-                answers[q.id] = "unknown"
-            elif roll < 0.12 and q.allow_na:
-                answers[q.id] = "na"
-            else:
-                value = max(1, min(5, bias + rng.choice([-2, -1, 0, 0, 1, 2])))
-                answers[q.id] = {"value": value, "evidence": "doc"} if roll > 0.8 else value
-        respondent = {"id": f"r{index}", "role": rng.choice(RANDOM_ROLES)}
-        responses.append({"respondent": respondent, "answers": answers})
-    return {"questionnaire": questionnaire, "organisation": "Random Co", "responses": responses}
 
 
 @pytest.fixture()

@@ -16,6 +16,7 @@ from assessment.engine.answers import (
     UNKNOWN,
     AnswerSet,
     Response,
+    checked_response,
     load_answers,
     parse_answers,
     parse_answers_text,
@@ -139,9 +140,9 @@ def test_na_where_the_question_allows_it_is_kept_without_a_value(mini: Library) 
 def test_unknown_is_accepted_and_counted_but_not_scored(mini: Library) -> None:
     answers = accepted(answers_yaml(mini, customer__first="unknown", customer__second="5"), mini)
     assert answers.respondents[0].answers["customer.first"] == Response(None, UNKNOWN)
-    customer = assess(answers, mini)["dimensions"]["customer"]
-    assert (customer["answered"], customer["unknown"], customer["na"]) == (1, 1, 0)
-    assert customer["index"] == 100.0
+    customer = assess(answers, mini).dimensions["customer"]
+    assert (customer.answered, customer.unknown, customer.na) == (1, 1, 0)
+    assert customer.index == 100.0
 
 
 def test_the_value_evidence_note_form_keeps_all_three(mini: Library) -> None:
@@ -222,8 +223,7 @@ def test_the_right_questionnaire_version_is_accepted(mini: Library) -> None:
 def test_a_wrong_questionnaire_version_is_rejected(mini: Library) -> None:
     text = answers_yaml(mini, head="questionnaire: mini@2")
     assert rejected(text, mini) == [
-        "a.yaml:1:16: $.questionnaire: "
-        "answers are for mini version 2, but the questionnaire is version 1"
+        "a.yaml:1:16: $.questionnaire: mini has no version 2 (versions: 1)"
     ]
 
 
@@ -265,8 +265,8 @@ def test_several_respondents_keep_their_ids_and_roles(mini: Library) -> None:
 
 def test_several_respondents_are_scored_by_role(mini: Library) -> None:
     result = assess(load_answers(ANSWERS / "mini-respondents.yaml", mini), mini)
-    assert result["respondents"]["count"] == 3
-    assert result["respondents"]["by_role"] == {"leader": 1, "staff": 1, "auditor": 1}
+    assert result.respondents.count == 3
+    assert result.respondents.by_role == {"leader": 1, "staff": 1, "auditor": 1}
 
 
 def test_an_invalid_role_is_rejected_at_the_role(mini: Library) -> None:
@@ -425,8 +425,7 @@ def test_a_wrong_questionnaire_version_in_a_csv_is_reported_at_its_cell(
 ) -> None:
     path = write(tmp_path, HEADER, csv_row("r1", questionnaire="mini@2"))
     assert rejected_file(path, mini) == [
-        f"{path}:2:1: $.questionnaire: "
-        "answers are for mini version 2, but the questionnaire is version 1"
+        f"{path}:2:1: $.questionnaire: mini has no version 2 (versions: 1)"
     ]
 
 
@@ -463,3 +462,64 @@ def test_a_csv_without_a_questionnaire_column_is_rejected(mini: Library, tmp_pat
 def test_a_csv_with_only_a_header_is_rejected(mini: Library, tmp_path: Path) -> None:
     path = write(tmp_path, HEADER)
     assert rejected_file(path, mini) == [f"{path}:2:1: $: CSV has a header but no respondents"]
+
+
+# --- problem codes ---------------------------------------------------------------------------
+
+
+def codes_of(text: str, mini: Library) -> list[str]:
+    with pytest.raises(ProblemsFound) as caught:
+        parse_answers_text(text, mini, "a.yaml")
+    return [p.code for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("head", "given", "drop", "code"),
+    [
+        pytest.param("", {"customer__first": "9"}, (), "answers.off_scale", id="off-scale"),
+        pytest.param("", {"customer__first": "na"}, (), "answers.na_not_allowed", id="na"),
+        pytest.param("", {"procces__second": "3"}, (), "unknown.question", id="question"),
+        pytest.param("", {}, ("leadership.first",), "answers.missing", id="missing"),
+        pytest.param("questionnaire: mino", {}, (), "unknown.questionnaire", id="questionnaire"),
+        pytest.param("questionnaire: mini@2", {}, (), "answers.version", id="version"),
+    ],
+)
+def test_each_kind_of_wrong_answer_has_its_own_code(
+    mini: Library, head: str, given: dict[str, str], drop: tuple[str, ...], code: str
+) -> None:
+    assert codes_of(answers_yaml(mini, head=head, drop=drop, **given), mini) == [code]
+
+
+def test_a_value_the_schema_lets_through_but_that_is_no_answer_has_its_code(mini: Library) -> None:
+    question = mini.questionnaires["mini"].question("customer.first")  # e.g. from a web form
+    assert checked_response("lots", question)[1] == (
+        "answers.not_a_number",
+        "'lots' is not a number, 'na' or 'unknown'",
+    )
+
+
+def test_a_document_of_the_wrong_shape_has_its_code(mini: Library) -> None:
+    assert codes_of("- 3\n", mini) == ["schema.type"]
+    assert codes_of("questionnaire: mini\n", mini) == ["answers.shape"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [
+        pytest.param((HEADER,), "csv.no_rows", id="no-rows"),
+        pytest.param(
+            (HEADER.removeprefix("questionnaire,"),), "csv.missing_column", id="no-questionnaire"
+        ),
+        pytest.param(
+            (HEADER, csv_row("r1"), csv_row("r2", organisation="Other Co")),
+            "csv.mixed_values",
+            id="two-organisations",
+        ),
+    ],
+)
+def test_each_kind_of_wrong_answers_csv_has_its_own_code(
+    mini: Library, tmp_path: Path, lines: tuple[str, ...], code: str
+) -> None:
+    with pytest.raises(ProblemsFound) as caught:
+        load_answers(write(tmp_path, *lines), mini)
+    assert [p.code for p in caught.value.problems] == [code]

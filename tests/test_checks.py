@@ -228,3 +228,14 @@ def test_answers_are_not_checked_against_broken_content(content: Path) -> None:
     found = validate_paths([answers], content)
     assert str(questionnaire) in {p.file for p in found}
     assert str(answers) not in {p.file for p in found}
+
+
+def test_what_validate_finds_about_paths_has_codes(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("colour: blue\n", encoding="utf-8")
+    found = validate_paths([tmp_path / "absent.yaml", notes, tmp_path], CONTENT)
+    assert {(Path(p.file).name, p.code) for p in found} == {
+        ("absent.yaml", "file.missing"),
+        ("notes.yaml", "file.kind"),
+        (tmp_path.name, "file.kind"),
+    }

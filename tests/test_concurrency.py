@@ -23,16 +23,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import random_answers_data
 from flask import Flask
+from helpers.answers import random_answers_data
+from helpers.web import sqlite_app
 from ruamel.yaml import YAML
-from web_conftest import sqlite_app
 
 from assessment.content.library import Library
 from assessment.content.model import level_name
 from assessment.engine.answers import AnswerSet, parse_answers
 from assessment.engine.evaluation import Judgement, Program, judge
-from assessment.engine.pipeline import evaluate_answers, program_for
+from assessment.engine.pipeline import assess, program_for
+from assessment.engine.result import Result
 from assessment.engine.scoring import Profile, score_profile
 from assessment.io.source import Document
 
@@ -110,14 +111,21 @@ def score_many(library: Library, cases: list[Case], seed: int, count: int) -> li
     for n in range(count):
         case = rng.choice(cases)
         if n % 10 == 0:  # the whole library path, sometimes with the trace
-            got = evaluate_answers(case.answers, library, trace=n % 50 == 0)[1]
+            result = assess(case.answers, library, trace=n % 50 == 0, roadmap=False)
+            got, want = result_outcome(result), outcome(case.expected)[1:]
         else:
-            got = judge(case.program, case.profile, use_engine=True, trace=False)
-        if outcome(got) != outcome(case.expected):
-            wrong.append(
-                f"thread {seed}, evaluation {n}: {outcome(got)} != {outcome(case.expected)}"
-            )
+            judged = judge(case.program, case.profile, use_engine=True, trace=False)
+            got, want = outcome(judged), outcome(case.expected)
+        if got != want:
+            wrong.append(f"thread {seed}, evaluation {n}: {got} != {want}")
     return wrong
+
+
+def result_outcome(result: Result) -> tuple[Any, ...]:
+    """`outcome` without the fired instances, read from a result: levels, caps, overall levels."""
+    levels = {d: v.level for d, v in result.dimensions.items()}
+    overall = result.overall
+    return (levels, overall.caps, overall.uncapped_level, overall.level)
 
 
 def test_sixteen_threads_agree_with_the_reference_evaluator(
@@ -234,7 +242,7 @@ RSS_CHILD = r"""
 import json, random, resource, sys
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, sys.argv[1] + "/tests")
-from conftest import random_answers_data
+from helpers.answers import random_answers_data
 from assessment.engine.answers import parse_answers
 from assessment.content.library import load_library
 from assessment.engine.evaluation import judge

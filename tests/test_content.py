@@ -85,40 +85,44 @@ class Break:
     needle: str
     pointer: str
     message: str
+    code: str
     nth: int = 1
     offset: int = 0
 
 
 QUESTIONNAIRE_BREAKS = {
     "id-not-the-file-stem": Break(
-        "id: mini", "id: maxi", "maxi", "$.id", "id 'maxi' must equal the file name 'mini'"
+        "id: mini", "id: maxi", "maxi", "$.id", "id 'maxi' must equal the file name 'mini'",
+        "content.id_mismatch",
     ),
     "dimension-twice-at-its-second-id": Break(
         "  - id: leadership\n", "  - id: customer\n", "  - id: customer\n",
-        "$.dimensions[1].id", "dimension 'customer' appears twice", nth=2, offset=len("  - id: "),
+        "$.dimensions[1].id", "dimension 'customer' appears twice", "content.duplicate_id", nth=2, offset=len("  - id: "),
     ),
     "question-twice-at-its-second-id": Break(
         "id: leadership.second", "id: leadership.first", "id: leadership.first",
         "$.dimensions[1].questions[1].id", "question id 'leadership.first' appears twice",
-        nth=2, offset=len("id: "),
+        "content.duplicate_id", nth=2, offset=len("id: "),
     ),
     "question-id-not-under-its-dimension": Break(
         "id: leadership.second", "id: process.extra", "process.extra",
-        "$.dimensions[1].questions[1].id", "question id 'process.extra' must start with 'leadership.'",
+        "$.dimensions[1].questions[1].id", "question id 'process.extra' must start with 'leadership.'", "content.id_prefix",
     ),
     "unknown-scale-with-a-suggestion": Break(
         "scale: five\n        weight: 2\n        allow_na", "scale: fiv\n        weight: 2\n        allow_na",
         "scale: fiv\n", "$.dimensions[0].questions[1].scale",
-        "unknown scale 'fiv' (did you mean 'five'?)", offset=len("scale: "),
+        "unknown scale 'fiv' (did you mean 'five'?)", "unknown.scale", offset=len("scale: "),
     ),
     "anchor-not-on-the-scale": Break(
         '5: {en: "Always"', '7: {en: "Always"', '7: {en: "Always"',
         "$.dimensions[0].questions[0].anchors[7]", "anchor 7 is not a value of scale 'five'",
+        "content.anchor",
     ),
     "text-without-chinese": Break(
         'text: {en: "First customer question", zh: "第一个customer问题"}',
         'text: {en: "First customer question"}', 'text: {en: "First customer question"}',
         "$.dimensions[0].questions[0].text", "'zh' is a required property",
+        "schema.required",
     ),
 }  # fmt: skip
 
@@ -128,7 +132,7 @@ def test_a_broken_questionnaire_is_reported_at_file_line_col(content: Path, case
     text = edit(content, QUESTIONNAIRE, case.old, case.new)
     line, col = locate(text, case.needle, nth=case.nth, offset=case.offset)
     expected = f"{content / QUESTIONNAIRE}:{line}:{col}: {case.pointer}: {case.message}"
-    assert expected in shown(content)
+    assert (expected, case.code) in {(str(p), p.code) for p in problems_of(content)}
 
 
 def test_all_problems_of_a_questionnaire_are_reported_together(content: Path) -> None:
@@ -275,6 +279,61 @@ def test_a_rule_id_appearing_twice_is_reported_at_its_second_id(content: Path) -
         f"{content / PACK}:{line}:{col}: $.rules[{index}].id: "
         "rule id 'maturity.overall_2' appears twice"
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("{fact: overall.index,", "{fact: ovrall.index,", "unknown.fact"),
+        ("{fact: overall.index,", "{fact: respondents.many,", "unknown.fact"),
+        ("{fact: overall.index,", "{fact: count.customer.lots.2,", "unknown.fact"),
+        ("{fact: overall.index,", "{fact: role.boss.customer,", "unknown.role"),
+        ("{fact: overall.index,", "{fact: role.leader.custom,", "unknown.dimension"),
+        ("fact: answer.customer.first,", "fact: answer.customer.frist,", "unknown.question"),
+        ("dimensions: [leadership]", "dimensions: [leadershp]", "unknown.dimension"),
+        ("evidence: [leadership.first]", "evidence: [leadership.frist]", "unknown.question"),
+        ("actions: [leadership.council]", "actions: [leadership.councl]", "unknown.action"),
+        ("questionnaires: [mini]", "questionnaires: [mini, mino]", "unknown.questionnaire"),
+        ("- id: maturity.overall_3", "- id: maturity.overall_2", "content.duplicate_id"),
+        ('detail: {en: "Uncapped {overall', 'detail: {en: "{question} {overall', "content.placeholder"),
+        ('title: {en: "overall 2"', 'title: {en: "overall {dimension}"', "content.placeholder"),
+    ],
+    ids=[
+        "fact-family", "respondents-fact", "count-fact", "role", "role-dimension", "answer-fact",
+        "finding-dimension", "evidence", "action", "questionnaire", "rule-twice",
+        "question-placeholder", "dimension-placeholder",
+    ],
+)  # fmt: skip
+def test_each_kind_of_pack_problem_has_its_own_code(
+    content: Path, old: str, new: str, code: str
+) -> None:
+    edit(content, PACK, old, new)
+    assert [p.code for p in problems_of(content)] == [code]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("requires: [leadership.council]", "requires: [leadership.councl]", "unknown.action"),
+        ("lifts: {from: 1, to: 3}", "lifts: {from: 3, to: 3}", "content.lift_order"),
+        ("  - id: customer.listen", "  - id: leadership.listen", "content.id_prefix"),
+        ("  - id: customer.listen", "  - id: leadership.council", "content.duplicate_id"),
+    ],
+    ids=["prerequisite", "lifts", "prefix", "twice"],
+)
+def test_each_kind_of_action_problem_has_its_own_code(
+    content: Path, old: str, new: str, code: str
+) -> None:
+    edit(content, ACTIONS, old, new)
+    assert code in {p.code for p in problems_of(content)}
+
+
+def test_a_broken_questionnaire_is_not_echoed_as_unknown_questions_of_its_pack(
+    content: Path,
+) -> None:
+    edit(content, QUESTIONNAIRE, "version: 1", "version: 0")  # the questionnaire fails to load
+    found = problems_of(content)
+    assert [(Path(p.file).name, p.code) for p in found] == [("mini.yaml", "schema.range")]
 
 
 def test_all_problems_of_a_pack_are_reported_together(content: Path) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import random_answers_data
+from helpers.answers import random_answers_data
 
 from assessment.content.conditions import All, AnyOf, Compare, Condition, Not, evaluate
 from assessment.content.library import Library

@@ -1,12 +1,15 @@
-"""The tqm content as a whole: its own cases pass, and meta-rules every pack must keep."""
+"""`tqm test` (assessment.packtest) on purpose-built packs, and the tqm content as a whole: its own
+cases pass, and meta-rules every pack must keep."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import Result
 
 from assessment.content.library import Library
 from assessment.engine.evaluation import Program
@@ -15,13 +18,84 @@ from assessment.packtest import coverage_problems, load_cases, run_pack_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK = ROOT / "rules" / "tqm"
+PACKS = Path(__file__).resolve().parent / "data" / "packtest"
+MINI = Path(__file__).resolve().parent / "data" / "content"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ID = re.compile(r"^[a-z]+\.[a-z][a-z0-9_]*$")
+UNCOVERED = "packtest.uncovered"
+
+
+# --- tqm test on purpose-built packs (tests/data/packtest, scoring the mini questionnaire) -----
+
+
+def test_a_pack_whose_cases_cover_every_rule_both_ways_passes(mini: Library) -> None:
+    run = run_pack_tests(PACKS / "covered", mini)
+    assert [(c.name, c.failures) for c in run.cases] == [("all ones", ()), ("all threes", ())]
+    assert run.problems == ()
+    assert run.passed
+
+
+def test_the_cases_are_scored_by_the_pack_under_test_not_by_the_librarys(mini: Library) -> None:
+    assert mini.pack_for("mini").id == "mini"  # which has no rule customer.first_low
+    assert "customer.first_low" not in {r.id for r in mini.pack_for("mini").rules}
+    assert run_pack_tests(PACKS / "covered", mini).passed
+
+
+def test_a_rule_without_a_firing_and_a_non_firing_case_fails_the_pack(mini: Library) -> None:
+    run = run_pack_tests(PACKS / "uncovered", mini)
+    assert all(c.passed for c in run.cases)  # every case passes, yet the pack does not
+    tests = PACKS / "uncovered" / "tests.yaml"
+    assert [(str(p), p.code) for p in run.problems] == [
+        (f"{tests}:2:1: $.cases: rule customer.first_high has no case where it fires", UNCOVERED),
+        (f"{tests}:2:1: $.cases: rule customer.first_high has no case where it does not fire", UNCOVERED),
+    ]  # fmt: skip
+    assert not run.passed
+
+
+def test_misspelt_rule_and_questionnaire_ids_in_cases_are_located_with_a_suggestion(
+    mini: Library,
+) -> None:
+    run = run_pack_tests(PACKS / "typo", mini)
+    tests = PACKS / "typo" / "tests.yaml"
+    assert [(str(p), p.code) for p in run.problems] == [
+        (f"{tests}:20:19: $.cases[2].expect.not_fired[0]: unknown rule 'customer.frist_low' (did you mean 'customer.first_low'?)", "unknown.rule"),
+        (f"{tests}:22:20: $.cases[3].questionnaire: unknown questionnaire 'mni' (did you mean 'mini'?)", "unknown.questionnaire"),
+        (f"{tests}:25:15: $.cases[3].expect.fired[0]: unknown rule 'maturity.overal_2' (did you mean 'maturity.overall_2'?)", "unknown.rule"),
+    ]  # fmt: skip
+    assert [c.name for c in run.cases] == ["all ones", "all threes", "all fours"]
+    assert not run.passed
+
+
+def test_tqm_test_fails_an_uncovered_pack_and_says_where(cli: Callable[..., Result]) -> None:
+    result = cli("test", PACKS / "uncovered", "--content", MINI)
+    assert result.exit_code == 1
+    assert result.stdout == "2 passed, 0 failed\n"
+    tests = PACKS / "uncovered" / "tests.yaml"
+    assert f"{tests}:2:1: $.cases: rule customer.first_high has no case where it fires" in (
+        result.stderr.splitlines()
+    )
+
+
+def test_tqm_test_fails_a_pack_with_a_misspelt_rule_in_not_fired(
+    cli: Callable[..., Result],
+) -> None:
+    result = cli("test", PACKS / "typo", "--content", MINI)
+    assert result.exit_code == 1
+    assert "unknown rule 'customer.frist_low' (did you mean 'customer.first_low'?)" in result.stderr
+
+
+def test_tqm_test_passes_a_covered_pack(cli: Callable[..., Result]) -> None:
+    result = cli("test", PACKS / "covered", "--content", MINI)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "2 passed, 0 failed\n", "")
+
+
+# --- the tqm pack ----------------------------------------------------------------------------
 
 
 def test_every_case_of_the_tqm_pack_passes(library: Library) -> None:
-    failures = {c.name: c.failures for c in run_pack_tests(PACK, library) if not c.passed}
-    assert failures == {}
+    run = run_pack_tests(PACK, library)
+    assert {c.name: c.failures for c in run.cases if not c.passed} == {}
+    assert run.problems == ()
 
 
 def test_every_rule_has_a_case_where_it_fires_and_one_where_it_does_not(library: Library) -> None:
@@ -96,8 +170,8 @@ def strings(node: Any, path: str = "$") -> list[tuple[str, str, str]]:
 
 
 CONTENT_FILES = [
-    "questionnaires/tqm-quick.yaml",
-    "questionnaires/tqm-audit.yaml",
+    "questionnaires/tqm-quick/1.yaml",
+    "questionnaires/tqm-audit/1.yaml",
     "rules/tqm/pack.yaml",
     "rules/tqm/actions.yaml",
     "rules/tqm/baselines.yaml",

@@ -19,8 +19,10 @@ import pytest
 from PIL import Image
 
 from assessment.content.library import Library
+from assessment.content.model import level_name
 from assessment.engine.answers import parse_answers
 from assessment.engine.pipeline import assess
+from assessment.engine.result import Result
 from assessment.io.source import Document
 from assessment.problems import EXIT_INTERNAL, TqmError
 from assessment.render.report import pdf
@@ -120,20 +122,18 @@ def weasy_logs() -> Iterator[LogRecords]:
 
 
 @pytest.fixture(scope="module")
-def results(library: Library) -> dict[str, dict[str, Any]]:
-    """The audit result in English and Chinese."""
+def result(library: Library) -> Result:
+    """The audit result (both languages)."""
     answers = parse_answers(Document("pdf", answers_doc(library, ORG)), library)
-    return {lang: assess(answers, library, lang, use_engine=False) for lang in ("en", "zh")}
+    return assess(answers, library, use_engine=False)
 
 
 @pytest.fixture(scope="module")
-def pdfs(
-    results: dict[str, dict[str, Any]], weasy_logs: LogRecords, tmp_path_factory: Any
-) -> dict[str, Path]:
+def pdfs(result: Result, weasy_logs: LogRecords, tmp_path_factory: Any) -> dict[str, Path]:
     """The report rendered once per language, written to files."""
     folder = tmp_path_factory.mktemp("pdf")
     out = {}
-    for lang, result in results.items():
+    for lang in ("en", "zh"):
         out[lang] = folder / f"report-{lang}.pdf"
         out[lang].write_bytes(pdf.render_pdf(result, lang))
     return out
@@ -146,7 +146,7 @@ def hostile_pdf(library: Library, server: int, tmp_path_factory: Any) -> Path:
     organisation = bad.pop("organisation")
     answers = parse_answers(Document("hostile", answers_doc(library, organisation, bad)), library)
     path = tmp_path_factory.mktemp("hostile") / "hostile.pdf"
-    path.write_bytes(pdf.render_pdf(assess(answers, library, "en", use_engine=False), "en"))
+    path.write_bytes(pdf.render_pdf(assess(answers, library, use_engine=False), "en"))
     return path
 
 
@@ -161,20 +161,18 @@ def squeeze(text: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_text_has_the_whole_report(
-    lang: str, pdfs: dict[str, Path], results: dict[str, Any]
-) -> None:
-    text, result = squeeze(run("pdftotext", pdfs[lang], "-")), results[lang]
+def test_text_has_the_whole_report(lang: str, pdfs: dict[str, Path], result: Result) -> None:
+    text = squeeze(run("pdftotext", pdfs[lang], "-"))
     assert squeeze(ORG) in text
-    for number, dim in enumerate(result["dimensions"].values(), start=1):
-        heading = squeeze(f"3.{number} {dim['title']}")
+    for number, dim in enumerate(result.dimensions.values(), start=1):
+        heading = squeeze(f"3.{number} {dim.title.get(lang)}")
         assert heading in text
         section = text.split(heading)[-1][:400]
-        assert squeeze(dim["level_name"]) in section
-    for finding in result["findings"]:
-        assert squeeze(finding["title"]) in text
-    for action in (a for phase in result["roadmap"] for a in phase["actions"]):
-        assert squeeze(action["title"]) in text
+        assert squeeze(level_name(dim.level, lang)) in section
+    for finding in result.findings:
+        assert squeeze(finding.title.get(lang)) in text
+    for planned in (a for phase in result.phases for a in phase.actions):
+        assert squeeze(planned.action.title.get(lang)) in text
 
 
 def test_chinese_pdf_is_in_chinese(pdfs: dict[str, Path]) -> None:
@@ -224,7 +222,7 @@ def test_harfbuzz_subsetting_with_caplog(
         "questionnaire": "tqm-quick", "organisation": "小公司",
         "answers": {x.id: 3 for x in library.questionnaires["tqm-quick"].questions}}), library)  # fmt: skip
     with caplog.at_level(logging.DEBUG, logger="weasyprint"):
-        data = pdf.render_pdf(assess(answers, library, "zh", use_engine=False), "zh")
+        data = pdf.render_pdf(assess(answers, library, use_engine=False), "zh")
     assert data.startswith(b"%PDF")
     assert not [r for r in caplog.records if "Using fontTools" in r.getMessage()]
 
@@ -236,9 +234,9 @@ def test_hostile_answers_fetch_nothing(hostile_pdf: Path) -> None:
     assert Recorder.requests == []
 
 
-def test_hostile_answers_attach_nothing(hostile_pdf: Path) -> None:
+def test_hostile_answers_attach_nothing_but_the_result(hostile_pdf: Path) -> None:
     listing = run("pdfdetach", "-list", hostile_pdf)
-    assert listing.strip().startswith("0 embedded files"), listing
+    assert listing.split() == ["1", "embedded", "files", "1:", pdf.RESULT_FILE], listing
 
 
 def test_hostile_answers_print_literally(hostile_pdf: Path, server: int) -> None:
@@ -296,20 +294,20 @@ def test_fetcher_is_a_urlfetcher_without_redirects() -> None:
 
 
 @pytest.fixture(scope="module")
-def quick_result(library: Library) -> dict[str, Any]:
+def quick_result(library: Library) -> Result:
     """A small result (the quick questionnaire) for the child-process tests."""
     answers = parse_answers(Document("quick", {
         "questionnaire": "tqm-quick", "organisation": "Iso Co",
         "answers": {x.id: 2 for x in library.questionnaires["tqm-quick"].questions}}), library)  # fmt: skip
-    return assess(answers, library, "en", use_engine=False)
+    return assess(answers, library, use_engine=False)
 
 
-def test_isolated_render_returns_the_pdf(quick_result: dict[str, Any]) -> None:
+def test_isolated_render_returns_the_pdf(quick_result: Result) -> None:
     data = pdf.render_pdf_isolated(quick_result, "en", timeout=120)
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
 
 
-def test_isolated_render_times_out(quick_result: dict[str, Any]) -> None:
+def test_isolated_render_times_out(quick_result: Result) -> None:
     with pytest.raises(pdf.RenderTimeout) as caught:
         pdf.render_pdf_isolated(quick_result, "en", timeout=0.01)
     error = caught.value
@@ -318,8 +316,8 @@ def test_isolated_render_times_out(quick_result: dict[str, Any]) -> None:
 
 
 def test_isolated_render_reports_failures() -> None:
-    with pytest.raises(pdf.RenderError, match="KeyError"):
-        pdf.render_pdf_isolated({"lang": "en"}, "en", timeout=120)
+    with pytest.raises(pdf.RenderError, match="AttributeError"):
+        pdf.render_pdf_isolated({"lang": "en"}, "en", timeout=120)  # type: ignore[arg-type]
 
 
 # --- speed ---------------------------------------------------------------------------------------
@@ -336,7 +334,7 @@ def test_fonts_and_stylesheet_are_made_once_per_thread() -> None:
     assert pdf.report_fonts() is not other[0]
 
 
-def test_repeated_renders_are_the_same(quick_result: dict[str, Any], tmp_path: Path) -> None:
+def test_repeated_renders_are_the_same(quick_result: Result, tmp_path: Path) -> None:
     texts = []
     for n in range(2):
         path = tmp_path / f"quick-{n}.pdf"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
-import copy
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,12 @@ import pytest
 from markupsafe import escape
 
 from assessment.content.library import Library
+from assessment.content.model import Text, level_name
 from assessment.engine.answers import parse_answers
+from assessment.engine.evaluation import TraceStep
 from assessment.engine.pipeline import assess
+from assessment.engine.result import Respondents, Result
+from assessment.engine.roadmap import Reason
 from assessment.io.source import Document
 from assessment.render.report import html as report_html
 from assessment.render.report.html import environment, render_html
@@ -45,16 +49,16 @@ def answers_doc(library: Library) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def results(library: Library) -> dict[str, dict[str, Any]]:
-    """The result in English and Chinese."""
+def result(library: Library) -> Result:
+    """The result (both languages)."""
     answers = parse_answers(Document("report", answers_doc(library)), library)
-    return {lang: assess(answers, library, lang, use_engine=False) for lang in ("en", "zh")}
+    return assess(answers, library, use_engine=False)
 
 
 @pytest.fixture(scope="module")
-def pages(results: dict[str, dict[str, Any]]) -> dict[str, str]:
+def pages(result: Result) -> dict[str, str]:
     """The rendered HTML in both languages."""
-    return {lang: render_html(results[lang], lang) for lang in ("en", "zh")}
+    return {lang: render_html(result, lang) for lang in ("en", "zh")}
 
 
 def text_of(document: str) -> str:
@@ -99,16 +103,18 @@ def test_css_and_charts_are_inline(pages: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_report_shows_every_dimension_finding_and_action(
-    lang: str, results: dict[str, dict[str, Any]], pages: dict[str, str]
+    lang: str, result: Result, pages: dict[str, str]
 ) -> None:
-    result, text = results[lang], text_of(pages[lang])
-    for dim in result["dimensions"].values():
-        assert dim["title"] in text and dim["level_name"] in text
-    for finding in result["findings"]:
-        assert finding["title"] in text
-    for phase in result["roadmap"]:
-        for action in phase["actions"]:
-            assert action["title"] in text and action["kpi"].replace(">=", "≥") in text
+    text = text_of(pages[lang])
+    for dim in result.dimensions.values():
+        assert dim.title.get(lang) in text and level_name(dim.level, lang) in text
+    for finding in result.findings:
+        assert finding.title.get(lang) in text
+    for phase in result.phases:
+        for planned in phase.actions:
+            action = planned.action
+            assert action.title.get(lang) in text
+            assert action.kpi.get(lang).replace(">=", "≥") in text
 
 
 def test_chinese_report_is_chinese(pages: dict[str, str]) -> None:
@@ -133,25 +139,22 @@ def test_english_report_sections(pages: dict[str, str]) -> None:
         assert label in text
 
 
-def test_for_pdf_loads_the_font_file(results: dict[str, dict[str, Any]]) -> None:
+def test_for_pdf_loads_the_font_file(result: Result) -> None:
     font = report_html.cjk_font_file()
-    document = render_html(results["zh"], "zh", for_pdf=True)
+    document = render_html(result, "zh", for_pdf=True)
     if font is not None:
         assert f'url("{font.as_uri()}")' in document
-    assert 'local("WenQuanYi Micro Hei")' in render_html(results["zh"], "zh")
+    assert 'local("WenQuanYi Micro Hei")' in render_html(result, "zh")
 
 
-def test_single_respondent_has_no_perception_section(
-    results: dict[str, dict[str, Any]],
-) -> None:
-    single = copy.deepcopy(results["en"])
-    single["respondents"] = {"count": 1, "by_role": {"leader": 1}}
-    assert perception_rows(single) == ([], [])
+def test_single_respondent_has_no_perception_section(result: Result) -> None:
+    single = replace(result, respondents=Respondents(1, {"leader": 1}))
+    assert perception_rows(single, "en") == ([], [])
     assert "Perception by role" not in render_html(single, "en")
 
 
-def test_perception_rows_flag_large_spreads(results: dict[str, dict[str, Any]]) -> None:
-    roles, rows = perception_rows(results["en"])
+def test_perception_rows_flag_large_spreads(result: Result) -> None:
+    roles, rows = perception_rows(result, "en")
     assert roles == ["leader", "staff"]
     assert any(r.flagged for r in rows)
 
@@ -179,13 +182,17 @@ def test_format_date_defaults_to_today() -> None:
     assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", format_date("", "zh"))
 
 
-def test_because_in_words(results: dict[str, dict[str, Any]]) -> None:
-    result = results["en"]
-    rule = result["findings"][0]["rule"]
+def test_because_in_words(result: Result) -> None:
+    rule = result.findings[0].rule
     numbers = {"x.first": 1, "x.second": 2}
-    words = because_text([rule, "gap.customer", "prerequisite:x.second"], numbers, result, "en")
-    assert words[0] == result["findings"][0]["title"]
-    assert words[1] == "gap to target in " + result["dimensions"]["customer"]["title"]
+    reasons = [
+        Reason("finding", rule),
+        Reason("gap", "customer"),
+        Reason("prerequisite", "x.second"),
+    ]
+    words = because_text(reasons, numbers, result, "en")
+    assert words[0] == result.findings[0].title.en
+    assert words[1] == "gap to target in " + result.dimensions["customer"].title.en
     assert words[2] == "prerequisite of action 2"
 
 
@@ -197,59 +204,55 @@ def test_condition_text() -> None:
 
 
 def test_trace_rows_group_many_idle_instances() -> None:
-    steps = [{"rule": f"r.each[q{i}]", "fired": False,
-              "conditions": [{"fact": "f", "op": ">=", "threshold": 1, "actual": 0, "result": False}]}
-             for i in range(10)]  # fmt: skip
-    steps.append({"rule": "r.each[q10]", "fired": True, "conditions": []})
-    rows = trace_rows({"trace": steps}, "en")
+    failed = {"fact": "f", "op": ">=", "threshold": 1, "actual": 0, "result": False}
+    steps = [TraceStep(f"r.each[q{i}]", 1, False, [failed], {}) for i in range(10)]
+    steps.append(TraceStep("r.each[q10]", 1, True, [], {}))
+    rows = trace_rows(steps, "en")
     assert [r.rule for r in rows] == ["r.each[q10]", "r.each[…]"]
     assert rows[1].conditions == "10 instances, none fired"
 
 
-def test_missing_scores_and_empty_roadmap_still_render(results: dict[str, dict[str, Any]]) -> None:
-    odd = copy.deepcopy(results["en"])
-    odd["dimensions"]["learning"] |= {
-        "index": None,
-        "gaps": {"above_traditional": None, "to_target": None},
-    }
-    odd["roadmap"], odd["findings"], odd["trace"], odd["date"] = [], [], [], ""
-    odd.pop("plan", None)
+def test_missing_scores_and_empty_roadmap_still_render(result: Result) -> None:
+    learning = replace(
+        result.dimensions["learning"], index=None, above_traditional=None, to_target=None
+    )
+    dims = {**result.dimensions, "learning": learning}
+    odd = replace(result, dimensions=dims, roadmap=None, findings=(), trace=(), date="")
     text = text_of(render_html(odd, "en"))
     assert "No actions are needed to reach the targets." in text
     assert "The rules raised no risks or opportunities" in text
 
 
-def test_pdf_document_is_lean(results: dict[str, dict[str, Any]]) -> None:
-    document = render_html(results["en"], "en", for_pdf=True)
+def test_pdf_document_is_lean(result: Result) -> None:
+    document = render_html(result, "en", for_pdf=True)
     assert "@page" not in document and "@font-face" in document  # report.css goes separately
     assert "<svg" not in document and document.count('src="data:image/svg+xml;base64,') == 2
     assert not re.search(r"\n\s*<(div|p|tr|td|section)\b", document)
 
 
-def test_pdf_charts_are_the_escaped_svg(results: dict[str, dict[str, Any]]) -> None:
-    hostile = copy.deepcopy(results["en"])
-    hostile["dimensions"]["customer"]["title"] = "<script>x</script>"
+def test_pdf_charts_are_the_escaped_svg(result: Result) -> None:
+    script = Text("<script>x</script>", "<script>x</script>")
+    customer = replace(result.dimensions["customer"], title=script)
+    hostile = replace(result, dimensions={**result.dimensions, "customer": customer})
     document = render_html(hostile, "en", for_pdf=True)
     charts = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', document)
     radar = base64.b64decode(charts[0]).decode()
     assert radar.startswith("<svg") and "&lt;script&gt;" in radar and "<script>" not in radar
 
 
-def test_planned_actions_are_grouped_by_phase(results: dict[str, dict[str, Any]]) -> None:
-    result = results["en"]
+def test_planned_actions_are_grouped_by_phase(result: Result) -> None:
     dims = dimension_views(result, [], "en")
     for dim in dims:
         numbers = [n for _, actions in dim.planned for n, _ in actions]
         assert numbers == sorted(numbers)
-        mine = [a for p in result["roadmap"] for a in p["actions"] if a["dimension"] == dim.id]
+        mine = [a for p in result.phases for a in p.actions if a.action.dimension == dim.id]
         assert len(numbers) == len(mine)
         assert all(actions for _, actions in dim.planned)
 
 
-def test_previous_scores_show_beside_the_index(results: dict[str, dict[str, Any]]) -> None:
-    again = copy.deepcopy(results["en"])
-    for dim in again["dimensions"].values():
-        dim["previous"] = 10.0
+def test_previous_scores_show_beside_the_index(result: Result) -> None:
+    dims = {d: replace(v, previous=10.0) for d, v in result.dimensions.items()}
+    again = replace(result, dimensions=dims)
     document = render_html(again, "en")
     band = document.split('class="dim-band"')[1].split("</div>\n    </div>")[0]
     assert "Index\tPrevious\tTraditional" in html.unescape(band)

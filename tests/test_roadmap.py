@@ -11,8 +11,16 @@ from hypothesis import strategies as st
 from assessment.content.library import Library
 from assessment.content.model import Action, Text
 from assessment.engine.answers import parse_answers
+from assessment.engine.findings import FindingResult
 from assessment.engine.pipeline import assess
-from assessment.engine.roadmap import Situation, plan_roadmap, priority, project, target_level
+from assessment.engine.roadmap import (
+    Reason,
+    Situation,
+    plan_roadmap,
+    priority,
+    project,
+    target_level,
+)
 from assessment.io.source import Document
 
 SETTINGS = settings(
@@ -22,12 +30,18 @@ SETTINGS = settings(
 
 def result_for(library: Library, answers: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     data = {"questionnaire": "tqm-audit", "organisation": "R", "answers": answers}
-    return assess(parse_answers(Document("t", data), library), library, trace=False, **kwargs)
+    answer_set = parse_answers(Document("t", data), library)
+    return assess(answer_set, library, trace=False, **kwargs).to_document("en")
 
 
 def audit_answers(library: Library, fill: int, **dims: int) -> dict[str, Any]:
-    return {
+    """Answers whose ratings above 3 carry dated evidence, so their verified values are as given."""
+    values = {
         q.id: dims.get(q.dimension, fill) for q in library.questionnaires["tqm-audit"].questions
+    }
+    return {
+        qid: {"value": v, "evidence": "site audit record, 2026-09"} if v > 3 else v
+        for qid, v in values.items()
     }
 
 
@@ -100,7 +114,9 @@ def test_a_smaller_capacity_moves_actions_later_and_says_so(library: Library) ->
 
 
 def test_a_total_quality_organisation_needs_no_roadmap(library: Library) -> None:
-    answers = {qid: {"value": 5, "evidence": "audited"} for qid in audit_answers(library, 5)}
+    answers = {
+        qid: {"value": 5, "evidence": "audit report, 2026-09"} for qid in audit_answers(library, 5)
+    }
     assert planned(result_for(library, answers)) == []
 
 
@@ -139,10 +155,10 @@ def test_priority_follows_the_documented_formula() -> None:
         {"customer": 40.0},
         {"customer": 2},
         {"customer": 80.0},
-        [{"rule": "r1", "kind": "risk", "severity": "high", "actions": ["customer.x"]}],
+        [FindingResult("r1", "risk", "high", (), Text("", ""), Text("", ""), (), ("customer.x",))],
         False,
     )
-    assert priority(ACTION, ["r1"], situation) == (40 + 10 * 3) * 5 / 10
+    assert priority(ACTION, [Reason("finding", "r1")], situation) == (40 + 10 * 3) * 5 / 10
 
 
 def test_projection_moves_toward_the_lifted_level_and_never_past_100() -> None:
@@ -155,7 +171,17 @@ def test_projection_moves_toward_the_lifted_level_and_never_past_100() -> None:
 
 def test_plan_roadmap_lists_four_phases_with_their_months() -> None:
     situation = Situation({"customer": 10.0}, {"customer": 1}, {"customer": 80.0}, [], False)
-    phases, summary = plan_roadmap(situation, {ACTION.id: ACTION})
-    assert [p["months"] for p in phases] == [[0, 3], [3, 6], [6, 12], [12, 24]]
-    assert [a["id"] for a in phases[0]["actions"]] == ["customer.x"]
-    assert summary["deferred"] == []
+    roadmap = plan_roadmap(situation, {ACTION.id: ACTION})
+    assert [p.months for p in roadmap.phases] == [(0, 3), (3, 6), (6, 12), (12, 24)]
+    assert [a.action.id for a in roadmap.phases[0].actions] == ["customer.x"]
+    assert roadmap.deferred == ()
+
+
+def test_reasons_read_back_from_their_document_strings() -> None:
+    reasons = [
+        Reason("finding", "a.rule"),
+        Reason("gap", "customer"),
+        Reason("prerequisite", "x.y"),
+    ]
+    assert [str(r) for r in reasons] == ["a.rule", "gap.customer", "prerequisite:x.y"]
+    assert [Reason.parse(str(r)) for r in reasons] == reasons

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import answers_data
+from helpers.answers import answers_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessment.content.library import Library
 from assessment.engine.answers import parse_answers
-from assessment.engine.pipeline import evaluate_answers
+from assessment.engine.pipeline import assess
 from assessment.engine.scoring import score_profile
 from assessment.io.source import Document
 
@@ -21,6 +21,11 @@ VALUES = st.integers(min_value=1, max_value=5)
 
 def parse(library: Library, data: dict) -> object:
     return parse_answers(Document("t", data), library)
+
+
+def with_evidence(value: int) -> object:
+    """An answer whose verified value is the value given (ratings above 3 need dated evidence)."""
+    return {"value": value, "evidence": "site audit record, 2026-09"} if value > 3 else value
 
 
 @pytest.mark.parametrize(
@@ -84,11 +89,12 @@ def test_uniform_answers_across_a_dimension_give_that_level(
     questionnaire = library.questionnaires[data.draw(st.sampled_from(["tqm-quick", "tqm-audit"]))]
     dim = data.draw(st.sampled_from([d.id for d in questionnaire.dimensions]))
     answers = {
-        q.id: (value if q.dimension == dim else data.draw(VALUES)) for q in questionnaire.questions
+        q.id: with_evidence(value if q.dimension == dim else data.draw(VALUES))
+        for q in questionnaire.questions
     }
     answer_set = parse(library, {"questionnaire": questionnaire.id, "answers": answers})
-    _, judgement = evaluate_answers(answer_set, library, trace=False)
-    assert judgement.levels[dim] == value
+    result = assess(answer_set, library, trace=False, roadmap=False)
+    assert result.dimensions[dim].level == value
 
 
 @PROPERTY
@@ -122,7 +128,7 @@ def test_na_on_an_optional_item_leaves_a_uniform_dimension_unchanged(
     assert optional, "the audit has questions that allow N/A"
     for item in optional:
         answers = {
-            q.id: (value if q.dimension == item.dimension else v)
+            q.id: with_evidence(value if q.dimension == item.dimension else v)
             for q, v in zip(questionnaire.questions, others, strict=False)
         }
         full = score_profile(parse(library, {"questionnaire": "tqm-audit", "answers": answers}))

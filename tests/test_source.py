@@ -14,6 +14,7 @@ from assessment.io.source import (
     MAX_NODES,
     Document,
     display_pointer,
+    line_and_column,
     load_file,
     parse_csv,
     parse_yaml,
@@ -386,7 +387,7 @@ def test_keys_with_slashes_and_tildes_are_escaped_in_pointers() -> None:
     doc = parse_yaml("a/b: 1\nc~d: 2\n")
     assert doc.where(pointer_join("", "a/b")) == (1, 6)
     assert doc.where(pointer_join("", "c~d")) == (2, 6)
-    assert doc.problem(pointer_join("", "a/b"), "bad").pointer == "$.a/b"
+    assert doc.problem(pointer_join("", "a/b"), "bad", code="input.invalid").pointer == "$.a/b"
 
 
 @pytest.mark.parametrize(
@@ -404,7 +405,9 @@ def test_pointers_are_displayed_as_paths_people_read(pointer: str, shown: str) -
 
 
 def test_document_problem_carries_file_position_and_path() -> None:
-    problem = parse_yaml(BLOCK, "q.yaml").problem("/dimensions/0/questions/0/weight", "too heavy")
+    problem = parse_yaml(BLOCK, "q.yaml").problem(
+        "/dimensions/0/questions/0/weight", "too heavy", code="schema.range"
+    )
     assert str(problem) == "q.yaml:6:17: $.dimensions[0].questions[0].weight: too heavy"
 
 
@@ -506,3 +509,72 @@ def test_a_duplicate_key_with_a_huge_value_gives_one_bounded_line() -> None:
     assert (problem.line, problem.col) == (2, 1)
     assert problem.message.startswith('YAML syntax: found duplicate key "a"')
     assert len(problem.message) <= 300 and "\n" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        pytest.param("a: [1, 2\n", "yaml.syntax", id="unclosed-flow"),
+        pytest.param("a: 1\na: 2\n", "yaml.duplicate_key", id="duplicate-key"),
+        pytest.param("a: \x01\n", "yaml.character", id="control-character"),
+        pytest.param("a: !custom 1\n", "yaml.tag", id="custom-tag"),
+        pytest.param("? [1]\n: 2\n", "yaml.key", id="list-as-key"),
+        pytest.param("a: !!binary aGk=\n", "yaml.value", id="binary"),
+        pytest.param('a: !!int ""\n', "yaml.value", id="empty-int"),
+        pytest.param("a: .nan\n", "value.not_finite", id="nan"),
+        pytest.param("a: " + "1" * 5000 + "\n", "limit.digits", id="5000-digits"),
+        pytest.param("a: " + "[" * 50 + "]" * 50 + "\n", "limit.depth", id="deep-nesting"),
+        pytest.param(_billion_laughs(), "limit.values", id="alias-bomb"),
+        pytest.param('a: "\\ud800"\n', "text.surrogate", id="lone-surrogate"),
+        pytest.param("x" * (MAX_BYTES + 1), "limit.size", id="too-large"),
+    ],
+)
+def test_each_kind_of_unreadable_yaml_has_its_own_code(text: str, code: str) -> None:
+    assert {p.code for p in problems_of(text)} == {code}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        pytest.param("", "csv.empty", id="empty"),
+        pytest.param("a,a\n1,2\n", "csv.duplicate_column", id="column-twice"),
+        pytest.param("a\n1,2\n", "csv.row_length", id="row-too-long"),
+        pytest.param("a,b\n1," + "x" * 200_000 + "\n", "csv.syntax", id="field-too-large"),
+    ],
+)
+def test_each_kind_of_unreadable_csv_has_its_own_code(text: str, code: str) -> None:
+    with pytest.raises(ProblemsFound) as caught:
+        parse_csv(text, "doc.csv")
+    assert {p.code for p in caught.value.problems} == {code}
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        pytest.param(b"a: \xff\n", "text.encoding", id="not-utf8"),
+        pytest.param(b"a" * (MAX_BYTES + 1), "limit.size", id="too-large"),
+    ],
+)
+def test_each_kind_of_unreadable_file_has_its_own_code(
+    tmp_path: Path, raw: bytes, code: str
+) -> None:
+    (tmp_path / "doc.yaml").write_bytes(raw)
+    with pytest.raises(ProblemsFound) as caught:
+        load_file(tmp_path / "doc.yaml")
+    assert {p.code for p in caught.value.problems} == {code}
+
+
+def test_a_missing_file_has_the_code_file_unreadable(tmp_path: Path) -> None:
+    with pytest.raises(ProblemsFound) as caught:
+        load_file(tmp_path / "absent.yaml")
+    assert [p.code for p in caught.value.problems] == ["file.unreadable"]
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "where"),
+    [("abc", 0, (1, 1)), ("abc", 2, (1, 3)), ("a\nbc", 2, (2, 1)), ("a\n\nbc\nd", 5, (3, 3))],
+)
+def test_an_offset_is_turned_into_a_line_and_column_counted_from_one(
+    text: str, offset: int, where: tuple[int, int]
+) -> None:
+    assert line_and_column(text, offset) == where

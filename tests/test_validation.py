@@ -297,3 +297,29 @@ def test_values_the_fast_validator_cannot_judge_go_to_jsonschema(
     # jsonschema decides on the slow path: located problems, or none (then later checks decide)
     found = schema_problems(Document("a.yaml", data), "answers")
     assert [p.pointer for p in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        pytest.param(QUESTIONNAIRE.replace("version: 1\n", ""), "schema.required", id="required"),
+        pytest.param(QUESTIONNAIRE.replace("version: 1", "version: one"), "schema.type", id="type"),
+        pytest.param(
+            QUESTIONNAIRE.replace("id: mini", "id: Mini!"), "schema.pattern", id="pattern"
+        ),
+        pytest.param(QUESTIONNAIRE.replace("version: 1", "version: 0"), "schema.range", id="range"),
+        pytest.param(QUESTIONNAIRE + "extra: 1\n", "schema.unexpected_field", id="field"),
+        pytest.param(
+            QUESTIONNAIRE.replace("{en: Mini, zh: 迷你}", "{en: '', zh: 迷你}"),
+            "schema.length",
+            id="length",
+        ),
+    ],
+)
+def test_each_kind_of_schema_violation_has_its_own_code(text: str, code: str) -> None:
+    assert [p.code for p in schema_problems(parse_yaml(text), "questionnaire")] == [code]
+
+
+def test_a_value_outside_an_enum_has_the_code_schema_enum() -> None:
+    text = PACK.replace('op: ">="', 'op: "=>"')
+    assert [p.code for p in schema_problems(parse_yaml(text), "pack")] == ["schema.enum"]

@@ -42,7 +42,11 @@ def book(answers: AnswerSet, library: Library, lang: str, **options: Any) -> Wor
     """Write the workbook to memory and open it again."""
     buffer = io.BytesIO()
     write_workbook(
-        assess(answers, library, lang, use_engine=False), answers, buffer, lang, **options
+        assess(answers, library, use_engine=False),
+        answers,
+        buffer,
+        lang,
+        **options,
     )
     buffer.seek(0)
     return load_workbook(buffer)
@@ -116,5 +120,5 @@ def test_trace_is_optional(answers: AnswerSet, library: Library) -> None:
 
 def test_writes_to_a_path(answers: AnswerSet, library: Library, tmp_path: Any) -> None:
     path = tmp_path / "out.xlsx"
-    write_workbook(assess(answers, library, "en", use_engine=False), answers, path, "en")
+    write_workbook(assess(answers, library, use_engine=False), answers, path, "en")
     assert load_workbook(path).sheetnames[0] == "Dimensions"

@@ -20,7 +20,13 @@ MINUTES_PER_EVIDENCE = 1.0
 def load_content(root: str | None) -> Library:
     """Load and validate the content (ProblemsFound stops start-up); unchanged files load once."""
     folder = Path(root) if root else default_content_root()
-    files = sorted([*folder.glob("questionnaires/*.yaml"), *folder.glob("rules/*/*.yaml")])
+    files = sorted(
+        [
+            *folder.glob("questionnaires/*.yaml"),
+            *folder.glob("questionnaires/*/*.yaml"),  # questionnaires/<id>/<version>.yaml
+            *folder.glob("rules/*/*.yaml"),
+        ]
+    )
     fingerprint = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
     return _load(folder.resolve(), fingerprint)
 
@@ -45,12 +51,13 @@ def minutes(questionnaire: Questionnaire) -> int:
     return max(5, 5 * math.ceil(total / 5))
 
 
-def summary(questionnaire: Questionnaire) -> dict[str, Any]:
-    """The API's short description of a questionnaire."""
+def summary(questionnaire: Questionnaire, versions: list[int] | None = None) -> dict[str, Any]:
+    """The API's short description of a questionnaire (`versions`: every version installed)."""
     q = questionnaire
     return {
         "id": q.id,
         "version": q.version,
+        "versions": versions or [q.version],
         "title": _text(q.title),
         "description": _text(q.description) if q.description else None,
         "dimensions": [d.id for d in q.dimensions],

@@ -1,4 +1,5 @@
-"""Database tables: an assessment (one respondent's answers to one questionnaire) and its answers.
+"""Database tables: an assessment (one respondent's answers to one questionnaire version), its answers,
+the notes kept when it moved to a later version, and the stored results of a finished one.
 
 The schema is created and changed only by the Alembic migrations in webapp/migrations; a test
 checks that these models and the migrations agree.
@@ -221,3 +222,58 @@ class FrozenResult(Base):
     )
     lang: Mapped[str] = mapped_column(String(5), primary_key=True)
     document: Mapped[str] = mapped_column(Text)  # the tqm-result/1 JSON
+
+
+class AssessmentNote(Base):
+    """An answer an earlier questionnaire version held that moving to a later one could not carry
+    over (a removed question, a value off the new scale): kept on the assessment, never dropped."""
+
+    __tablename__ = "assessment_notes"
+    __table_args__ = (
+        CheckConstraint("status IN ('value', 'na', 'unknown')", name="status"),
+        CheckConstraint("(status = 'value') = (value IS NOT NULL)", name="value_iff_status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(200))
+    from_version: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FinishedAssessment(Base):
+    """What a finished assessment was scored with, kept so its results never change afterwards:
+    the questionnaire (its file format) and the answers document it was computed from."""
+
+    __tablename__ = "finished_assessments"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    pack_id: Mapped[str] = mapped_column(String(100))
+    pack_version: Mapped[str] = mapped_column(String(40))
+    pack_sha256: Mapped[str] = mapped_column(String(64))
+    questionnaire: Mapped[str] = mapped_column(Text)  # JSON, questionnaire.schema.json
+    answers: Mapped[str] = mapped_column(Text)  # JSON, answers.schema.json
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FinishedResult(Base):
+    """A finished assessment's result document in one interface language, as it was shown."""
+
+    __tablename__ = "finished_results"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("finished_assessments.assessment_id", ondelete="CASCADE"), primary_key=True
+    )
+    lang: Mapped[str] = mapped_column(String(10), primary_key=True)
+    document: Mapped[str] = mapped_column(Text)  # JSON, result.schema.json (tqm-result/1)
+    actions: Mapped[str] = mapped_column(Text)  # JSON: action id -> title, for the results page

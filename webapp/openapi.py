@@ -31,6 +31,7 @@ PROBLEM = {
         "col": {"type": ["integer", "null"], "minimum": 1},
         "pointer": {"type": "string", "description": "where in the document, e.g. $.answers"},
         "message": {"type": "string"},
+        "code": {"type": "string", "description": "stable kind: docs/problem-codes.md"},
     },
 }
 ERRORS = {
@@ -47,13 +48,18 @@ TEXT = {
 SUMMARY = {
     "type": "object",
     "required": [
-        *("id", "version", "title", "description"),
+        *("id", "version", "versions", "title", "description"),
         *("dimensions", "questions", "minutes", "evidence"),
     ],
     "additionalProperties": False,
     "properties": {
         "id": {"type": "string"},
-        "version": {"type": "integer"},
+        "version": {"type": "integer", "description": "the latest version"},
+        "versions": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "every version installed; GET /api/v1/questionnaires/{id}@{version}",
+        },
         "title": _ref("Text"),
         "description": {"oneOf": [_ref("Text"), {"type": "null"}]},
         "dimensions": {"type": "array", "items": {"type": "string"}},
@@ -124,11 +130,17 @@ PATHS = {
             "summary": "One questionnaire, in its file format",
             "operationId": "getQuestionnaire",
             "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "description": "id (the latest version) or id@version",
+                    "schema": {"type": "string"},
+                }
             ],
             "responses": {
                 "200": {"description": "the questionnaire", "content": _json("Questionnaire")},
-                "404": _error("no questionnaire with this id"),
+                "404": _error("no questionnaire with this id or version"),
             },
         }
     },

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from assessment.content.model import Questionnaire
 from assessment.engine.answers import Response, parse_answers
 from assessment.engine.pipeline import assess
+from assessment.engine.statistics import beyond_tolerance
 from assessment.io.source import Document
 
 from .answering import raw_answer
@@ -37,7 +38,6 @@ from .models import (
 from .store import create_assessment, find_assessment, stored_responses
 
 MAX_INVITATIONS = 500  # per request: the work of one request stays bounded
-CONSENSUS_RANGE = 2.0  # respondents' answers to an item further apart than this: discuss first
 
 
 @dataclass(frozen=True)
@@ -228,7 +228,7 @@ def _plain(value: float) -> float | int:
 
 
 def spreads(document: Mapping[str, Any]) -> list[Spread]:
-    """Items whose respondents' values lie `CONSENSUS_RANGE` or more apart, widest first."""
+    """Items whose respondents disagree beyond the consensus tolerance, widest first."""
     values: dict[str, list[float]] = {}
     for response in document["responses"]:
         for qid, raw in response["answers"].items():
@@ -236,7 +236,7 @@ def spreads(document: Mapping[str, Any]) -> list[Spread]:
             if isinstance(value, int | float):
                 values.setdefault(qid, []).append(float(value))
     found = [Spread(qid, tuple(v)) for qid, v in values.items() if len(v) > 1]
-    wide = [s for s in found if s.range >= CONSENSUS_RANGE]
+    wide = [s for s in found if beyond_tolerance(s.values)]  # the engine's one definition
     return sorted(wide, key=lambda s: (-s.range, s.question_id))
 
 
@@ -268,7 +268,7 @@ def round_outcome(
 
 
 def _assess(document: Document, lang: str) -> dict[str, Any]:
-    return assess(parse_answers(document, library()), library(), lang)
+    return assess(parse_answers(document, library()), library(), langs=(lang,)).to_document(lang)
 
 
 # --- reconciliation, sign-off, trend ------------------------------------------------------------

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Flask
 
+from assessment.content.framework import CORNERSTONE
 from assessment.content.model import LEVEL_NAMES, Question
-from assessment.engine.result import format_number
+from assessment.engine.findings import format_number
 from assessment.render.messages import msg
 
 from .answering import field_name, format_value
@@ -56,6 +57,7 @@ def init_templating(app: Flask) -> None:
         "format_number": format_number,
         "bar_width": width,
         "level_numbers": sorted(LEVEL_NAMES),
+        "cornerstone_rule": CORNERSTONE.rule,
     }
     app.jinja_env.globals.update(helpers)
     app.jinja_env.trim_blocks = True

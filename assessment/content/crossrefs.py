@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..io.source import Document, pointer_join
-from ..problems import Problem, unknown
+from ..problems import Problem, ProblemCode, unknown
 from .model import DIMENSIONS, Questionnaire
 from .rules import fact_problem
 
@@ -24,12 +24,14 @@ def pack_problems(
             asked |= questionnaires[qid].question_ids
         else:
             ptr = pointer_join("/questionnaires", index)
-            problems.append(pack.problem(ptr, unknown("questionnaire", qid, questionnaires)))
+            msg = unknown("questionnaire", qid, questionnaires)
+            problems.append(pack.problem(ptr, msg, code="unknown.questionnaire"))
     seen: set[str] = set()
     for index, rule in enumerate(pack.data["rules"]):
         ptr = pointer_join("/rules", index)
         if rule["id"] in seen:
-            problems.append(pack.problem(f"{ptr}/id", f"rule id {rule['id']!r} appears twice"))
+            msg = f"rule id {rule['id']!r} appears twice"
+            problems.append(pack.problem(f"{ptr}/id", msg, code="content.duplicate_id"))
         seen.add(rule["id"])
         problems += _rule_problems(pack, ptr, rule, asked, action_ids)
     return problems
@@ -40,9 +42,9 @@ def _rule_problems(
 ) -> list[Problem]:
     for_each = rule.get("for_each")
     out = [
-        doc.problem(p, msg)
+        doc.problem(p, wrong[1], code=wrong[0])
         for p, fact in _condition_facts(rule["when"], f"{ptr}/when")
-        if (msg := fact_problem(fact, asked, for_each))
+        if (wrong := fact_problem(fact, asked, for_each))
     ]
     out += _placeholder_problems(doc, ptr, rule)
     then = rule["then"]
@@ -55,8 +57,8 @@ def _rule_problems(
         )
     if isinstance(then.get("cap", {}).get("to"), dict):
         fact = then["cap"]["to"]["fact"]
-        if msg := fact_problem(fact, asked, for_each):
-            out.append(doc.problem(f"{ptr}/then/cap/to/fact", msg))
+        if wrong := fact_problem(fact, asked, for_each):
+            out.append(doc.problem(f"{ptr}/then/cap/to/fact", wrong[1], code=wrong[0]))
     finding = then.get("finding", {})
     for i, dim in enumerate(finding.get("dimensions", [])):
         checks.append((f"{ptr}/then/finding/dimensions/{i}", "dimension", dim, dims))
@@ -65,11 +67,18 @@ def _rule_problems(
     for i, action in enumerate(then.get("actions", [])):
         checks.append((f"{ptr}/then/actions/{i}", "action", action, action_ids))
     out += [
-        doc.problem(p, unknown(kind, name, known))
+        doc.problem(p, unknown(kind, name, known), code=_UNKNOWN[kind])
         for p, kind, name, known in checks
         if name not in known
     ]
     return out
+
+
+_UNKNOWN: dict[str, ProblemCode] = {
+    "dimension": "unknown.dimension",
+    "question": "unknown.question",
+    "action": "unknown.action",
+}
 
 
 def _placeholder_problems(doc: Document, ptr: str, rule: Mapping[str, Any]) -> list[Problem]:
@@ -82,18 +91,11 @@ def _placeholder_problems(doc: Document, ptr: str, rule: Mapping[str, Any]) -> l
     for where, text in texts:
         for lang, value in text.items():
             if "{question}" in value and for_each != "question":
-                out.append(
-                    doc.problem(
-                        f"{ptr}{where}/{lang}",
-                        "the {question} placeholder needs for_each: question",
-                    )
-                )
+                msg = "the {question} placeholder needs for_each: question"
+                out.append(doc.problem(f"{ptr}{where}/{lang}", msg, code="content.placeholder"))
             elif "{dimension}" in value and not for_each:
-                out.append(
-                    doc.problem(
-                        f"{ptr}{where}/{lang}", "the {dimension} placeholder needs a for_each"
-                    )
-                )
+                msg = "the {dimension} placeholder needs a for_each"
+                out.append(doc.problem(f"{ptr}{where}/{lang}", msg, code="content.placeholder"))
     return out
 
 
@@ -116,16 +118,18 @@ def action_problems(doc: Document) -> list[Problem]:
     for index, action in enumerate(actions):
         ptr = pointer_join("/actions", index)
         if ids.count(action["id"]) > 1 and ids.index(action["id"]) != index:
-            out.append(doc.problem(f"{ptr}/id", f"action id {action['id']!r} appears twice"))
+            msg = f"action id {action['id']!r} appears twice"
+            out.append(doc.problem(f"{ptr}/id", msg, code="content.duplicate_id"))
         if action["id"].split(".")[0] != action["dimension"]:
-            out.append(
-                doc.problem(f"{ptr}/id", f"action id must start with {action['dimension'] + '.'!r}")
-            )
+            msg = f"action id must start with {action['dimension'] + '.'!r}"
+            out.append(doc.problem(f"{ptr}/id", msg, code="content.id_prefix"))
         if action["lifts"]["from"] >= action["lifts"]["to"]:
-            out.append(doc.problem(f"{ptr}/lifts", "lifts.from must be below lifts.to"))
+            msg = "lifts.from must be below lifts.to"
+            out.append(doc.problem(f"{ptr}/lifts", msg, code="content.lift_order"))
         for i, req in enumerate(action.get("requires", [])):
             if req not in ids:
-                out.append(doc.problem(f"{ptr}/requires/{i}", unknown("action", req, ids)))
+                msg = unknown("action", req, ids)
+                out.append(doc.problem(f"{ptr}/requires/{i}", msg, code="unknown.action"))
     out += _cycle_problems(
         doc, {a["id"]: [r for r in a.get("requires", []) if r in ids] for a in actions}
     )
@@ -144,7 +148,8 @@ def _cycle_problems(doc: Document, graph: Mapping[str, list[str]]) -> list[Probl
             if state.get(nxt) == 1:
                 cycle = [*path[path.index(nxt) :], nxt]
                 ptr = f"/actions/{index[node]}/requires"
-                out.append(doc.problem(ptr, "prerequisite cycle: " + " -> ".join(cycle)))
+                msg = "prerequisite cycle: " + " -> ".join(cycle)
+                out.append(doc.problem(ptr, msg, code="content.cycle"))
             elif nxt not in state:
                 visit(nxt, [*path, nxt])
         state[node] = 2

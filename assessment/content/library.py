@@ -8,16 +8,27 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ..io.schema import schema_problems
 from ..io.source import Document, load_file, pointer_join
-from ..problems import Problem, ProblemsFound, unknown
+from ..problems import Problem, ProblemCode, ProblemsFound, unknown
 from .crossrefs import pack_problems
 from .model import Action, Baseline, Dimension, Option, Question, Questionnaire, Text
 from .rules import Rule, parse_rule
+from .versions import (
+    Migration,
+    QuestionnaireFile,
+    format_ref,
+    load_migrations,
+    parse_ref,
+    place_of,
+    place_problems,
+    questionnaire_files,
+)
 
 PACK_FILES = ("pack.yaml", "baselines.yaml", "actions.yaml")
 
@@ -30,29 +41,75 @@ class RulePack:
     questionnaires: tuple[str, ...]
     rules: tuple[Rule, ...]
     actions: Mapping[str, Action]
-    baselines: Mapping[str, Mapping[str, float]]
     baseline_info: Mapping[str, Baseline]
     sha256: str
     path: str
 
-    def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
+    @cached_property
+    def baselines(self) -> Mapping[str, Mapping[str, float]]:
+        """Each baseline's indices by dimension (read from `baseline_info`, stored once)."""
+        return {name: info.indices for name, info in self.baseline_info.items()}
 
 
 @dataclass(frozen=True)
 class Library:
-    """All the content the product serves: questionnaires by id and rule packs by id."""
+    """All the content the product serves: questionnaires by (id, version), rule packs by id.
+
+    `questionnaires` maps each id to its latest version; `versions` holds every version and
+    `migrations` the way from each version's predecessor to it (assessment/content/versions.py).
+    """
 
     questionnaires: Mapping[str, Questionnaire]
     packs: Mapping[str, RulePack]
+    versions: Mapping[str, Mapping[int, Questionnaire]] = field(default_factory=dict)
+    migrations: Mapping[tuple[str, int], Migration] = field(default_factory=dict)
 
-    def pack_for(self, questionnaire_id: str) -> RulePack:
-        """The rule pack that scores a questionnaire."""
-        for pack in self.packs.values():
-            if questionnaire_id in pack.questionnaires:
-                return pack
-        msg = f"no rule pack scores questionnaire {questionnaire_id!r}"
-        raise ProblemsFound([Problem("<content>", None, None, "$.questionnaire", msg)])
+    def __post_init__(self) -> None:
+        if not self.versions:  # built from latest versions only (tests, tools)
+            by_id = {q.id: {q.version: q} for q in self.questionnaires.values()}
+            object.__setattr__(self, "versions", by_id)
+
+    def find(self, questionnaire_id: str, version: int | None = None) -> Questionnaire | None:
+        """A given version of a questionnaire (None: the latest), or None when there is none."""
+        if version is None:
+            return self.questionnaires.get(questionnaire_id)
+        return self.versions.get(questionnaire_id, {}).get(version)
+
+    def resolve(
+        self, ref: str, where: str = "$.questionnaire", source: str = "<input>"
+    ) -> Questionnaire:
+        """The questionnaire of 'id' (the latest) or 'id@N'; ProblemsFound naming what exists."""
+        try:
+            qid, version = parse_ref(ref)
+        except ValueError:  # not an id at all: reported as an unknown questionnaire
+            qid, version = ref, None
+        found = self.find(qid, version)
+        if found is not None:
+            return found
+        if qid not in self.versions:
+            message = unknown("questionnaire", qid, self.versions)
+        else:
+            known = ", ".join(str(v) for v in sorted(self.versions[qid]))
+            message = f"{qid} has no version {version} (versions: {known})"
+        code: ProblemCode = (
+            "unknown.questionnaire" if qid not in self.versions else "answers.version"
+        )
+        raise ProblemsFound([Problem(source, None, None, where, message, code)])
+
+    def pack_for(self, questionnaire_id: str, version: int | None = None) -> RulePack:
+        """The rule pack that scores a questionnaire version (None: the latest); a pack naming
+        the version (id@N) comes before one naming every version (id)."""
+        latest = self.questionnaires.get(questionnaire_id)
+        wanted = version if version is not None else (latest.version if latest else 0)
+        exact = format_ref(questionnaire_id, wanted)
+        for names in (exact, questionnaire_id):
+            for pack in self.packs.values():
+                if names in pack.questionnaires:
+                    return pack
+        msg = f"no rule pack scores questionnaire {exact}"
+        raise ProblemsFound(
+            [Problem("<content>", None, None, "$.questionnaire", msg, "content.no_pack")]
+        )
 
 
 def default_content_root() -> Path:
@@ -64,28 +121,35 @@ def default_content_root() -> Path:
 # --- questionnaires -------------------------------------------------------------------------
 
 
-def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Load and check one questionnaire file."""
+def load_questionnaire(path: str | Path, place: QuestionnaireFile | None = None) -> Questionnaire:
+    """Load and check one questionnaire file (its id and version must match its place)."""
+    place = place or place_of(Path(path))
     doc = load_file(path, fast=True)
-    if questionnaire_problems(doc, Path(path).stem):
-        raise ProblemsFound(questionnaire_problems(load_file(path), Path(path).stem))
+    if questionnaire_problems(doc, place=place):
+        raise ProblemsFound(questionnaire_problems(load_file(path), place=place))
     return build_questionnaire(doc.data, str(path))
 
 
-def questionnaire_problems(doc: Document, stem: str | None = None) -> list[Problem]:
+def questionnaire_problems(
+    doc: Document, stem: str | None = None, place: QuestionnaireFile | None = None
+) -> list[Problem]:
     """Schema and cross-reference problems of a questionnaire document."""
     problems = schema_problems(doc, "questionnaire")
     if problems:
         return problems
     data = doc.data
-    if stem is not None and data["id"] != stem:
-        problems.append(doc.problem("/id", f"id {data['id']!r} must equal the file name {stem!r}"))
+    if place is not None:
+        problems += place_problems(doc, place)
+    elif stem is not None and data["id"] != stem:
+        msg = f"id {data['id']!r} must equal the file name {stem!r}"
+        problems.append(doc.problem("/id", msg, code="content.id_mismatch"))
     seen_dims: set[str] = set()
     seen_questions: set[str] = set()
     for d_index, dim in enumerate(data["dimensions"]):
         d_ptr = pointer_join("/dimensions", d_index)
         if dim["id"] in seen_dims:
-            problems.append(doc.problem(f"{d_ptr}/id", f"dimension {dim['id']!r} appears twice"))
+            msg = f"dimension {dim['id']!r} appears twice"
+            problems.append(doc.problem(f"{d_ptr}/id", msg, code="content.duplicate_id"))
         seen_dims.add(dim["id"])
         for q_index, question in enumerate(dim["questions"]):
             q_ptr = pointer_join(f"{d_ptr}/questions", q_index)
@@ -99,19 +163,22 @@ def _question_problems(
     out = []
     qid = question["id"]
     if qid in seen:
-        out.append(doc.problem(f"{ptr}/id", f"question id {qid!r} appears twice"))
+        msg = f"question id {qid!r} appears twice"
+        out.append(doc.problem(f"{ptr}/id", msg, code="content.duplicate_id"))
     seen.add(qid)
     if qid.split(".")[0] != dim:
-        out.append(doc.problem(f"{ptr}/id", f"question id {qid!r} must start with {dim + '.'!r}"))
+        msg = f"question id {qid!r} must start with {dim + '.'!r}"
+        out.append(doc.problem(f"{ptr}/id", msg, code="content.id_prefix"))
     scales = doc.data["scales"]
     if question["scale"] not in scales:
-        out.append(doc.problem(f"{ptr}/scale", unknown("scale", question["scale"], scales)))
+        msg = unknown("scale", question["scale"], scales)
+        out.append(doc.problem(f"{ptr}/scale", msg, code="unknown.scale"))
         return out
     values = {o["value"] for o in scales[question["scale"]]}
     for key in question.get("anchors", {}):
         if float(key) not in values:
             msg = f"anchor {key} is not a value of scale {question['scale']!r}"
-            out.append(doc.problem(pointer_join(f"{ptr}/anchors", key), msg))
+            out.append(doc.problem(pointer_join(f"{ptr}/anchors", key), msg, code="content.anchor"))
     return out
 
 
@@ -167,19 +234,37 @@ def _text(data: Mapping[str, str] | None) -> Text | None:
 
 
 def load_pack(
-    folder: str | Path, questionnaires: Mapping[str, Questionnaire], broken: Collection[str] = ()
+    folder: str | Path,
+    questionnaires: Mapping[str, Questionnaire],
+    broken: Collection[str] = (),
+    versions: Mapping[str, Mapping[int, Questionnaire]] | None = None,
 ) -> RulePack:
     """Load and cross-check a rule pack folder against the questionnaires it scores.
 
     `broken` names questionnaires that exist but failed to load: their own problems are already
     reported, so the pack is not cross-checked against them (that would only echo those problems).
+    An entry `id` is checked against the latest version, `id@N` against version N.
     """
     folder = Path(folder)
-    docs, problems = _checked_pack_docs(folder, questionnaires, broken, fast=True)
+    known = _pack_targets(questionnaires, versions)
+    docs, problems = _checked_pack_docs(folder, known, broken, fast=True)
     if problems:  # read again, with positions, to say where each problem is
-        _, problems = _checked_pack_docs(folder, questionnaires, broken, fast=False)
+        _, problems = _checked_pack_docs(folder, known, broken, fast=False)
         raise ProblemsFound(problems)
     return _build_pack(folder, docs)
+
+
+def _pack_targets(
+    questionnaires: Mapping[str, Questionnaire],
+    versions: Mapping[str, Mapping[int, Questionnaire]] | None,
+) -> dict[str, Questionnaire]:
+    """What a pack's `questionnaires:` entry may name: 'id' (the latest) and 'id@N'."""
+    known = dict(questionnaires)
+    for by_version in (
+        versions or {q.id: {q.version: q} for q in questionnaires.values()}
+    ).values():
+        known |= {format_ref(q.id, q.version): q for q in by_version.values()}
+    return known
 
 
 def _checked_pack_docs(
@@ -189,13 +274,10 @@ def _checked_pack_docs(
     if problems:
         return docs, problems
     cross = pack_problems(docs, questionnaires)
-    if set(docs["pack.yaml"].data["questionnaires"]) & set(broken):
+    named = {entry.partition("@")[0] for entry in docs["pack.yaml"].data["questionnaires"]}
+    if named & set(broken):
         # its questions are unknown only because the questionnaire failed to load: do not echo that
-        cross = [
-            p
-            for p in cross
-            if not p.message.startswith(("unknown question", "unknown questionnaire"))
-        ]
+        cross = [p for p in cross if p.code not in ("unknown.question", "unknown.questionnaire")]
     return docs, problems + cross
 
 
@@ -232,7 +314,6 @@ def _build_pack(folder: Path, docs: Mapping[str, Document]) -> RulePack:
         questionnaires=tuple(data["questionnaires"]),
         rules=tuple(parse_rule(r) for r in data["rules"]),
         actions=actions,
-        baselines={name: info.indices for name, info in infos.items()},
         baseline_info=infos,
         sha256=digest.hexdigest(),
         path=str(folder),
@@ -259,24 +340,33 @@ def _action(a: Mapping[str, Any]) -> Action:
 
 
 def load_library(root: str | Path | None = None) -> Library:
-    """Every questionnaire under root/questionnaires and every pack under root/rules."""
+    """Every questionnaire version under root/questionnaires and every pack under root/rules."""
     root = Path(root) if root else default_content_root()
-    questionnaires: dict[str, Questionnaire] = {}
-    problems: list[Problem] = []
-    for path in sorted((root / "questionnaires").glob("*.yaml")):
+    files, problems = questionnaire_files(root)
+    versions: dict[str, dict[int, Questionnaire]] = {}
+    places: dict[tuple[str, int], QuestionnaireFile] = {}
+    for place in files:
         try:
-            questionnaires[path.stem] = load_questionnaire(path)
+            questionnaire = load_questionnaire(place.path, place)
         except ProblemsFound as exc:
             problems += exc.problems
-    broken = {p.stem for p in (root / "questionnaires").glob("*.yaml")} - set(questionnaires)
+            continue
+        versions.setdefault(questionnaire.id, {})[questionnaire.version] = questionnaire
+        places[(questionnaire.id, questionnaire.version)] = place
+    failed = {(f.questionnaire_id, f.version) for f in files if f.version} - set(places)
+    migrations, migration_problems = load_migrations(versions, places, failed)
+    problems += migration_problems
+    questionnaires = {qid: by_version[max(by_version)] for qid, by_version in versions.items()}
+    broken = {f.questionnaire_id for f in files} - set(versions) | {qid for qid, _ in failed}
     packs: dict[str, RulePack] = {}
     for folder in sorted(p.parent for p in (root / "rules").glob("*/pack.yaml")):
         try:
-            packs[folder.name] = load_pack(folder, questionnaires, broken)
+            packs[folder.name] = load_pack(folder, questionnaires, broken, versions)
         except ProblemsFound as exc:
             problems += exc.problems
     if problems:
         raise ProblemsFound(problems)
     if not questionnaires:
-        raise ProblemsFound([Problem(str(root), None, None, "$", "no questionnaires found")])
-    return Library(questionnaires, packs)
+        msg = "no questionnaires found"
+        raise ProblemsFound([Problem(str(root), None, None, "$", msg, "content.empty")])
+    return Library(questionnaires, packs, versions, migrations)

@@ -5,52 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType
-from typing import Literal
 
-DIMENSIONS: tuple[str, ...] = (
-    "customer",
-    "leadership",
-    "process",
-    "learning",
-    "structure",
-    "performance",
-)
-ROLES: tuple[str, ...] = ("leader", "manager", "staff", "customer", "auditor")
-LANGS: tuple[str, ...] = ("en", "zh")
-Lang = Literal["en", "zh"]
+# Declared in their own modules, imported from here as before: the bilingual text type, and the
+# framework's vocabulary (dimension ids, roles, level names) in the one place that names them.
+from .framework import DIMENSIONS, LEVEL_NAMES, ROLES, level_name
+from .text import LANGS, Text
 
-
-@dataclass(frozen=True)
-class Text:
-    """A user-facing string in English and Chinese."""
-
-    en: str
-    zh: str
-
-    def get(self, lang: str) -> str:
-        """The string in `lang`, English when the language is unknown."""
-        return self.zh if lang == "zh" else self.en
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, str]) -> Text:
-        return cls(en=data["en"], zh=data["zh"])
-
-
-LEVEL_NAMES: Mapping[int, Text] = MappingProxyType(
-    {
-        1: Text("Traditional", "传统管理"),
-        2: Text("Awakening", "觉醒"),
-        3: Text("Developing", "发展"),
-        4: Text("Integrated", "整合"),
-        5: Text("Total quality", "全面质量"),
-    }
-)
-
-
-def level_name(level: int, lang: str) -> str:
-    """The fixed name of a maturity level."""
-    return LEVEL_NAMES[level].get(lang)
+__all__ = ["DIMENSIONS", "LANGS", "LEVEL_NAMES", "ROLES", "Text", "level_name"]
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..problems import did_you_mean
+from ..problems import ProblemCode, did_you_mean, unknown
 from .conditions import Condition, Leaf, facts_of, parse_condition, prepare_leaves, substitute
 from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
 
 COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
-DIMENSION_FACTS = ("index", "critical_min", "unknown_share", "level")
-STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level")
+DIMENSION_FACTS = ("index", "critical_min", "critical_level", "unknown_share", "level")
+QUESTION_FACTS = ("answer", "evidence", "item_level")
+OVERALL_FACTS = ("index", "uncapped_level", "median_level")
+STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level", "overall.median_level")
+# Evidence, consensus and response patterns (README "How scores are computed").
+QUESTION_STAT_FACTS = ("claimed", "unverified", "spread")
+DIMENSION_STAT_FACTS = ("unverified_items", "evidence_rejected")
+PATTERN_FACTS = ("straight_lining", "max_unanswered_share")
+PERCEPTION_MEASURES = ("gap", "hedges_g", "leader_n", "staff_n")
 COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
 
 
@@ -86,38 +93,61 @@ def _parse_finding(data: Mapping[str, Any]) -> Finding:
     )
 
 
-def fact_problem(name: str, question_ids: Collection[str], for_each: str | None) -> str | None:
-    """Why a fact name is not valid, or None when it is."""
+FactProblem = tuple[ProblemCode, str]
+
+
+def fact_problem(
+    name: str, question_ids: Collection[str], for_each: str | None
+) -> FactProblem | None:
+    """Why a fact name is not valid (a problem code and a message), or None when it is."""
     head, _, rest = name.partition(".")
     dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
     questions = [*question_ids, *(["{question}"] if for_each == "question" else [])]
-    if head in ("answer", "evidence"):
-        return None if rest in questions else _unknown("question", rest, questions)
+    if head in QUESTION_FACTS:
+        return _unknown_in("unknown.question", "question", rest, questions)
     if head in DIMENSION_FACTS:
-        return None if rest in dims else _unknown("dimension", rest, dims)
+        return _unknown_in("unknown.dimension", "dimension", rest, dims)
     if head == "count":
         match = COUNT_FACT.match(name)
         if not match:
-            return f"count facts look like count.<dimension>.<lt|le|eq|ge|gt>.<n>, not {name!r}"
-        return None if match.group(1) in dims else _unknown("dimension", match.group(1), dims)
+            shape = "count.<dimension>.<lt|le|eq|ge|gt>.<n>"
+            return "unknown.fact", f"count facts look like {shape}, not {name!r}"
+        return _unknown_in("unknown.dimension", "dimension", match.group(1), dims)
     if head == "role":
-        return _role_fact_problem(rest, dims)
+        role, _, dim = rest.partition(".")
+        return _unknown_in("unknown.role", "role", role, ROLES) or _unknown_in(
+            "unknown.dimension", "dimension", dim, dims
+        )
+    if head in (*QUESTION_STAT_FACTS, *DIMENSION_STAT_FACTS, "pattern", "perception"):
+        return _response_fact_problem(head, rest, questions, dims)
     if head in ("respondents", "overall"):
-        known = ["count", *ROLES] if head == "respondents" else ["index", "uncapped_level"]
-        return None if rest in known else _unknown(f"{head} fact", rest, known)
-    families = ["answer", "evidence", *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
-    return f"unknown fact {name!r}{did_you_mean(head, families)}"
+        known = ["count", *ROLES] if head == "respondents" else list(OVERALL_FACTS)
+        return _unknown_in("unknown.fact", f"{head} fact", rest, known)
+    families = [*QUESTION_FACTS, *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
+    families += [*QUESTION_STAT_FACTS, *DIMENSION_STAT_FACTS, "pattern", "perception"]
+    return "unknown.fact", f"unknown fact {name!r}{did_you_mean(head, families)}"
 
 
-def _role_fact_problem(rest: str, dims: list[str]) -> str | None:
-    role, _, dim = rest.partition(".")
-    if role not in ROLES:
-        return _unknown("role", role, ROLES)
-    return None if dim in dims else _unknown("dimension", dim, dims)
+# --- Evidence, consensus and response patterns: their fact families ---------------------------
+def _response_fact_problem(
+    head: str, rest: str, questions: list[str], dims: list[str]
+) -> FactProblem | None:
+    if head in QUESTION_STAT_FACTS:
+        return _unknown_in("unknown.question", "question", rest, questions)
+    if head in DIMENSION_STAT_FACTS:
+        return _unknown_in("unknown.dimension", "dimension", rest, dims)
+    if head == "pattern":
+        return _unknown_in("unknown.fact", "pattern fact", rest, PATTERN_FACTS)
+    measure, _, dim = rest.partition(".")
+    return _unknown_in(
+        "unknown.fact", "perception measure", measure, PERCEPTION_MEASURES
+    ) or _unknown_in("unknown.dimension", "dimension", dim, dims)
 
 
-def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
-    return f"unknown {kind} {name!r}{did_you_mean(name, known)}"
+def _unknown_in(
+    code: ProblemCode, kind: str, name: str, known: Collection[str]
+) -> FactProblem | None:
+    return None if name in known else (code, unknown(kind, name, known))
 
 
 def stage_of(facts: Iterable[str]) -> int:
@@ -155,14 +185,6 @@ def _bindings(rule: Rule, questionnaire: Questionnaire) -> list[tuple[str, dict[
 
 def _applicable(facts: set[str], asked: Collection[str]) -> bool:
     # Evidence quoted by a finding may be missing (it is then left out); facts may not.
-    questions = {f.split(".", 1)[1] for f in facts if f.startswith(("answer.", "evidence."))}
+    per_question = (*QUESTION_FACTS, *QUESTION_STAT_FACTS)
+    questions = {f.split(".", 1)[1] for f in facts if f.split(".", 1)[0] in per_question}
     return questions <= set(asked)
-
-
-def rules_of_facts(rules: Iterable[Rule]) -> dict[str, set[str]]:
-    """Fact name -> ids of the rules reading it (for meta-tests and `tqm explain`)."""
-    out: dict[str, set[str]] = {}
-    for rule in rules:
-        for fact in facts_of(rule.when):
-            out.setdefault(fact, set()).add(rule.id)
-    return out

@@ -17,7 +17,7 @@ from ..content.library import Library
 from ..content.model import Question, Questionnaire
 from ..io.schema import schema_problems
 from ..io.source import Document, load_file, parse_yaml, pointer_join
-from ..problems import Problem, ProblemsFound, unknown
+from ..problems import Problem, ProblemCode, ProblemsFound, unknown
 
 NA = "na"
 UNKNOWN = "unknown"
@@ -66,19 +66,22 @@ def parse_answers_text(text: str, library: Library, name: str = "<input>") -> An
     return parse_answers(parse_yaml(text, name), library)
 
 
-def parse_answers(doc: Document, library: Library) -> AnswerSet:
-    """Check a parsed answers document and build the AnswerSet; raise ProblemsFound if anything is wrong."""
+def parse_answers(doc: Document, library: Library, *, complete: bool = True) -> AnswerSet:
+    """Check a parsed answers document and build the AnswerSet; raise ProblemsFound if anything is wrong.
+
+    `complete=False` accepts a document that leaves required questions unanswered (`tqm migrate`).
+    """
     if not isinstance(doc.data, dict):
-        raise ProblemsFound([doc.problem("", "an answers document must be a mapping")])
+        msg = "an answers document must be a mapping"
+        raise ProblemsFound([doc.problem("", msg, code="schema.type")])
     problems = schema_problems(doc, "answers")
     if problems:
         raise ProblemsFound(problems)
     questionnaire = _questionnaire(doc, library)
     data = doc.data
     if ("responses" in data) == ("answers" in data):
-        raise ProblemsFound(
-            [doc.problem("", "give either 'answers' (one respondent) or 'responses' (several)")]
-        )
+        msg = "give either 'answers' (one respondent) or 'responses' (several)"
+        raise ProblemsFound([doc.problem("", msg, code="answers.shape")])
     raw = (
         data["responses"]
         if "responses" in data
@@ -88,7 +91,7 @@ def parse_answers(doc: Document, library: Library) -> AnswerSet:
     respondents = []
     for index, entry in enumerate(raw):
         ptr = pointer_join(base, index) if base else ""
-        respondents.append(_respondent(doc, ptr, entry, index, questionnaire, problems))
+        respondents.append(_respondent(doc, ptr, entry, index, questionnaire, problems, complete))
     if problems:
         raise ProblemsFound(problems)
     return AnswerSet(
@@ -102,16 +105,13 @@ def parse_answers(doc: Document, library: Library) -> AnswerSet:
 
 
 def _questionnaire(doc: Document, library: Library) -> Questionnaire:
-    qid, _, version = doc.data["questionnaire"].partition("@")
-    if qid not in library.questionnaires:
+    """The questionnaire the document names: `id` (the latest version) or `id@N` (version N)."""
+    try:
+        return library.resolve(doc.data["questionnaire"])
+    except ProblemsFound as exc:
         raise ProblemsFound(
-            [doc.problem("/questionnaire", unknown("questionnaire", qid, library.questionnaires))]
-        )
-    questionnaire = library.questionnaires[qid]
-    if version and int(version) != questionnaire.version:
-        msg = f"answers are for {qid} version {version}, but the questionnaire is version {questionnaire.version}"
-        raise ProblemsFound([doc.problem("/questionnaire", msg)])
-    return questionnaire
+            [doc.problem("/questionnaire", p.message, code=p.code) for p in exc.problems]
+        ) from None
 
 
 def _respondent(
@@ -121,6 +121,7 @@ def _respondent(
     index: int,
     questionnaire: Questionnaire,
     problems: list[Problem],
+    complete: bool = True,
 ) -> Respondent:
     info = entry.get("respondent", {})
     answers_ptr = f"{ptr}/answers"
@@ -129,39 +130,47 @@ def _respondent(
     for qid, raw in given.items():
         q_ptr = pointer_join(answers_ptr, qid)
         if qid not in questionnaire.question_ids:
-            problems.append(
-                doc.problem(q_ptr, unknown("question", qid, questionnaire.question_ids))
-            )
+            msg = unknown("question", qid, questionnaire.question_ids)
+            problems.append(doc.problem(q_ptr, msg, code="unknown.question"))
             continue
-        response, message = parse_response(raw, questionnaire.question(qid))
-        if message:
+        response, wrong = checked_response(raw, questionnaire.question(qid))
+        if wrong:
             where = f"{q_ptr}/value" if isinstance(raw, dict) else q_ptr
-            problems.append(doc.problem(where, f"{qid}: {message}"))
+            problems.append(doc.problem(where, f"{qid}: {wrong[1]}", code=wrong[0]))
         elif response:
             parsed[qid] = response
     for question in questionnaire.questions:
-        if question.required and question.id not in given:
-            problems.append(doc.problem(answers_ptr, f"missing answer to {question.id}"))
+        if complete and question.required and question.id not in given:
+            msg = f"missing answer to {question.id}"
+            problems.append(doc.problem(answers_ptr, msg, code="answers.missing"))
     return Respondent(str(info.get("id", f"r{index + 1}")), info.get("role"), parsed)
 
 
 def parse_response(raw: Any, question: Question) -> tuple[Response | None, str | None]:
     """One answer in any accepted form -> (Response, None) or (None, what is wrong)."""
+    response, wrong = checked_response(raw, question)
+    return response, wrong[1] if wrong else None
+
+
+def checked_response(
+    raw: Any, question: Question
+) -> tuple[Response | None, tuple[ProblemCode, str] | None]:
+    """One answer in any accepted form -> (Response, None) or (None, (problem code, message))."""
     evidence = note = ""
     if isinstance(raw, dict):
         evidence, note = raw.get("evidence", "") or "", raw.get("note", "") or ""
         raw = raw.get("value")
     if raw == NA:
         if not question.allow_na:
-            return None, "N/A is not allowed for this question"
+            return None, ("answers.na_not_allowed", "N/A is not allowed for this question")
         return Response(None, NA, evidence, note), None
     if raw == UNKNOWN:
         return Response(None, UNKNOWN, evidence, note), None
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        return None, f"{raw!r} is not a number, 'na' or 'unknown'"
+        return None, ("answers.not_a_number", f"{raw!r} is not a number, 'na' or 'unknown'")
     if not question.allows(raw):
         values = ", ".join(_fmt(o.value) for o in question.options)
-        return None, f"{_fmt(raw)} is not on the scale ({values})"
+        return None, ("answers.off_scale", f"{_fmt(raw)} is not on the scale ({values})")
     return Response(float(raw), "value", evidence, note), None
 
 
@@ -184,9 +193,11 @@ def csv_to_answers(doc: Document) -> Document:
     """A CSV (one row per respondent) as a canonical answers Document, positions kept."""
     header, rows = doc.data["header"], doc.data["rows"]
     if "questionnaire" not in header:
-        raise ProblemsFound([Problem(doc.name, 1, 1, "$", "CSV needs a 'questionnaire' column")])
+        msg = "CSV needs a 'questionnaire' column"
+        raise ProblemsFound([Problem(doc.name, 1, 1, "$", msg, "csv.missing_column")])
     if not rows:
-        raise ProblemsFound([Problem(doc.name, 2, 1, "$", "CSV has a header but no respondents")])
+        msg = "CSV has a header but no respondents"
+        raise ProblemsFound([Problem(doc.name, 2, 1, "$", msg, "csv.no_rows")])
     first = rows[0]
     _check_same_in_every_row(doc, rows, "questionnaire", "several questionnaires in one file")
     _check_same_in_every_row(
@@ -212,6 +223,7 @@ def _check_same_in_every_row(
         doc.problem(
             f"/rows/{i}/{column}",
             f"{message}: {row.get(column, '')!r} differs from {rows[0].get(column, '')!r}",
+            code="csv.mixed_values",
         )
         for i, row in enumerate(rows)
         if row.get(column, "") != rows[0].get(column, "")

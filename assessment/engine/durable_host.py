@@ -25,7 +25,7 @@ import durable.engine
 import durable_rules_engine
 import orjson
 
-from ..content.conditions import All, Compare, Condition, Not
+from ..content.conditions import All, Compare, Condition, Not, facts_of
 from ..problems import TqmError
 
 _DURABLE_OPS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
@@ -88,7 +88,7 @@ def compile_ruleset(name: str, conditions: Sequence[Condition]) -> CompiledRules
 
 
 def _compile_chunk(name: str, conditions: Sequence[Condition], offset: int) -> Chunk:
-    facts = sorted({f for c in conditions for f in _fact_names(c)})
+    facts = sorted({f for c in conditions for f in facts_of(c)})
     keys = {fact: f"f{i}" for i, fact in enumerate(facts)}
     with _LOCK:
         if name not in _REGISTERED:
@@ -192,14 +192,6 @@ def _check_state(state: Mapping[str, Any] | None, sid: str) -> None:
         raise EngineError(f"rule engine returned session {state.get('sid')!r}, expected {sid!r}")
     if "exception" in state:
         raise EngineError(f"rule action failed: {state['exception']}")
-
-
-def _fact_names(cond: Condition) -> set[str]:
-    if isinstance(cond, Compare):
-        return {cond.fact, *([cond.ref] if cond.ref else [])}
-    if isinstance(cond, Not):
-        return _fact_names(cond.item)
-    return set().union(*(_fact_names(c) for c in cond.items))
 
 
 def to_durable(cond: Condition, keys: Mapping[str, str], negate: bool = False) -> dict[str, Any]:

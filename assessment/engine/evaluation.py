@@ -9,18 +9,21 @@ depend on the order in which rules fired.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..content.conditions import evaluate, explain_leaves, fill_placeholders
 from ..content.library import RulePack
-from ..content.model import Questionnaire
+from ..content.model import Effects, Questionnaire
 from ..content.rules import Instance, instantiate
 from . import durable_host as engine
 from .facts import Getter, Stage, compute_facts, fact_getter
 from .scoring import Profile
+
+OVERALL_INDEX = "overall.index"  # the fact the overall-level gates compare
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,18 @@ class Cap:
     rule: str
     before: int
     after: int
+
+
+class TraceStep(NamedTuple):
+    """One rule instance in the trace: whether it fired, every comparison that decided it (as the
+    reference evaluator explains it: fact, op, threshold, actual, result, ...) and its effects.
+    A named tuple: a trace has about a hundred steps, made on every traced evaluation."""
+
+    rule: str
+    stage: int
+    fired: bool
+    conditions: Sequence[Mapping[str, Any]]
+    effect: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -40,11 +55,9 @@ class Judgement:
     caps: tuple[Cap, ...]
     fired: tuple[Instance, ...]
     facts: Mapping[str, float]
-    trace: tuple[dict[str, Any], ...] = field(default=())
-
-    @property
-    def fired_rules(self) -> set[str]:
-        return {i.rule.id for i in self.fired}
+    trace: tuple[TraceStep, ...] = field(default=())
+    # The same gates run on the answers as given, when evidence verification changed them.
+    claimed: Judgement | None = None
 
 
 @dataclass
@@ -83,6 +96,26 @@ class Program:
         }
 
     @cached_property
+    def overall_gates(self) -> tuple[float, ...]:
+        """The overall index each overall level needs: the fixed thresholds on `overall.index` in
+        the conditions of the rules that set an overall level (the pack's 20, 45, 70, 90)."""
+        return overall_gates(
+            (leaf[0], leaf[2])
+            for i in self.instances
+            if i.rule.then.overall_level
+            for leaf in i.comparisons
+            if leaf[1] is not None and leaf[3] is None  # a comparison with a fixed threshold
+        )
+
+    @cached_property
+    def gates(self) -> Program:
+        """The pack reduced to the rules that set levels or caps: the same gates, for the claimed
+        levels (findings are judged on verified values only, so the rest need not run twice)."""
+        rules = tuple(r for r in self.pack.rules if _sets_levels(r.then))
+        digest = hashlib.sha256(f"{self.pack.sha256}:gates".encode()).hexdigest()
+        return Program(replace(self.pack, rules=rules, sha256=digest), self.questionnaire)
+
+    @cached_property
     def effects(self) -> dict[str, dict[str, Any]]:
         """Each instance's effects as data, for traces (the same for every evaluation)."""
         return {i.key: effect_summary(i) for i in self.instances}
@@ -112,7 +145,21 @@ def judge(
     overall = caps[-1].after if caps else uncapped
     fired = tuple(fired1 + fired2)
     steps = _trace(program, fired, {1: facts1, 2: facts2}) if trace else ()
-    return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps)
+    claimed = None
+    if profile.claimed is not None:  # evidence: claimed levels come from the same gates
+        claimed = judge(program.gates, profile.claimed, use_engine=use_engine, trace=False)
+    return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps, claimed)
+
+
+def _sets_levels(effects: Effects) -> bool:
+    return bool(
+        effects.level or effects.overall_level or effects.cap_to is not None or effects.cap_fact
+    )
+
+
+def overall_gates(comparisons: Iterable[tuple[str, Any]]) -> tuple[float, ...]:
+    """The distinct thresholds of (fact, threshold) comparisons on the overall index, ascending."""
+    return tuple(sorted({value for fact, value in comparisons if fact == OVERALL_INDEX}))
 
 
 def dimension_levels(fired: Sequence[Instance], dimensions: Sequence[str]) -> dict[str, int]:
@@ -141,7 +188,7 @@ def apply_caps(fired: Sequence[Instance], uncapped: int, facts: Mapping[str, flo
         effects = instance.rule.then
         limit = effects.cap_to
         if effects.cap_fact is not None:
-            value = facts.get(effects.cap_fact)
+            value = facts.get(fill_placeholders(effects.cap_fact, instance.bindings))
             limit = None if value is None else int(value) + effects.cap_plus
         if limit is not None and limit < level:
             caps.append(Cap(instance.rule.id, level, max(1, limit)))
@@ -151,17 +198,17 @@ def apply_caps(fired: Sequence[Instance], uncapped: int, facts: Mapping[str, flo
 
 def _trace(
     program: Program, fired: Sequence[Instance], facts: Mapping[int, Mapping[str, float]]
-) -> tuple[dict[str, Any], ...]:
+) -> tuple[TraceStep, ...]:
     keys = {i.key for i in fired}
     effects = program.effects
     return tuple(
-        {
-            "rule": i.key,
-            "stage": i.stage,
-            "fired": i.key in keys,
-            "conditions": explain_leaves(i.comparisons, facts[i.stage]),
-            "effect": effects[i.key],
-        }
+        TraceStep(
+            i.key,
+            i.stage,
+            i.key in keys,
+            explain_leaves(i.comparisons, facts[i.stage]),
+            effects[i.key],
+        )
         for i in program.instances
     )
 
@@ -177,10 +224,10 @@ def effect_summary(instance: Instance) -> dict[str, Any]:
         }
     if e.overall_level:
         out["overall_level"] = e.overall_level
-    if e.cap_to is not None or e.cap_fact:
-        out["cap"] = (
-            {"to": e.cap_to} if e.cap_to is not None else {"fact": e.cap_fact, "plus": e.cap_plus}
-        )
+    if e.cap_to is not None:
+        out["cap"] = {"to": e.cap_to}
+    elif e.cap_fact:
+        out["cap"] = {"fact": fill_placeholders(e.cap_fact, instance.bindings), "plus": e.cap_plus}
     if e.finding:
         out["finding"] = {"kind": e.finding.kind, "severity": e.finding.severity}
     if e.actions:

@@ -1,15 +1,16 @@
-"""The whole assessment in one call: answers -> profile -> judgement -> result."""
+"""The whole assessment in one call: answers -> profile -> judgement -> result -> roadmap."""
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from dataclasses import replace
 
+from ..content.framework import CORNERSTONE
 from ..content.library import Library, RulePack
-from ..content.model import Questionnaire
+from ..content.model import LANGS, Questionnaire
 from .answers import AnswerSet
 from .evaluation import Judgement, Program, judge
-from .result import build_result
+from .result import Result, build_result
 from .roadmap import DEFAULT_DAYS_PER_MONTH, Situation, plan_roadmap
 from .scoring import score_profile
 
@@ -28,47 +29,44 @@ def program_for(pack: RulePack, questionnaire: Questionnaire) -> Program:
         return _PROGRAMS[key]
 
 
-def evaluate_answers(
-    answers: AnswerSet, library: Library, *, use_engine: bool = True, trace: bool = True
-) -> tuple[RulePack, Judgement]:
-    """Score and judge an answer set (no text rendering)."""
-    pack = library.pack_for(answers.questionnaire.id)
-    program = program_for(pack, answers.questionnaire)
-    return pack, judge(program, score_profile(answers), use_engine=use_engine, trace=trace)
-
-
 def assess(
     answers: AnswerSet,
     library: Library,
-    lang: str = "en",
     *,
     use_engine: bool = True,
     trace: bool = True,
+    roadmap: bool = True,
     days_per_month: float = DEFAULT_DAYS_PER_MONTH,
-) -> dict[str, Any]:
-    """The result document for an answer set."""
-    pack = library.pack_for(answers.questionnaire.id)
-    program = program_for(pack, answers.questionnaire)
+    langs: tuple[str, ...] = LANGS,
+) -> Result:
+    """The typed result of an answer set: scored, judged by its rule pack, and (with `roadmap`)
+    planned; with `trace`, every rule's comparisons; `use_engine=False` lets the reference
+    evaluator decide instead of durable-rules. Texts are in `langs` (default: every language)."""
+    pack = library.pack_for(answers.questionnaire.id, answers.questionnaire.version)
     profile = score_profile(answers)
+    program = program_for(pack, answers.questionnaire)
     judgement = judge(program, profile, use_engine=use_engine, trace=trace)
-    result = build_result(answers, pack, profile, judgement, lang)
-    result["roadmap"], result["plan"] = plan_roadmap(
-        situation_of(result), pack.actions, lang, days_per_month
-    )
-    return result
+    result = build_result(answers, pack, profile, judgement, program.overall_gates, langs)
+    if not roadmap:
+        return result
+    plan = plan_roadmap(situation_of(result, judgement), pack.actions, days_per_month)
+    return replace(result, roadmap=plan)
 
 
-def situation_of(result: dict[str, Any]) -> Situation:
-    """What the roadmap planner needs, read from a result document."""
-    dims = result["dimensions"]
-    indices = {d: v["index"] for d, v in dims.items()}
+def situation_of(result: Result, judgement: Judgement) -> Situation:
+    """What the roadmap planner needs: indices, levels, targets, findings, and whether the
+    cornerstone dimension comes first (it is the weakest, or its rule caps the overall level)."""
+    dims = result.dimensions
+    indices = {d: v.index for d, v in dims.items()}
     scored = [v for v in indices.values() if v is not None]
-    weakest = indices.get("leadership") is not None and indices["leadership"] == min(scored)
-    capped = any(c["rule"] == "leadership.cornerstone" for c in result["overall"]["caps"])
+    corner = indices.get(CORNERSTONE.dimension)
+    weakest = corner is not None and corner == min(scored)
+    capped = any(c.rule == CORNERSTONE.rule for c in judgement.caps)
     return Situation(
         indices=indices,
-        levels={d: v["level"] for d, v in dims.items()},
-        targets={d: v["target"] for d, v in dims.items()},
-        findings=result["findings"],
+        levels=dict(judgement.levels),
+        targets={d: v.target for d, v in dims.items()},
+        findings=result.findings,
         cornerstone=weakest or capped,
+        cornerstone_dimension=CORNERSTONE.dimension,
     )

@@ -1,201 +1,259 @@
-"""The result document (contract `tqm-result/1`): levels, indices, baselines, findings, roadmap, trace."""
+"""The typed result of an assessment: levels, indices, baselines, findings, roadmap, trace.
+
+Texts are kept in both languages (`Text`): one `assess` serves every language, and the language is
+chosen only at the edges, when a document or a report is made (`Result.to_document(lang)`, the
+renderers). Finding texts are filled in when the result is built, because their placeholders need
+the facts of the evaluation, which a result does not keep: in both languages by default, or only
+in those asked for (`assess(..., langs=("en",))`: a batch in one language saves the work). A result
+read back from a stored document (`Result.from_document`) has its texts in that document's
+language only. `languages` says which languages a result can be shown in.
+
+The JSON contract `tqm-result/1` is written and read in engine/document.py only.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..content.conditions import fill_placeholders
 from ..content.library import RulePack
-from ..content.model import Questionnaire, Text, level_name
-from ..content.rules import Instance
+from ..content.model import LANGS, Text
 from .answers import AnswerSet
-from .evaluation import Judgement
+from .evaluation import Cap, Judgement, TraceStep
+from .findings import FindingResult, build_findings
+from .roadmap import Roadmap
 from .scoring import Profile
 
-SCHEMA = "tqm-result/1"
-_FACT_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.(?:[a-z0-9_]+|\{dimension\}|\{question\}))+)\}")
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-KIND_ORDER = {
-    "risk": 0,
-    "inconsistency": 1,
-    "opportunity": 2,
-    "perception_gap": 3,
-    "confidence": 4,
-    "strength": 5,
-}
+__all__ = [
+    "Cap",
+    "DimensionResult",
+    "FindingResult",
+    "Overall",
+    "PackRef",
+    "QuestionnaireRef",
+    "Respondents",
+    "Result",
+    "build_result",
+]
+
+
+@dataclass(frozen=True)
+class QuestionnaireRef:
+    """Which questionnaire was answered."""
+
+    id: str
+    version: int
+    title: Text
+
+
+@dataclass(frozen=True)
+class PackRef:
+    """Which rule pack judged the answers (its sha256 pins the exact content)."""
+
+    id: str
+    version: Any
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Respondents:
+    """How many answered, and how many per role."""
+
+    count: int
+    by_role: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Overall:
+    """The overall index and level, with the caps that lowered it."""
+
+    index: float | None
+    level: int
+    uncapped_level: int
+    caps: tuple[Cap, ...]
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    """One dimension: index, level, counts, baselines, target and gaps, per-role indices."""
+
+    id: str
+    title: Text
+    index: float | None
+    level: int
+    answered: int
+    na: int
+    unknown: int
+    traditional: float
+    baseline_target: float  # the pack's target baseline
+    target: float  # the organisation's own target, else the pack's
+    above_traditional: float | None
+    to_target: float | None
+    by_role: Mapping[str, float | None]
+    agreement: float | None
+    previous: float | None = None  # the index of the previous assessment, when given
+    # `statistics` and `claimed` as the document writes them, per language (their reasons are
+    # text): computed once with the profile, carried unchanged through a stored document.
+    extras: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything an assessment concluded, ready for any renderer in any of `languages`."""
+
+    questionnaire: QuestionnaireRef
+    rulepack: PackRef
+    organisation: str
+    date: str
+    respondents: Respondents
+    overall: Overall
+    dimensions: Mapping[str, DimensionResult]
+    findings: tuple[FindingResult, ...]
+    roadmap: Roadmap | None  # None: not planned (assess(..., roadmap=False))
+    trace: tuple[TraceStep, ...]
+    gates: tuple[float, ...] = ()  # the overall index each overall level 2, 3, ... needs
+    languages: tuple[str, ...] = LANGS
+    # `verification` as the document writes it, per language: how far the levels rest on evidence.
+    verification: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def phases(self) -> tuple[Any, ...]:
+        """The roadmap's phases (none when no roadmap was planned)."""
+        return self.roadmap.phases if self.roadmap else ()
+
+    def to_document(self, lang: str) -> dict[str, Any]:
+        """The result document (contract `tqm-result/1`) with every text in `lang`."""
+        from .document import result_document
+
+        return result_document(self, lang)
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Result:
+        """A result read back from its document (texts in the document's language only)."""
+        from .document import read_result
+
+        return read_result(doc)
 
 
 def build_result(
-    answers: AnswerSet, pack: RulePack, profile: Profile, judgement: Judgement, lang: str = "en"
-) -> dict[str, Any]:
-    """The result document, with every text in `lang`."""
+    answers: AnswerSet,
+    pack: RulePack,
+    profile: Profile,
+    judgement: Judgement,
+    gates: tuple[float, ...] = (),
+    langs: tuple[str, ...] = LANGS,
+) -> Result:
+    """The typed result of one evaluation, its finding texts filled in `langs`."""
     q = answers.questionnaire
-    return {
-        "schema": SCHEMA,
-        "lang": lang,
-        "questionnaire": {"id": q.id, "version": q.version, "title": q.title.get(lang)},
-        "rulepack": {"id": pack.id, "version": pack.version, "sha256": pack.sha256},
-        "organisation": answers.organisation,
-        "date": answers.date,
-        "respondents": {"count": profile.respondents, "by_role": dict(profile.by_role)},
-        "overall": _overall(profile, judgement, lang),
-        "dimensions": _dimensions(answers, pack, profile, judgement, lang),
-        "findings": build_findings(q, profile, answers, judgement, lang),
-        "roadmap": [],
-        "trace": list(judgement.trace),
-    }
+    return Result(
+        questionnaire=QuestionnaireRef(q.id, q.version, q.title),
+        rulepack=PackRef(pack.id, pack.version, pack.sha256),
+        organisation=answers.organisation,
+        date=answers.date,
+        respondents=Respondents(profile.respondents, dict(profile.by_role)),
+        overall=Overall(
+            profile.overall_index, judgement.overall_level, judgement.uncapped_level, judgement.caps
+        ),
+        dimensions=build_dimensions(answers, pack, profile, judgement, langs),
+        findings=build_findings(q, answers, judgement, langs),
+        roadmap=None,
+        trace=judgement.trace,
+        gates=gates,
+        languages=langs,
+        verification={lang: verification_document(profile, judgement, lang) for lang in langs},
+    )
 
 
-def _overall(profile: Profile, judgement: Judgement, lang: str) -> dict[str, Any]:
-    return {
-        "index": profile.overall_index,
-        "level": judgement.overall_level,
-        "level_name": level_name(judgement.overall_level, lang),
-        "uncapped_level": judgement.uncapped_level,
-        "caps": [{"rule": c.rule, "from": c.before, "to": c.after} for c in judgement.caps],
-    }
-
-
-def _dimensions(
-    answers: AnswerSet, pack: RulePack, profile: Profile, judgement: Judgement, lang: str
-) -> dict[str, Any]:
+def build_dimensions(
+    answers: AnswerSet,
+    pack: RulePack,
+    profile: Profile,
+    judgement: Judgement,
+    langs: tuple[str, ...] = LANGS,
+) -> dict[str, DimensionResult]:
+    """Each dimension's result, in the questionnaire's order."""
     out = {}
     for dim in answers.questionnaire.dimensions:
         score = profile.dimensions[dim.id]
         traditional = pack.baselines["traditional"][dim.id]
-        target = answers.target.get(dim.id, pack.baselines["target"][dim.id])
-        level = judgement.levels[dim.id]
-        out[dim.id] = {
-            "title": dim.title.get(lang),
-            "index": score.index,
-            "level": level,
-            "level_name": level_name(level, lang),
-            "answered": score.answered,
-            "na": score.na,
-            "unknown": score.unknown,
-            "baselines": {"traditional": traditional, "target": pack.baselines["target"][dim.id]},
-            "target": target,
-            "gaps": {
-                "above_traditional": _round(score.index - traditional)
-                if score.index is not None
-                else None,
-                "to_target": _round(max(0.0, target - score.index))
-                if score.index is not None
-                else None,
-            },
-            "by_role": dict(score.by_role),
-            "agreement": score.agreement,
-        }
-        if dim.id in answers.previous:
-            out[dim.id]["previous"] = answers.previous[dim.id]
+        baseline_target = pack.baselines["target"][dim.id]
+        target = answers.target.get(dim.id, baseline_target)
+        index = score.index
+        out[dim.id] = DimensionResult(
+            id=dim.id,
+            title=dim.title,
+            index=index,
+            level=judgement.levels[dim.id],
+            answered=score.answered,
+            na=score.na,
+            unknown=score.unknown,
+            traditional=traditional,
+            baseline_target=baseline_target,
+            target=target,
+            above_traditional=None if index is None else round(index - traditional, 2),
+            to_target=None if index is None else round(max(0.0, target - index), 2),
+            by_role=dict(score.by_role),
+            agreement=score.agreement,
+            previous=answers.previous.get(dim.id),
+            extras={lang: dimension_extras(dim.id, profile, judgement, lang) for lang in langs},
+        )
     return out
 
 
-def _round(value: float) -> float:
-    return round(value, 2)
+# --- Evidence and many-respondent statistics (issue #12) -------------------------------------
+_BASIS_NOTE = {
+    "verified": Text(
+        "Levels are judged on verified values: on items that ask for evidence, a rating above 3 "
+        "without evidence naming a dated document, record or observation counts as 3.",
+        "等级按核实后的分值判定：在要求提供证据的条目上，高于 3 分但没有注明日期的文件、记录或观察"
+        "作为证据的评分，按 3 分计。",
+    ),
+    "self_reported": Text(
+        "Self-assessment: ratings are as reported by the respondents and were not verified against evidence.",
+        "自评结果：各项评分为答卷人自行报告，未经证据核实。",
+    ),
+}
 
 
-def build_findings(
-    questionnaire: Questionnaire,
-    profile: Profile,
-    answers: AnswerSet,
-    judgement: Judgement,
-    lang: str,
-) -> list[dict[str, Any]]:
-    """One finding per fired rule that raises one (for_each instances merged), most severe first."""
-    groups: dict[str, list[Instance]] = {}
-    for instance in judgement.fired:
-        if instance.rule.then.finding:
-            groups.setdefault(instance.rule.id, []).append(instance)
-    findings = [
-        _finding(group, questionnaire, answers, judgement.facts, lang) for group in groups.values()
-    ]
-    return sorted(
-        findings, key=lambda f: (SEVERITY_ORDER[f["severity"]], KIND_ORDER[f["kind"]], f["rule"])
-    )
-
-
-def _finding(
-    group: Sequence[Instance],
-    questionnaire: Questionnaire,
-    answers: AnswerSet,
-    facts: Mapping[str, float],
-    lang: str,
-) -> dict[str, Any]:
-    spec = group[0].rule.then.finding
-    assert spec is not None
-    dims = _unique(fill_placeholders(d, i.bindings) for i in group for d in spec.dimensions)
-    asked = questionnaire.question_ids
-    evidence = [
-        e
-        for e in _unique(fill_placeholders(e, i.bindings) for i in group for e in spec.evidence)
-        if e in asked
-    ]
-    context = {"dimensions": ", ".join(_dim_title(questionnaire, d, lang) for d in dims)}
-    return {
-        "rule": group[0].rule.id,
-        "kind": spec.kind,
-        "severity": spec.severity,
-        "dimensions": dims,
-        "title": render_text(spec.title, group[0].bindings, questionnaire, facts, lang, context),
-        "detail": " ".join(
-            _unique(
-                render_text(spec.detail, i.bindings, questionnaire, facts, lang, context)
-                for i in group
-            )
-        ),
-        "evidence": [_evidence(qid, answers, lang) for qid in evidence],
-        "actions": list(group[0].rule.then.actions),
+def verification_document(profile: Profile, judgement: Judgement, lang: str) -> dict[str, Any]:
+    """How far the levels rest on evidence; the claimed overall index and level beside them."""
+    claimed = judgement.claimed or judgement
+    out: dict[str, Any] = {
+        "basis": profile.basis,
+        "note": _BASIS_NOTE[profile.basis].get(lang),
+        "unverified_ratings": profile.unverified_ratings,
     }
+    if profile.basis == "verified":
+        claimed_profile = profile.claimed or profile
+        out["claimed"] = {"index": claimed_profile.overall_index, "level": claimed.overall_level}
+    return out
 
 
-def _unique(items: Any) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
-def _dim_title(questionnaire: Questionnaire, dim: str, lang: str) -> str:
-    d = questionnaire.dimension(dim)
-    return d.title.get(lang) if d else dim
-
-
-def render_text(
-    text: Text,
-    bindings: Mapping[str, str],
-    questionnaire: Questionnaire,
-    facts: Mapping[str, float],
-    lang: str,
-    context: Mapping[str, str],
-) -> str:
-    """Fill a finding text's placeholders: facts, {dimension}, {question}, {dimensions}."""
-
-    def fact(match: re.Match[str]) -> str:
-        name = fill_placeholders(match.group(1), bindings)
-        return format_number(facts.get(name))
-
-    out = _FACT_PLACEHOLDER.sub(fact, text.get(lang))
-    if "dimension" in bindings:
-        out = out.replace("{dimension}", _dim_title(questionnaire, bindings["dimension"], lang))
-    if "question" in bindings:
-        out = out.replace("{question}", questionnaire.question(bindings["question"]).text.get(lang))
-    return out.replace("{dimensions}", context.get("dimensions", ""))
-
-
-def format_number(value: float | None) -> str:
-    """12.0 -> '12', 62.456 -> '62.5', None -> '—'."""
-    if value is None:
-        return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
-def _evidence(qid: str, answers: AnswerSet, lang: str) -> dict[str, Any]:
-    responses = [r.answers[qid] for r in answers.respondents if qid in r.answers]
-    values = [r.value for r in responses if r.value is not None]
-    return {
-        "question": qid,
-        "text": answers.questionnaire.question(qid).text.get(lang),
-        "value": round(sum(values) / len(values), 2) if values else None,
-        "evidence": [r.evidence for r in responses if r.evidence],
-        "notes": [r.note for r in responses if r.note],
-    }
+def dimension_extras(dim: str, profile: Profile, judgement: Judgement, lang: str) -> dict[str, Any]:
+    """`statistics` of a dimension, and its `claimed` index and level where evidence is asked for."""
+    score = profile.dimensions[dim]
+    out: dict[str, Any] = {}
+    stats = score.statistics
+    if stats is not None:
+        out["statistics"] = {
+            "respondents": {"total": stats.respondents, "by_role": dict(stats.by_role)},
+            "cronbach_alpha": stats.cronbach_alpha.value,
+            "rwg_j": stats.rwg_j.value,
+            "not_computed": {
+                name: estimate.reason.get(lang)
+                for name, estimate in (
+                    ("cronbach_alpha", stats.cronbach_alpha),
+                    ("rwg_j", stats.rwg_j),
+                )
+                if estimate.reason is not None
+            },
+        }
+    if profile.basis == "verified":
+        claimed_profile = profile.claimed or profile
+        claimed = judgement.claimed or judgement
+        out["claimed"] = {
+            "index": claimed_profile.dimensions[dim].index,
+            "level": claimed.levels[dim],
+        }
+    return out

@@ -29,13 +29,59 @@ import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Literal, NamedTuple, Protocol
 
 from ..content.model import Action
 
 PHASES: tuple[tuple[int, int], ...] = ((0, 3), (3, 6), (6, 12), (12, 24))
 DEFAULT_DAYS_PER_MONTH = 20.0
 SEVERITY_SCORE = {"high": 3, "medium": 2, "low": 1}
+PRIORITY_FORMULA = "(gap + 10 * severity) * impact / effort_days"
+ReasonKind = Literal["finding", "gap", "prerequisite"]
+_REASON_RANK: Mapping[str, int] = {"finding": 0, "gap": 1, "prerequisite": 2}
+
+
+class Reason(NamedTuple):
+    """Why an action is planned: a finding's rule, a dimension's gap, or an action that needs it.
+
+    The result document writes it as the rule id, `gap.<dimension>` or `prerequisite:<action>`.
+    A named tuple: the planner hashes and sorts thousands of reasons per batch of results."""
+
+    kind: ReasonKind
+    ref: str
+
+    def __str__(self) -> str:
+        if self.kind == "gap":
+            return f"gap.{self.ref}"
+        if self.kind == "prerequisite":
+            return f"prerequisite:{self.ref}"
+        return self.ref
+
+    @classmethod
+    def parse(cls, text: str) -> Reason:
+        """The reason a document's string names (the inverse of `str`)."""
+        if text.startswith("prerequisite:"):
+            return cls("prerequisite", text.partition(":")[2])
+        if text.startswith("gap."):
+            return cls("gap", text[4:])
+        return cls("finding", text)
+
+    def order(self) -> tuple[int, str]:
+        """Findings first, then gaps, then "needed by": a stable, readable order."""
+        return _REASON_RANK[self.kind], str(self)
+
+
+class FindingLike(Protocol):
+    """What the planner reads of a finding."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def actions(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True)
@@ -45,16 +91,48 @@ class Situation:
     indices: Mapping[str, float | None]
     levels: Mapping[str, int]
     targets: Mapping[str, float]
-    findings: Sequence[Mapping[str, Any]]
-    cornerstone: bool  # leadership is the weakest dimension or caps the overall level
+    findings: Sequence[FindingLike]
+    cornerstone: bool  # the cornerstone dimension is the weakest or caps the overall level
+    cornerstone_dimension: str = ""
 
     @cached_property
     def severity(self) -> dict[str, int]:
         """Each finding's severity score by rule id (priority asks once per action and reason)."""
         out: dict[str, int] = {}
         for f in self.findings:
-            out[f["rule"]] = max(out.get(f["rule"], 0), SEVERITY_SCORE[f["severity"]])
+            out[f.rule] = max(out.get(f.rule, 0), SEVERITY_SCORE[f.severity])
         return out
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    """An action in the plan, with its priority and the reasons it is there."""
+
+    action: Action
+    priority: float
+    because: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the roadmap: its months, capacity, actions and the indices projected after it."""
+
+    number: int
+    months: tuple[int, int]
+    capacity_days: float
+    effort_days: float
+    actions: tuple[PlannedAction, ...]
+    projected: Mapping[str, float | None]
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """The phased plan and how it was made."""
+
+    phases: tuple[Phase, ...]
+    days_per_month: float
+    cornerstone_first: bool
+    deferred: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -62,7 +140,7 @@ class Planned:
     action: Action
     phase: int
     priority: float
-    because: tuple[str, ...]
+    because: tuple[Reason, ...]
 
 
 def target_level(target: float) -> int:
@@ -70,13 +148,15 @@ def target_level(target: float) -> int:
     return max(1, min(5, 1 + int(target // 25)))
 
 
-def select_actions(situation: Situation, catalogue: Mapping[str, Action]) -> dict[str, list[str]]:
-    """Candidate action ids with the reasons (rule ids, 'gap.<dimension>', 'requires') behind each."""
-    reasons: dict[str, list[str]] = {}
+def select_actions(
+    situation: Situation, catalogue: Mapping[str, Action]
+) -> dict[str, list[Reason]]:
+    """Candidate action ids with the reasons (findings, gaps, prerequisites) behind each."""
+    reasons: dict[str, list[Reason]] = {}
     for finding in situation.findings:
-        if finding["kind"] != "strength":
-            for action_id in finding["actions"]:
-                reasons.setdefault(action_id, []).append(finding["rule"])
+        if finding.kind != "strength":
+            for action_id in finding.actions:
+                reasons.setdefault(action_id, []).append(Reason("finding", finding.rule))
     # per dimension with a gap: (level now, level the target reaches)
     gaps = {
         dim: (situation.levels.get(dim, 1), target_level(target))
@@ -86,12 +166,12 @@ def select_actions(situation: Situation, catalogue: Mapping[str, Action]) -> dic
     for action in catalogue.values():
         gap = gaps.get(action.dimension)
         if gap and action.lift_from < gap[1] and action.lift_to > gap[0]:
-            reasons.setdefault(action.id, []).append(f"gap.{action.dimension}")
+            reasons.setdefault(action.id, []).append(Reason("gap", action.dimension))
     _add_prerequisites(reasons, catalogue)
     return reasons
 
 
-def _add_prerequisites(reasons: dict[str, list[str]], catalogue: Mapping[str, Action]) -> None:
+def _add_prerequisites(reasons: dict[str, list[Reason]], catalogue: Mapping[str, Action]) -> None:
     pending = sorted(reasons)
     while pending:
         action_id = pending.pop()
@@ -99,29 +179,23 @@ def _add_prerequisites(reasons: dict[str, list[str]], catalogue: Mapping[str, Ac
             if required not in reasons:
                 reasons[required] = []
                 pending.append(required)
-            reasons[required].append(f"prerequisite:{action_id}")
+            reasons[required].append(Reason("prerequisite", action_id))
     for action_id, because in reasons.items():
-        # findings first, then gaps, then "needed by": a stable, readable order
-        reasons[action_id] = sorted(set(because), key=_reason_order)
+        reasons[action_id] = sorted(set(because), key=Reason.order)
 
 
-def _reason_order(reason: str) -> tuple[int, str]:
-    return (
-        2 if reason.startswith("prerequisite:") else 1 if reason.startswith("gap.") else 0,
-        reason,
-    )
-
-
-def priority(action: Action, because: Sequence[str], situation: Situation) -> float:
+def priority(action: Action, because: Sequence[Reason], situation: Situation) -> float:
     """(gap + 10 * severity) * impact / effort_days (see the module docstring)."""
     index = situation.indices.get(action.dimension)
     gap = max(0.0, situation.targets.get(action.dimension, 0) - index) if index is not None else 0.0
-    severity = max((situation.severity.get(r, 0) for r in because), default=0)
+    severity = max(
+        (situation.severity.get(r.ref, 0) for r in because if r.kind == "finding"), default=0
+    )
     return round((gap + 10 * severity) * action.impact / action.effort_days, 3)
 
 
 def order_actions(
-    reasons: Mapping[str, Sequence[str]], catalogue: Mapping[str, Action], situation: Situation
+    reasons: Mapping[str, Sequence[Reason]], catalogue: Mapping[str, Action], situation: Situation
 ) -> list[tuple[Action, float]]:
     """Dependency order; among ready actions, cornerstone first, then priority, then id."""
     chosen = {a: catalogue[a] for a in reasons}
@@ -145,12 +219,12 @@ def order_actions(
 
 
 def _leads(action: Action, situation: Situation) -> bool:
-    return situation.cornerstone and action.dimension == "leadership"
+    return situation.cornerstone and action.dimension == situation.cornerstone_dimension
 
 
 def schedule(
     ordered: Sequence[tuple[Action, float]],
-    reasons: Mapping[str, Sequence[str]],
+    reasons: Mapping[str, Sequence[Reason]],
     capacities: Sequence[float],
 ) -> tuple[list[Planned], list[str]]:
     """Phases within capacity; returns the planned actions and the ids deferred beyond phase 4."""
@@ -198,10 +272,9 @@ def project(
 def plan_roadmap(
     situation: Situation,
     catalogue: Mapping[str, Action],
-    lang: str = "en",
     days_per_month: float = DEFAULT_DAYS_PER_MONTH,
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The phased roadmap (result contract `roadmap`) and a summary (`plan`)."""
+) -> Roadmap:
+    """The phased roadmap, with the indices projected after each phase."""
     capacities = [days_per_month * (end - start) for start, end in PHASES]
     reasons = select_actions(situation, catalogue)
     planned, deferred = schedule(order_actions(reasons, catalogue, situation), reasons, capacities)
@@ -211,37 +284,13 @@ def plan_roadmap(
         members = [p for p in planned if p.phase == number]
         done += [p.action for p in members]
         phases.append(
-            {
-                "phase": number,
-                "months": [start, end],
-                "capacity_days": capacities[number - 1],
-                "effort_days": sum(p.action.effort_days for p in members),
-                "actions": [_action_entry(p, lang) for p in members],
-                "projected": project(situation.indices, done),
-            }
+            Phase(
+                number=number,
+                months=(start, end),
+                capacity_days=capacities[number - 1],
+                effort_days=sum(p.action.effort_days for p in members),
+                actions=tuple(PlannedAction(p.action, p.priority, p.because) for p in members),
+                projected=project(situation.indices, done),
+            )
         )
-    summary = {
-        "days_per_month": days_per_month,
-        "cornerstone_first": situation.cornerstone,
-        "deferred": deferred,
-        "priority_formula": "(gap + 10 * severity) * impact / effort_days",
-    }
-    return phases, summary
-
-
-def _action_entry(planned: Planned, lang: str) -> dict[str, Any]:
-    a = planned.action
-    return {
-        "id": a.id,
-        "dimension": a.dimension,
-        "title": a.title.get(lang),
-        "description": a.description.get(lang),
-        "kpi": a.kpi.get(lang),
-        "lifts": [a.lift_from, a.lift_to],
-        "effort_days": a.effort_days,
-        "duration_weeks": a.duration_weeks,
-        "impact": a.impact,
-        "priority": planned.priority,
-        "requires": list(a.requires),
-        "because": list(planned.because),
-    }
+    return Roadmap(tuple(phases), days_per_month, situation.cornerstone, tuple(deferred))

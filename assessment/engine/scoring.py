@@ -7,7 +7,10 @@ Definitions (README "How scores are computed"):
 - overall index = weighted mean of the dimension indices (dimension weights);
 - agreement = 1 - mean over items of (population standard deviation of the normalised values) / 50,
   clipped to 0..1; None with fewer than two respondents;
-- answered / na / unknown count responses (respondents x items), so shares are per response.
+- answered / na / unknown count responses (respondents x items), so shares are per response;
+- on questionnaires that ask for evidence, the profile is scored on the VERIFIED answers (see
+  evidence.py) and keeps the profile of the claimed answers beside it when verification changed any;
+- the statistics of many respondents (statistics.py) are computed on the answers as given.
 """
 
 from __future__ import annotations
@@ -15,10 +18,17 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from ..content.model import ROLES, Dimension, Questionnaire
+from ..content.model import ROLES, Dimension, Question, Questionnaire
 from .answers import AnswerSet, Respondent
+from .evidence import asks_for_evidence, evidenced, verify
+from .statistics import Estimate, cronbach_alpha, hedges_g, rwg_j, value_range
+
+SELF_REPORTED = "self_reported"
+VERIFIED = "verified"
+# A respondent "straight-lines" when every one of at least this many rated items has the same value.
+STRAIGHT_LINING_MIN_ITEMS = 10
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,8 @@ class DimensionScore:
     critical_min: float | None
     by_role: Mapping[str, float | None]
     agreement: float | None
+    statistics: DimensionStatistics | None = None
+    perception: LeaderStaffGap | None = None
 
     @property
     def unknown_share(self) -> float:
@@ -48,6 +60,25 @@ class Profile:
     overall_index: float | None
     respondents: int
     by_role: Mapping[str, int]
+    basis: str = SELF_REPORTED  # or VERIFIED: scored on verified values (evidence.py)
+    claimed: Profile | None = (
+        None  # the profile of the answers as given, when verification changed it
+    )
+    unverified: Mapping[str, int] = field(default_factory=dict)  # ratings counted as the midpoint
+    rejected: Mapping[str, int] = field(
+        default_factory=dict
+    )  # of those, with evidence that does not count
+    spread: Mapping[str, float] = field(
+        default_factory=dict
+    )  # item range over respondents (>= 2 values)
+    straight_lining: int = 0  # respondents giving one value to every item they rated
+    max_unanswered_share: float | None = (
+        None  # highest share of asked items a respondent left unrated
+    )
+
+    @property
+    def unverified_ratings(self) -> int:
+        return sum(self.unverified.values())
 
 
 def item_means(
@@ -64,13 +95,8 @@ def item_means(
 
 def dimension_index(dimension: Dimension, means: Mapping[str, float | None]) -> float | None:
     """Weighted mean of the normalised item values; None when no item has a value."""
-    total = weight = 0.0
-    for question in dimension.questions:
-        value = means.get(question.id)
-        if value is not None:
-            total += question.weight * question.normalise(value)
-            weight += question.weight
-    return round(total / weight, 2) if weight else None
+    index = _index_over(dimension.questions, means)
+    return None if index is None else round(index, 2)
 
 
 def weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:
@@ -81,9 +107,35 @@ def weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:
 
 
 def score_profile(answers: AnswerSet) -> Profile:
-    """All indices and statistics of an answer set."""
+    """All indices and statistics of an answer set, on verified values where evidence is asked for."""
     questionnaire = answers.questionnaire
-    respondents = answers.respondents
+    given = answers.respondents
+    # verification changes values only, never evidence: one evidence map serves both profiles
+    evidence = {q.id: evidenced(q, given) for q in questionnaire.questions}
+    as_given = _profile(questionnaire, given, evidence, None)
+    if not asks_for_evidence(questionnaire):
+        return as_given
+    verification = verify(questionnaire, given, evidence)
+    if not verification.changed:
+        return replace(as_given, basis=VERIFIED)
+    verified = _profile(questionnaire, verification.respondents, evidence, as_given)
+    return replace(
+        verified,
+        basis=VERIFIED,
+        claimed=as_given,
+        unverified=verification.unverified,
+        rejected=verification.rejected,
+    )
+
+
+def _profile(
+    questionnaire: Questionnaire,
+    respondents: Sequence[Respondent],
+    evidence: Mapping[str, bool],
+    as_given: Profile | None,
+) -> Profile:
+    """Indices of `respondents`' values; the statistics of many respondents are those of the
+    answers as given, computed here when `as_given` is None and copied from it otherwise."""
     means = item_means(questionnaire, respondents)
     role_means = {
         role: item_means(questionnaire, group)
@@ -91,15 +143,28 @@ def score_profile(answers: AnswerSet) -> Profile:
         if (group := [r for r in respondents if r.role == role])
     }
     dims = {
-        d.id: _dimension_score(d, means, role_means, respondents) for d in questionnaire.dimensions
+        d.id: _dimension_score(d, means, role_means, respondents, as_given)
+        for d in questionnaire.dimensions
     }
     overall = weighted_mean((dims[d.id].index, d.weight) for d in questionnaire.dimensions)
-    evidence = {
-        q.id: any(q.id in r.answers and r.answers[q.id].evidence.strip() for r in respondents)
-        for q in questionnaire.questions
-    }
     by_role = {role: sum(1 for r in respondents if r.role == role) for role in role_means}
-    return Profile(means, evidence, dims, overall, len(respondents), by_role)
+    profile = Profile(means, evidence, dims, overall, len(respondents), by_role)
+    if as_given is not None:
+        return replace(
+            profile,
+            spread=as_given.spread,
+            straight_lining=as_given.straight_lining,
+            max_unanswered_share=as_given.max_unanswered_share,
+        )
+    return replace(
+        profile,
+        spread=item_spreads(questionnaire, respondents) if len(respondents) >= 2 else {},
+        straight_lining=sum(1 for r in respondents if straight_lines(r)),
+        max_unanswered_share=max(
+            (s for r in respondents if (s := unanswered_share(questionnaire, r)) is not None),
+            default=None,
+        ),
+    )
 
 
 def _dimension_score(
@@ -107,11 +172,13 @@ def _dimension_score(
     means: Mapping[str, float | None],
     role_means: Mapping[str, Mapping[str, float | None]],
     respondents: Sequence[Respondent],
+    as_given: Profile | None,
 ) -> DimensionScore:
     statuses = [
         r.answers[q.id].status for r in respondents for q in dim.questions if q.id in r.answers
     ]
     critical = [means[q.id] for q in dim.questions if q.critical and means[q.id] is not None]
+    given = as_given.dimensions[dim.id] if as_given else None
     return DimensionScore(
         id=dim.id,
         index=dimension_index(dim, means),
@@ -121,6 +188,8 @@ def _dimension_score(
         critical_min=min(critical) if critical else None,  # type: ignore[type-var]
         by_role={role: dimension_index(dim, m) for role, m in role_means.items()},
         agreement=_agreement(dim, respondents),
+        statistics=given.statistics if given else dimension_statistics(dim, respondents),
+        perception=given.perception if given else leader_staff_gap(dim, respondents),
     )
 
 
@@ -145,3 +214,133 @@ def _agreement(dim: Dimension, respondents: Sequence[Respondent]) -> float | Non
     if not spreads:
         return None
     return round(max(0.0, min(1.0, 1 - statistics.fmean(spreads) / 50)), 3)
+
+
+# --- Many respondents: statistics, consensus, response patterns, perception ------------------
+
+
+@dataclass(frozen=True)
+class DimensionStatistics:
+    """How far a dimension's answers can be read as one group's view (statistics.py)."""
+
+    respondents: int  # respondents who rated at least one of the dimension's items
+    by_role: Mapping[str, int]
+    cronbach_alpha: Estimate
+    rwg_j: Estimate
+
+
+@dataclass(frozen=True)
+class LeaderStaffGap:
+    """Leaders' index minus staff's on the items both groups were asked and rated."""
+
+    gap: float | None
+    leader_n: int
+    staff_n: int
+    hedges_g: float | None  # Hedges' g of the respondents' own indices; None below 2 per group
+
+
+def _values(question: Question, respondents: Sequence[Respondent]) -> list[float]:
+    return [
+        v
+        for r in respondents
+        if (a := r.answers.get(question.id)) is not None and (v := a.value) is not None
+    ]
+
+
+def dimension_statistics(dim: Dimension, given: Sequence[Respondent]) -> DimensionStatistics:
+    """Respondents per role, Cronbach's α and rwg(j) of one dimension's answers as given."""
+    raters = [r for r in given if any(_rated(r, q) for q in dim.questions)]
+    by_role: dict[str, int] = {}
+    for r in raters:
+        if r.role:
+            by_role[r.role] = by_role.get(r.role, 0) + 1
+    if len(raters) < 2:  # the common single respondent: both are decided on the count alone
+        return DimensionStatistics(
+            len(raters), by_role, cronbach_alpha([()] * len(raters)), rwg_j([])
+        )
+    complete = [r for r in raters if all(_rated(r, q) for q in dim.questions)]
+    rows = [[q.normalise(r.answers[q.id].value or 0.0) for q in dim.questions] for r in complete]
+    items = [(_values(q, raters), len(q.options)) for q in dim.questions]
+    return DimensionStatistics(len(raters), by_role, cronbach_alpha(rows), rwg_j(items))
+
+
+def _rated(respondent: Respondent, question: Question) -> bool:
+    answer = respondent.answers.get(question.id)
+    return answer is not None and answer.value is not None
+
+
+def item_spreads(questionnaire: Questionnaire, given: Sequence[Respondent]) -> dict[str, float]:
+    """Per question rated by at least 2 respondents: the range of their values (consensus)."""
+    out = {}
+    for question in questionnaire.questions:
+        values = _values(question, given)
+        if len(values) >= 2:
+            out[question.id] = value_range(values)
+    return out
+
+
+def straight_lines(respondent: Respondent) -> bool:
+    """Whether the respondent gave one and the same value to every item (at least 10) they rated."""
+    values = {a.value for a in respondent.answers.values() if a.value is not None}
+    rated = sum(1 for a in respondent.answers.values() if a.value is not None)
+    return rated >= STRAIGHT_LINING_MIN_ITEMS and len(values) == 1
+
+
+def asked(question: Question, role: str | None) -> bool:
+    """Whether a respondent in `role` was asked the question (all roles when it names none)."""
+    roles = getattr(question, "roles", None)  # questions gain `roles:` in the instrument issue
+    return not roles or role in roles
+
+
+def unanswered_share(questionnaire: Questionnaire, respondent: Respondent) -> float | None:
+    """Share of the items the respondent was asked that they did not rate (N/A, don't know, blank)."""
+    questions = [q for q in questionnaire.questions if asked(q, respondent.role)]
+    if not questions:
+        return None
+    return round(1 - sum(1 for q in questions if _rated(respondent, q)) / len(questions), 3)
+
+
+def leader_staff_gap(dim: Dimension, given: Sequence[Respondent]) -> LeaderStaffGap | None:
+    """The perception gap on the dimension's items asked of, and rated by, both groups."""
+    leaders = [r for r in given if r.role == "leader"]
+    staff = [r for r in given if r.role == "staff"]
+    if not leaders or not staff:
+        return None
+    shared = [
+        q
+        for q in dim.questions
+        if asked(q, "leader") and asked(q, "staff") and _values(q, leaders) and _values(q, staff)
+    ]
+    if not shared:
+        return None
+    own = {
+        name: [i for r in group if (i := _own_index(shared, r)) is not None]
+        for name, group in (("leader", leaders), ("staff", staff))
+    }
+    lead, rest = _group_index(shared, leaders), _group_index(shared, staff)
+    gap = round(lead - rest, 2) if lead is not None and rest is not None else None
+    return LeaderStaffGap(gap, len(own["leader"]), len(own["staff"]), hedges_g(*own.values()))
+
+
+def _group_index(questions: Sequence[Question], group: Sequence[Respondent]) -> float | None:
+    means = {}
+    for q in questions:
+        values = _values(q, group)
+        if values:
+            means[q.id] = sum(values) / len(values)
+    return _index_over(questions, means)
+
+
+def _own_index(questions: Sequence[Question], respondent: Respondent) -> float | None:
+    values = {q.id: a.value for q in questions if (a := respondent.answers.get(q.id)) is not None}
+    return _index_over(questions, values)
+
+
+def _index_over(questions: Sequence[Question], means: Mapping[str, float | None]) -> float | None:
+    total = weight = 0.0
+    for question in questions:
+        value = means.get(question.id)
+        if value is not None:
+            total += question.weight * question.normalise(value)
+            weight += question.weight
+    return total / weight if weight else None

@@ -11,7 +11,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, relevance
 
-from ..problems import Problem, did_you_mean
+from ..problems import Problem, ProblemCode, did_you_mean
 from .source import Document, pointer_join
 
 SCHEMAS = ("questionnaire", "answers", "pack", "baselines", "actions", "packtests", "result")
@@ -59,6 +59,26 @@ def schema_problems(doc: Document, schema: str) -> list[Problem]:
 
 
 _SHALLOW = ("type", "required", "const", "enum", "not")
+# The problem code of each JSON Schema keyword the bundled schemas use (others: schema.invalid).
+_CODES: dict[str, ProblemCode] = {
+    "type": "schema.type",
+    "required": "schema.required",
+    "enum": "schema.enum",
+    "const": "schema.const",
+    "pattern": "schema.pattern",
+    "minimum": "schema.range",
+    "maximum": "schema.range",
+    "exclusiveMinimum": "schema.range",
+    "exclusiveMaximum": "schema.range",
+    "minLength": "schema.length",
+    "maxLength": "schema.length",
+    "minItems": "schema.length",
+    "maxItems": "schema.length",
+    "minProperties": "schema.length",
+    "maxProperties": "schema.length",
+    "uniqueItems": "schema.unique",
+    "additionalProperties": "schema.unexpected_field",
+}
 
 
 def _specific(error: ValidationError) -> ValidationError:
@@ -100,4 +120,4 @@ def _problem(doc: Document, error: ValidationError) -> Problem:
         message = f"{error.instance!r} is not one of {error.validator_value}"
         if isinstance(error.instance, str):
             message += did_you_mean(error.instance, [str(v) for v in error.validator_value])  # type: ignore[union-attr]
-    return doc.problem(pointer, message)
+    return doc.problem(pointer, message, code=_CODES.get(str(error.validator), "schema.invalid"))

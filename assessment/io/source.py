@@ -8,6 +8,7 @@ on plain JSON-like data.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -25,7 +26,7 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from ..problems import Problem, ProblemsFound
+from ..problems import Problem, ProblemCode, ProblemsFound
 
 # Documented limits (README "Limits"): generous for content and answers, fatal for abuse.
 MAX_BYTES = 5 * 1024 * 1024
@@ -59,10 +60,15 @@ class Document:
                 return None, None
             pointer = pointer.rsplit("/", 1)[0]
 
-    def problem(self, pointer: str, message: str) -> Problem:
+    def problem(self, pointer: str, message: str, *, code: ProblemCode) -> Problem:
         """A problem located at a JSON pointer of this document."""
         line, col = self.where(pointer)
-        return Problem(self.name, line, col, display_pointer(pointer), message)
+        return Problem(self.name, line, col, display_pointer(pointer), message, code)
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset in the text."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def display_pointer(pointer: str) -> str:
@@ -97,7 +103,7 @@ def load_file(path: str | Path, *, fast: bool = False) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         msg = f"cannot read file: {exc.strerror}"
-        raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
+        raise ProblemsFound([Problem(name, None, None, "$", msg, "file.unreadable")]) from None
     text = decode_text(raw, name)
     if path.suffix.lower() == ".csv":
         return parse_csv(text, name)
@@ -133,12 +139,12 @@ def decode_text(raw: bytes, name: str) -> str:
     """UTF-8 text within the size limit (a BOM is allowed)."""
     if len(raw) > MAX_BYTES:
         msg = f"file is {len(raw)} bytes; the limit is {MAX_BYTES}"
-        raise ProblemsFound([Problem(name, None, None, "$", msg)])
+        raise ProblemsFound([Problem(name, None, None, "$", msg, "limit.size")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         msg = f"not UTF-8 text (byte {exc.start})"
-        raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
+        raise ProblemsFound([Problem(name, None, None, "$", msg, "text.encoding")]) from None
 
 
 def parse_yaml(text: str, name: str = "<input>") -> Document:
@@ -164,13 +170,10 @@ def yaml_positions(text: str, name: str = "<input>") -> dict[str, tuple[int | No
 def _load_tree(text: str, name: str) -> Any:
     """ruamel's round-trip tree of the text, within the size, nesting and expansion limits."""
     if len(text) > MAX_BYTES:
-        raise ProblemsFound([Problem(name, None, None, "$", f"document exceeds {MAX_BYTES} bytes")])
+        raise ProblemsFound([size_problem(name)])
     offset = too_deep_at(text)
     if offset is not None:
-        line, col = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
-        raise ProblemsFound(
-            [Problem(name, line, col, "$", f"nested deeper than {MAX_DEPTH} levels")]
-        )
+        raise ProblemsFound([depth_problem(text, offset, name)])
     yaml = YAML(typ="rt")
     yaml.Constructor = _LocatingConstructor
     try:
@@ -181,11 +184,22 @@ def _load_tree(text: str, name: str) -> Any:
         raise ProblemsFound([_reader_problem(exc, text, name)]) from None
     except (YAMLError, ValueError, RecursionError) as exc:
         msg = f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-        raise ProblemsFound([Problem(name, None, None, "$", msg)]) from None
+        raise ProblemsFound([Problem(name, None, None, "$", msg, "yaml.syntax")]) from None
     if expanded_size(tree, {}, 0) > MAX_NODES:
         msg = f"document expands to more than {MAX_NODES} values (YAML aliases used as a bomb?)"
-        raise ProblemsFound([Problem(name, 1, 1, "$", msg)])
+        raise ProblemsFound([Problem(name, 1, 1, "$", msg, "limit.values")])
     return tree
+
+
+def size_problem(name: str) -> Problem:
+    """The document is over the size limit (YAML and JSON alike)."""
+    return Problem(name, None, None, "$", f"document exceeds {MAX_BYTES} bytes", "limit.size")
+
+
+def depth_problem(text: str, offset: int, name: str) -> Problem:
+    """The document nests deeper than the limit at this offset (YAML and JSON alike)."""
+    line, col = line_and_column(text, offset)
+    return Problem(name, line, col, "$", f"nested deeper than {MAX_DEPTH} levels", "limit.depth")
 
 
 def real_unicode(text: str) -> str | None:
@@ -259,20 +273,25 @@ def _yaml_problem(exc: MarkedYAMLError, name: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
     message = " ".join(s for s in (exc.context, exc.problem) if s) or "malformed YAML"
+    code: ProblemCode = "yaml.syntax"
     if "duplicate key" in message:
         message = message.replace("while constructing a mapping ", "")
+        code = "yaml.duplicate_key"
+    if isinstance(exc, _Unreadable):
+        code = "limit.digits" if exc.problem == TOO_MANY_DIGITS else "yaml.value"
     kind = "YAML value" if isinstance(exc, _Unreadable) else "YAML syntax"
-    return Problem(name, line, col, "$", f"{kind}: {message}")
+    return Problem(name, line, col, "$", f"{kind}: {message}", code)
 
 
 def _reader_problem(exc: ReaderError, text: str, name: str) -> Problem:
     """A character YAML refuses (control characters, DEL, C1), at its line and column."""
     offset = exc.position if isinstance(exc.position, int) else 0
-    line, col = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    line, col = line_and_column(text, offset)
     char = exc.character
-    code = ord(char) if isinstance(char, str) and len(char) == 1 else char
-    message = f"character U+{code:04X} is not allowed in YAML (a control character)"
-    return Problem(name, line, col, "$", message if isinstance(code, int) else str(exc.reason))
+    point = ord(char) if isinstance(char, str) and len(char) == 1 else char
+    message = f"character U+{point:04X} is not allowed in YAML (a control character)"
+    shown = message if isinstance(point, int) else str(exc.reason)
+    return Problem(name, line, col, "$", shown, "yaml.character")
 
 
 class _Converter:
@@ -284,22 +303,23 @@ class _Converter:
         self.problems: list[Problem] = []
         self.nodes = 0
 
-    def fail(self, pointer: str, message: str) -> None:
-        line, col = Document(self.name, None, self.positions).where(pointer)
-        self.problems.append(Problem(self.name, line, col, display_pointer(pointer), message))
+    def fail(self, pointer: str, message: str, code: ProblemCode) -> None:
+        doc = Document(self.name, None, self.positions)
+        self.problems.append(doc.problem(pointer, message, code=code))
 
     def convert(self, node: Any, pointer: str, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             if self.nodes == MAX_NODES + 1:
-                self.fail(pointer, f"document has more than {MAX_NODES} values (alias bomb?)")
+                message = f"document has more than {MAX_NODES} values (alias bomb?)"
+                self.fail(pointer, message, "limit.values")
             return None
         if depth > MAX_DEPTH:
-            self.fail(pointer, f"nested deeper than {MAX_DEPTH} levels")
+            self.fail(pointer, f"nested deeper than {MAX_DEPTH} levels", "limit.depth")
             return None
         tag = getattr(getattr(node, "tag", None), "value", None)
         if tag is not None and tag not in _PLAIN_TAGS:
-            self.fail(pointer, f"YAML tag {tag!r} is not allowed")
+            self.fail(pointer, f"YAML tag {tag!r} is not allowed", "yaml.tag")
             return None
         if isinstance(node, CommentedMap):
             return self._mapping(node, pointer, depth)
@@ -311,11 +331,11 @@ class _Converter:
         out: dict[str, Any] = {}
         for key in node:
             child = pointer_join(pointer, key)
-            with _suppress_lookup():
+            with contextlib.suppress(*_NO_MARK):
                 line, col = node.lc.value(key) if _is_block_value(node, key) else node.lc.key(key)
                 self.positions[child] = (line + 1, col + 1)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                self.fail(child, "keys must be strings")
+                self.fail(child, "keys must be strings", "yaml.key")
                 continue
             out[str(key)] = self.convert(node[key], child, depth + 1)
         return out
@@ -324,7 +344,7 @@ class _Converter:
         out = []
         for index, item in enumerate(node):
             child = pointer_join(pointer, index)
-            with _suppress_lookup():
+            with contextlib.suppress(*_NO_MARK):
                 line, col = node.lc.item(index)
                 self.positions[child] = (line + 1, col + 1)
             out.append(self.convert(item, child, depth + 1))
@@ -337,20 +357,22 @@ class _Converter:
             return int(node)
         if isinstance(node, float):
             if not math.isfinite(node):
-                self.fail(pointer, "numbers must be finite (no NaN or infinity)")
+                self.fail(
+                    pointer, "numbers must be finite (no NaN or infinity)", "value.not_finite"
+                )
                 return None
             return float(node)
         if isinstance(node, str):
             text = real_unicode(str(node))
             if text is None:
-                self.fail(pointer, SURROGATE)
+                self.fail(pointer, SURROGATE, "text.surrogate")
             return text
         if isinstance(node, TaggedScalar):  # an explicit standard tag, e.g. !!str 3
             return str(node.value)
         if isinstance(node, (dt.date, dt.datetime)):
             return node.isoformat()
         kind = "binary (!!binary)" if isinstance(node, bytes) else type(node).__name__
-        self.fail(pointer, f"unsupported value: {kind}")
+        self.fail(pointer, f"unsupported value: {kind}", "yaml.value")
         return None
 
 
@@ -359,14 +381,8 @@ def _is_block_value(node: CommentedMap, key: Any) -> bool:
     return not isinstance(node[key], (CommentedMap, CommentedSeq))
 
 
-class _suppress_lookup:
-    """Positions are best effort: a missing mark must never hide the real problem."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return exc[0] is not None and issubclass(exc[0], (KeyError, IndexError, TypeError))  # type: ignore[arg-type]
+# Positions are best effort: a missing mark must never hide the real problem.
+_NO_MARK = (KeyError, IndexError, TypeError)
 
 
 def parse_csv(text: str, name: str = "<input>") -> Document:
@@ -374,12 +390,11 @@ def parse_csv(text: str, name: str = "<input>") -> Document:
     positions: dict[str, tuple[int | None, int | None]] = {"": (1, 1)}
     rows = list(_csv_rows(text, name))
     if not rows:
-        raise ProblemsFound(
-            [Problem(name, 1, 1, "$", "CSV file is empty (a header row is needed)")]
-        )
+        msg = "CSV file is empty (a header row is needed)"
+        raise ProblemsFound([Problem(name, 1, 1, "$", msg, "csv.empty")])
     header = [h.strip() for h in rows[0][1]]
     twice = [
-        Problem(name, rows[0][0], col, "$", f"column {key!r} appears twice")
+        Problem(name, rows[0][0], col, "$", f"column {key!r} appears twice", "csv.duplicate_column")
         for col, key in enumerate(header, start=1)
         if key in header[: col - 1]
     ]
@@ -397,8 +412,9 @@ def parse_csv(text: str, name: str = "<input>") -> Document:
             record[key] = cells[col - 1].strip() if col <= len(cells) else ""
         if len(cells) > len(header):
             msg = f"row has {len(cells)} cells but the header has {len(header)}"
+            where = display_pointer(row_pointer)
             raise ProblemsFound(
-                [Problem(name, line, len(header) + 1, display_pointer(row_pointer), msg)]
+                [Problem(name, line, len(header) + 1, where, msg, "csv.row_length")]
             )
         data.append(record)
     return Document(name, {"header": header, "rows": data}, positions)
@@ -412,4 +428,6 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise ProblemsFound([Problem(name, reader.line_num, 1, "$", f"CSV: {exc}")]) from None
+        raise ProblemsFound(
+            [Problem(name, reader.line_num, 1, "$", f"CSV: {exc}", "csv.syntax")]
+        ) from None

@@ -15,18 +15,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..problems import Problem, ProblemsFound
+from ..problems import Problem, ProblemCode, ProblemsFound
 from .source import (
     MAX_BYTES,
-    MAX_DEPTH,
     MAX_DIGITS,
     MAX_NODES,
     SURROGATE,
     TOO_MANY_DIGITS,
     Document,
+    depth_problem,
+    line_and_column,
     parse_yaml,
     pointer_join,
     real_unicode,
+    size_problem,
     too_deep_at,
     yaml_positions,
 )
@@ -38,8 +40,9 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity)|-?[0-9][0-9.eE+-]*')
 class _NotJson(ValueError):
     """A token json.loads hands to a hook and we refuse: the message, and how to find the token."""
 
-    def __init__(self, message: str, token: Callable[[str], bool]):
+    def __init__(self, message: str, code: ProblemCode, token: Callable[[str], bool]):
         super().__init__(message)
+        self.code: ProblemCode = code
         self.token = token
 
 
@@ -50,10 +53,10 @@ class _DuplicateKey(ValueError):
 def parse_json(text: str, name: str = "<input>") -> Document:
     """Parse strict JSON into a Document whose positions are found on first use."""
     if len(text) > MAX_BYTES:
-        raise ProblemsFound([Problem(name, None, None, "$", f"document exceeds {MAX_BYTES} bytes")])
+        raise ProblemsFound([size_problem(name)])
     deep = too_deep_at(text)
     if deep is not None:
-        raise ProblemsFound([_at(text, deep, name, f"nested deeper than {MAX_DEPTH} levels")])
+        raise ProblemsFound([depth_problem(text, deep, name)])
     try:
         data = json.loads(
             text,
@@ -63,9 +66,11 @@ def parse_json(text: str, name: str = "<input>") -> Document:
             object_pairs_hook=_mapping,
         )
     except json.JSONDecodeError as exc:
-        raise ProblemsFound([_at(text, exc.pos, name, f"not valid JSON: {exc.msg}")]) from None
+        message = f"not valid JSON: {exc.msg}"
+        raise ProblemsFound([_at(text, exc.pos, name, message, "json.syntax")]) from None
     except _NotJson as exc:
-        raise ProblemsFound([_at(text, _find(text, exc.token), name, str(exc))]) from None
+        offset = _find(text, exc.token)
+        raise ProblemsFound([_at(text, offset, name, str(exc), exc.code)]) from None
     except _DuplicateKey:
         parse_yaml(text, name)  # raises the duplicate key, located
         raise  # pragma: no cover - the YAML reader refuses every duplicate key
@@ -102,12 +107,13 @@ class _LazyPositions(dict[str, tuple[int | None, int | None]]):
 
 
 def _refuse_constant(name: str) -> Any:
-    raise _NotJson(f"not valid JSON: {name} is not a JSON number", lambda t: t.lstrip("-") in name)
+    message = f"not valid JSON: {name} is not a JSON number"
+    raise _NotJson(message, "value.not_finite", lambda t: t.lstrip("-") in name)
 
 
 def _int(token: str) -> int:
     if len(token.lstrip("-")) > MAX_DIGITS:
-        raise _NotJson(TOO_MANY_DIGITS, lambda t: len(t.lstrip("-")) > MAX_DIGITS)
+        raise _NotJson(TOO_MANY_DIGITS, "limit.digits", lambda t: len(t.lstrip("-")) > MAX_DIGITS)
     return int(token)
 
 
@@ -115,7 +121,7 @@ def _float(token: str) -> float:
     value = float(token)
     if not math.isfinite(value):
         message = "numbers must be finite (this one is too large for a number)"
-        raise _NotJson(message, lambda t: t[:1] != '"' and not _finite(t))
+        raise _NotJson(message, "value.not_finite", lambda t: t[:1] != '"' and not _finite(t))
     return value
 
 
@@ -142,9 +148,9 @@ def _find(text: str, is_it: Callable[[str], bool]) -> int:
     return 0
 
 
-def _at(text: str, offset: int, name: str, message: str) -> Problem:
-    line, col = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
-    return Problem(name, line, col, "$", message)
+def _at(text: str, offset: int, name: str, message: str, code: ProblemCode) -> Problem:
+    line, col = line_and_column(text, offset)
+    return Problem(name, line, col, "$", message, code)
 
 
 def _value_problems(doc: Document) -> list[Problem]:
@@ -159,12 +165,13 @@ def _value_problems(doc: Document) -> list[Problem]:
             for key, value in node.items():
                 child = pointer_join(pointer, key)
                 if real_unicode(key) is None:
-                    problems.append(doc.problem(child, SURROGATE))
+                    problems.append(doc.problem(child, SURROGATE, code="text.surrogate"))
                 stack.append((child, value))
         elif isinstance(node, list):
             stack.extend((pointer_join(pointer, i), v) for i, v in enumerate(node))
         elif isinstance(node, str) and real_unicode(node) is None:
-            problems.append(doc.problem(pointer, SURROGATE))
+            problems.append(doc.problem(pointer, SURROGATE, code="text.surrogate"))
     if count > MAX_NODES:
-        problems.append(doc.problem("", f"document has more than {MAX_NODES} values"))
+        message = f"document has more than {MAX_NODES} values"
+        problems.append(doc.problem("", message, code="limit.values"))
     return problems

@@ -1,11 +1,16 @@
-"""Flat exports of a result: CSV (one row per dimension, then one per finding)."""
+"""CSV: one result flat (one row per dimension, then one per finding), or rows streamed to a file."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
+
+from ..content.model import level_name
+from ..engine.result import Result
 
 CSV_COLUMNS = (
     "record",
@@ -24,45 +29,54 @@ CSV_COLUMNS = (
 )
 
 
-def result_csv(result: Mapping[str, Any]) -> str:
+def result_csv(result: Result, lang: str) -> str:
     """The documented CSV layout: `record` is overall, dimension or finding."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    overall = result["overall"]
+    overall = result.overall
     writer.writerow(
         {
             "record": "overall",
             "id": "overall",
-            "index": overall["index"],
-            "level": overall["level"],
-            "level_name": overall["level_name"],
+            "index": overall.index,
+            "level": overall.level,
+            "level_name": level_name(overall.level, lang),
         }
     )
-    for dim_id, dim in result["dimensions"].items():
+    for dim in result.dimensions.values():
         writer.writerow(
             {
                 "record": "dimension",
-                "id": dim_id,
-                "title": dim["title"],
-                "index": dim["index"],
-                "level": dim["level"],
-                "level_name": dim["level_name"],
-                "traditional": dim["baselines"]["traditional"],
-                "target": dim["target"],
-                "gap_to_target": dim["gaps"]["to_target"],
+                "id": dim.id,
+                "title": dim.title.get(lang),
+                "index": dim.index,
+                "level": dim.level,
+                "level_name": level_name(dim.level, lang),
+                "traditional": dim.traditional,
+                "target": dim.target,
+                "gap_to_target": dim.to_target,
             }
         )
-    for finding in result["findings"]:
+    for finding in result.findings:
         writer.writerow(
             {
                 "record": "finding",
-                "id": finding["rule"],
-                "title": finding["title"],
-                "kind": finding["kind"],
-                "severity": finding["severity"],
-                "dimensions": " ".join(finding["dimensions"]),
-                "detail": finding["detail"],
+                "id": finding.rule,
+                "title": finding.title.get(lang),
+                "kind": finding.kind,
+                "severity": finding.severity,
+                "dimensions": " ".join(finding.dimensions),
+                "detail": finding.detail.get(lang),
             }
         )
     return buffer.getvalue()
+
+
+@contextmanager
+def csv_rows(path: Path, header: Sequence[str]) -> Iterator[Callable[[Sequence[Any]], object]]:
+    """A CSV file with this header row: the function given writes one row."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(header)
+        yield writer.writerow

@@ -7,7 +7,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..engine.result import format_number
+from ..content.model import level_name
+from ..engine.evaluation import TraceStep
+from ..engine.findings import FindingResult, format_number
+from ..engine.result import Result
+from ..engine.roadmap import Phase
 from .messages import msg
 
 
@@ -32,77 +36,71 @@ def table(rows: Sequence[Sequence[str]], right: Iterable[int] = ()) -> list[str]
     return lines
 
 
-def render_result(result: Mapping[str, Any], lang: str) -> str:
+def render_result(result: Result, lang: str) -> str:
     """The result as a readable table followed by the findings."""
-    q, pack, resp = result["questionnaire"], result["rulepack"], result["respondents"]
-    head = f"{msg('title', lang)}: {result['organisation'] or '-'}"
+    q, pack, overall = result.questionnaire, result.rulepack, result.overall
+    head = f"{msg('title', lang)}: {result.organisation or '-'}"
     meta = (
-        f"{msg('questionnaire', lang)} {q['id']} v{q['version']} · {msg('rule_pack', lang)} "
-        f"{pack['id']} {pack['version']} · {resp['count']} {msg('respondents', lang)}"
+        f"{msg('questionnaire', lang)} {q.id} v{q.version} · {msg('rule_pack', lang)} "
+        f"{pack.id} {pack.version} · {result.respondents.count} {msg('respondents', lang)}"
     )
     rows = [[msg(k, lang) for k in ("dimension", "index", "level", "vs_traditional", "to_target")]]
-    for dim in result["dimensions"].values():
-        gaps = dim["gaps"]
-        above = gaps["above_traditional"]
+    for dim in result.dimensions.values():
+        above = dim.above_traditional
         rows.append(
             [
-                dim["title"],
-                format_number(dim["index"]),
-                f"{dim['level']} {dim['level_name']}",
+                dim.title.get(lang),
+                format_number(dim.index),
+                f"{dim.level} {level_name(dim.level, lang)}",
                 "—" if above is None else f"{above:+.1f}",
-                format_number(gaps["to_target"]),
+                format_number(dim.to_target),
             ]
         )
-    overall = result["overall"]
-    rows.append(
-        [
-            msg("overall", lang),
-            format_number(overall["index"]),
-            f"{overall['level']} {overall['level_name']}",
-            "",
-            "",
-        ]
-    )
+    overall_name = f"{overall.level} {level_name(overall.level, lang)}"
+    rows.append([msg("overall", lang), format_number(overall.index), overall_name, "", ""])
     lines = [head, meta, "", *table(rows, right=(1, 3, 4))]
-    for cap in overall["caps"]:
-        lines.append("  * " + msg("capped", lang, **{"from": cap["from"], "rule": cap["rule"]}))
-    lines += ["", msg("findings", lang), *render_findings(result["findings"], lang)]
-    if result.get("roadmap"):
-        lines += ["", msg("roadmap", lang), *render_roadmap(result["roadmap"], lang)]
+    for cap in overall.caps:
+        lines.append("  * " + msg("capped", lang, **{"from": cap.before, "rule": cap.rule}))
+    lines += ["", msg("findings", lang), *render_findings(result.findings, lang)]
+    if result.phases:
+        lines += ["", msg("roadmap", lang), *render_roadmap(result.phases, lang)]
     return "\n".join(lines)
 
 
-def render_findings(findings: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
+def render_findings(findings: Sequence[FindingResult], lang: str) -> list[str]:
     if not findings:
         return ["  " + msg("no_findings", lang)]
     lines = []
     for f in findings:
-        label = f"[{msg('severity.' + f['severity'], lang)}] {msg('kind.' + f['kind'], lang)}"
-        lines.append(f"- {label}: {f['title']}  ({f['rule']})")
+        label = f"[{msg('severity.' + f.severity, lang)}] {msg('kind.' + f.kind, lang)}"
+        lines.append(f"- {label}: {f.title.get(lang)}  ({f.rule})")
         lines += textwrap.wrap(
-            f["detail"], 96 if lang == "en" else 48, initial_indent="    ", subsequent_indent="    "
+            f.detail.get(lang),
+            96 if lang == "en" else 48,
+            initial_indent="    ",
+            subsequent_indent="    ",
         )
     return lines
 
 
-def render_roadmap(phases: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
+def render_roadmap(phases: Sequence[Phase], lang: str) -> list[str]:
     lines = []
     for phase in phases:
-        start, end = phase["months"]
-        lines.append("  " + msg("phase", lang, n=phase["phase"], start=start, end=end))
-        lines += [f"    - {a['title']} ({a['id']})" for a in phase["actions"]]
+        start, end = phase.months
+        lines.append("  " + msg("phase", lang, n=phase.number, start=start, end=end))
+        lines += [f"    - {p.action.title.get(lang)} ({p.action.id})" for p in phase.actions]
     return lines
 
 
-def render_trace(trace: Sequence[Mapping[str, Any]], lang: str, only: str | None = None) -> str:
+def render_trace(trace: Sequence[TraceStep], lang: str, only: str | None = None) -> str:
     """Why each rule fired or not, comparison by comparison."""
     lines = []
     for step in trace:
-        if only and not (step["rule"] == only or step["rule"].startswith(only + "[")):
+        if only and not (step.rule == only or step.rule.startswith(only + "[")):
             continue
-        state = msg("fired" if step["fired"] else "not_fired", lang)
-        lines.append(f"{'✔' if step['fired'] else '✘'} {step['rule']}: {state}")
-        for c in step["conditions"]:
+        state = msg("fired" if step.fired else "not_fired", lang)
+        lines.append(f"{'✔' if step.fired else '✘'} {step.rule}: {state}")
+        for c in step.conditions:
             lines.append("    " + _condition_line(c, lang))
     return "\n".join(lines)
 

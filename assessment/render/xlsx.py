@@ -1,25 +1,32 @@
-"""The result as an XLSX workbook: Dimensions, Findings, Roadmap, Answers and Trace sheets.
+"""XLSX, the one writer: a result as a workbook (Dimensions, Findings, Roadmap, Answers and Trace
+sheets), and rows streamed into a one-sheet workbook (`tqm batch`).
 
-Every sheet has a bold, filled header row in the chosen language, frozen panes under it and
-column widths fitted to the content. User text is always written as a string (never a formula):
-an evidence note starting with "=" stays text.
+Every sheet has a bold header row, frozen panes under it; the result's sheets also fill the header
+in the chosen language and fit column widths to the content. User text is always written through
+`text_cell`: a string, never a formula (an evidence note starting with "=" stays text), without the
+characters XLSX cannot hold and within Excel's cell limit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..content.model import Text
+from ..content.model import Text, level_name
 from ..engine.answers import AnswerSet
+from ..engine.result import Result
+from . import MAX_CELL
 from .messages import msg
 from .report.messages import role_name
 from .report.plan_view import condition_text
@@ -110,7 +117,7 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
 
 
 def write_workbook(
-    result: dict[str, Any],
+    result: Result,
     answers: AnswerSet,
     target: str | Path | BinaryIO,
     lang: str,
@@ -120,13 +127,49 @@ def write_workbook(
     """Write the result (and the raw answers) as an XLSX workbook to a path or a binary file."""
     book = Workbook()
     book.remove(book.active)
-    _sheet(book, "dimensions", dimension_rows(result), lang)
+    _sheet(book, "dimensions", dimension_rows(result, lang), lang)
     _sheet(book, "findings", finding_rows(result, lang), lang)
-    _sheet(book, "roadmap", roadmap_rows(result), lang)
+    _sheet(book, "roadmap", roadmap_rows(result, lang), lang)
     _sheet(book, "answers", answer_rows(answers, lang), lang)
-    if trace and result.get("trace"):
+    if trace and result.trace:
         _sheet(book, "trace", trace_rows(result, lang), lang)
     book.save(target)
+
+
+def workbook_bytes(result: Result, answers: AnswerSet, lang: str) -> bytes:
+    """The workbook of `write_workbook` as bytes."""
+    buffer = io.BytesIO()
+    write_workbook(result, answers, buffer, lang)
+    return buffer.getvalue()
+
+
+def text_cell(sheet: Any, value: str, font: Font | None = None) -> Cell:
+    """A text cell that is never a formula, without the characters XLSX cannot hold, cut to
+    Excel's cell limit (for normal and write-only sheets alike)."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL])
+    cell.data_type = "s"  # openpyxl would take text starting with "=" for a formula
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    """Numbers stay numbers; everything else becomes a text cell."""
+    if value is None or isinstance(value, (int, float)):
+        return value
+    return text_cell(sheet, str(value))
+
+
+@contextmanager
+def sheet_rows(path: Path, header: Sequence[str]) -> Iterator[Callable[[Sequence[Any]], object]]:
+    """A one-sheet workbook with a bold header row, frozen under it, written to `path` at the end;
+    the function given appends one row (write-only: rows stream to a temporary file)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Organisations")
+    sheet.freeze_panes = "A2"
+    sheet.append([text_cell(sheet, h, Font(bold=True)) for h in header])
+    yield lambda row: sheet.append([_cell(sheet, v) for v in row])
+    book.save(path)
 
 
 def _sheet(book: Workbook, key: str, rows: Iterable[Sequence[Any]], lang: str) -> None:
@@ -134,15 +177,8 @@ def _sheet(book: Workbook, key: str, rows: Iterable[Sequence[Any]], lang: str) -
     columns = COLUMNS[key]
     sheet.append([c.header.get(lang) for c in columns])
     for row in rows:
-        sheet.append([_cell_value(v) for v in row])
+        sheet.append([_cell(sheet, v) for v in row])
     _style(sheet, columns, lang)
-
-
-def _cell_value(value: Any) -> Any:
-    """Numbers stay numbers; everything else becomes clean text."""
-    if value is None or isinstance(value, (int, float)):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def _style(sheet: Worksheet, columns: Sequence[Column], lang: str) -> None:
@@ -151,7 +187,6 @@ def _style(sheet: Worksheet, columns: Sequence[Column], lang: str) -> None:
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
                 cell.alignment = WRAP
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
@@ -178,41 +213,40 @@ def _display_width(text: str) -> int:
 # --- rows ----------------------------------------------------------------------------------------
 
 
-def dimension_rows(result: Mapping[str, Any]) -> list[list[Any]]:
+def dimension_rows(result: Result, lang: str) -> list[list[Any]]:
     """One row per dimension, then the overall row."""
     rows = []
-    for dim_id, d in result["dimensions"].items():
-        roles = "; ".join(f"{r}: {v}" for r, v in d.get("by_role", {}).items())
-        rows.append([dim_id, d["title"], d["index"], d["level"], d["level_name"],
-                     d["baselines"]["traditional"], d["target"], d["gaps"]["to_target"],
-                     d["gaps"]["above_traditional"], d.get("previous"), d["answered"], d["na"],
-                     d["unknown"], d.get("agreement"), roles])  # fmt: skip
-    overall = result["overall"]
-    rows.append(["overall", "", overall["index"], overall["level"], overall["level_name"]])
+    for d in result.dimensions.values():
+        roles = "; ".join(f"{r}: {v}" for r, v in d.by_role.items())
+        rows.append([d.id, d.title.get(lang), d.index, d.level, level_name(d.level, lang),
+                     d.traditional, d.target, d.to_target, d.above_traditional, d.previous,
+                     d.answered, d.na, d.unknown, d.agreement, roles])  # fmt: skip
+    overall = result.overall
+    rows.append(["overall", "", overall.index, overall.level, level_name(overall.level, lang)])
     return rows
 
 
-def finding_rows(result: Mapping[str, Any], lang: str) -> list[list[Any]]:
+def finding_rows(result: Result, lang: str) -> list[list[Any]]:
     """One row per finding, in the result's order (most severe first)."""
     return [
-        [f["rule"], msg(f"kind.{f['kind']}", lang), msg(f"severity.{f['severity']}", lang),
-         ", ".join(f["dimensions"]), f["title"], f["detail"],
-         "; ".join(e["question"] for e in f["evidence"]), ", ".join(f["actions"])]
-        for f in result["findings"]
+        [f.rule, msg(f"kind.{f.kind}", lang), msg(f"severity.{f.severity}", lang),
+         ", ".join(f.dimensions), f.title.get(lang), f.detail.get(lang),
+         "; ".join(e.question for e in f.evidence), ", ".join(f.actions)]
+        for f in result.findings
     ]  # fmt: skip
 
 
-def roadmap_rows(result: Mapping[str, Any]) -> list[list[Any]]:
+def roadmap_rows(result: Result, lang: str) -> list[list[Any]]:
     """One row per planned action, numbered as in the report."""
     rows, number = [], 0
-    for phase in result["roadmap"]:
-        months = "{}-{}".format(*phase["months"])
-        for a in phase["actions"]:
-            number += 1
-            rows.append([phase["phase"], months, number, a["id"], a["dimension"], a["title"],
-                         a.get("description", ""), ", ".join(a["because"]), a.get("effort_days"),
-                         a.get("duration_weeks"), a.get("impact"), a.get("priority"),
-                         a.get("kpi", ""), ", ".join(a["requires"])])  # fmt: skip
+    for phase in result.phases:
+        months = "{}-{}".format(*phase.months)
+        for p in phase.actions:
+            a, number = p.action, number + 1
+            rows.append([phase.number, months, number, a.id, a.dimension, a.title.get(lang),
+                         a.description.get(lang), ", ".join(str(r) for r in p.because),
+                         a.effort_days, a.duration_weeks, a.impact, p.priority,
+                         a.kpi.get(lang), ", ".join(a.requires)])  # fmt: skip
     return rows
 
 
@@ -232,11 +266,11 @@ def answer_rows(answers: AnswerSet, lang: str) -> list[list[Any]]:
     return rows
 
 
-def trace_rows(result: Mapping[str, Any], lang: str) -> list[list[Any]]:
+def trace_rows(result: Result, lang: str) -> list[list[Any]]:
     """The full trace: one row per rule instance, every condition."""
     yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
     return [
-        [s["rule"], s.get("stage"), yes if s["fired"] else no,
-         "; ".join(("" if c["result"] else "✗ ") + condition_text(c) for c in s["conditions"])]
-        for s in result["trace"]
+        [s.rule, s.stage, yes if s.fired else no,
+         "; ".join(("" if c["result"] else "✗ ") + condition_text(c) for c in s.conditions)]
+        for s in result.trace
     ]  # fmt: skip

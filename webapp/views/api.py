@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from assessment.content.versions import parse_ref
 from assessment.engine.answers import parse_answers
 from assessment.engine.pipeline import assess
 from assessment.io.source import Document, decode_text, parse_yaml
@@ -55,22 +56,29 @@ def _document() -> Document:
 
 @api.post("/v1/score")
 def score() -> Response:
-    """Score an answers document and return the result (contract tqm-result/1)."""
+    """Score an answers document and return the result (contract tqm-result/1); its
+    `questionnaire` is `id` (the latest version) or `id@N` (version N, scored by its own pack)."""
     lang = _lang()
     answers = parse_answers(_document(), library())
-    return jsonify(assess(answers, library(), lang))
+    return jsonify(assess(answers, library()).to_document(lang))
 
 
 @api.get("/v1/questionnaires")
 def questionnaires() -> Response:
     """The questionnaires this server scores."""
-    return jsonify(questionnaires=[summary(q) for q in library().questionnaires.values()])
+    lib = library()
+    listed = [summary(q, sorted(lib.versions[q.id])) for q in lib.questionnaires.values()]
+    return jsonify(questionnaires=listed)
 
 
 @api.get("/v1/questionnaires/<questionnaire_id>")
 def questionnaire(questionnaire_id: str) -> Response:
-    """One questionnaire in its file format (questionnaire.schema.json)."""
-    found = library().questionnaires.get(questionnaire_id)
+    """One questionnaire in its file format (questionnaire.schema.json): `id` is the latest
+    version, `id@N` version N."""
+    try:
+        found = library().find(*parse_ref(questionnaire_id))
+    except ValueError:
+        found = None
     if found is None:
         abort(404, f"no questionnaire {questionnaire_id!r}")
     return jsonify(questionnaire_data(found))

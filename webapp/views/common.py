@@ -1,17 +1,30 @@
-"""What the survey and results views share: the database, and the assessment behind a token."""
+"""What the survey and results views share: the database, the assessment behind a token, and
+what the versions of its questionnaire change."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask import abort, current_app
 
+from assessment.content.library import build_questionnaire
 from assessment.content.model import Questionnaire
 from assessment.engine.answers import Response
+from assessment.engine.migration import Change, KeptNote
 
 from ..catalog import library
 from ..db import Database
-from ..store import Record, find_assessment, invitation_closed, stored_responses
+from ..i18n import current_lang
+from ..store import (
+    Record,
+    find_assessment,
+    finished_questionnaire,
+    invitation_closed,
+    stored_notes,
+    stored_responses,
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,69 @@ def load_current(token: str) -> Current:
         responses = stored_responses(session, record.id)
         if invitation_closed(session, record.id):
             abort(410)
-    questionnaire = library().questionnaires.get(record.questionnaire_id)
+        # An assessment continues on the version it was started on, whatever is installed since;
+        # a finished one keeps the questionnaire it was finished with, even if that is gone.
+        questionnaire = library().find(record.questionnaire_id, record.questionnaire_version)
+        stored = finished_questionnaire(session, record.id) if questionnaire is None else None
+    if stored is not None:
+        questionnaire = build_questionnaire(json.loads(stored), "stored")
     if questionnaire is None:
         abort(404)
     return Current(token, record, questionnaire, responses)
+
+
+def newer_version(current: Current) -> Questionnaire | None:
+    """The latest version of the assessment's questionnaire, when it is later than the one the
+    assessment is on and the assessment is not finished (a finished one never changes)."""
+    latest = library().questionnaires.get(current.record.questionnaire_id)
+    if current.record.finished or latest is None:
+        return None
+    return latest if latest.version > current.questionnaire.version else None
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """An answer kept as a note, as the overview shows it."""
+
+    question: str  # the question's text in the version it was asked in (its id when unknown)
+    kept: KeptNote
+
+
+def kept_notes(current: Current, lang: str | None = None) -> list[NoteRow]:
+    """The answers kept as notes when the assessment moved to a later version."""
+    with database().transaction() as session:
+        notes = stored_notes(session, current.record.id)
+    lang = lang or current_lang()
+    rows = []
+    for kept in notes:
+        asked = library().find(current.record.questionnaire_id, kept.from_version)
+        text = (
+            asked.question(kept.question).text.get(lang)
+            if asked and kept.question in asked.question_ids
+            else kept.question
+        )
+        rows.append(NoteRow(text, kept))
+    return rows
+
+
+CHANGE_ORDER = ("added", "removed", "reworded", "renamed", "split", "merged", "rescaled")
+
+
+def change_groups(
+    changes: Sequence[Change], versions: Mapping[int, Questionnaire]
+) -> dict[str, list[str]]:
+    """The question texts a move changes, by kind of change (English texts are keyed by kind;
+    the template names each kind in the interface language)."""
+    lang = current_lang()
+    groups: dict[str, list[str]] = {kind: [] for kind in CHANGE_ORDER}
+    for change in changes:
+        version = change.from_version if change.kind == "removed" else change.to_version
+        q = versions[version]
+        text = (
+            q.question(change.question).text.get(lang)
+            if change.question in q.question_ids
+            else change.question
+        )
+        if text not in groups[change.kind]:
+            groups[change.kind].append(text)
+    return {kind: texts for kind, texts in groups.items() if texts}

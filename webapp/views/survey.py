@@ -6,12 +6,25 @@ valid; "Previous" saves too, so going back never loses answers.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from assessment.content.model import ROLES, Dimension, Questionnaire
+from assessment.content.versions import migration_chain
+from assessment.engine.migration import declared_changes, migrate_responses
+from assessment.problems import ProblemsFound
 
 from ..answering import (
     MAX_ORGANISATION,
@@ -21,9 +34,16 @@ from ..answering import (
     read_page,
     unanswered,
 )
+from ..archive import finish
 from ..catalog import library
-from ..store import create_assessment, save_responses
-from .common import Current, database, load_current
+from ..store import (
+    create_assessment,
+    lock_assessment,
+    replace_responses,
+    save_responses,
+    stored_responses,
+)
+from .common import Current, change_groups, database, kept_notes, load_current, newer_version
 
 survey = Blueprint("survey", __name__)
 
@@ -91,7 +111,13 @@ def overview(token: str) -> str:
     todo = unanswered(current.questionnaire.questions, current.responses)
     resume = next((d for d in current.questionnaire.dimensions if _open(current, d)), None)
     return render_template(
-        "overview.html", current=current, todo=todo, resume=resume, roles=ROLE_LABELS
+        "overview.html",
+        current=current,
+        todo=todo,
+        resume=resume,
+        roles=ROLE_LABELS,
+        newer=newer_version(current),
+        notes=kept_notes(current),
     )
 
 
@@ -109,6 +135,9 @@ def dimension(token: str, dimension_id: str) -> str | Response | tuple[str, int]
     if request.method == "GET":
         entries = {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
         return _dimension_page(current, dim, PageSubmit(entries=entries))
+    if current.record.finished:  # its stored results must stay what they were
+        flash(_("This assessment is finished: its answers can no longer be changed."))
+        return redirect(url_for("results.show", token=token), 303)
     page = read_page(dim, request.form)
     if page.errors:
         return _dimension_page(current, dim, page), 422
@@ -164,4 +193,57 @@ def review(token: str) -> str:
         current=current,
         missing={d: qs for d, qs in missing.items() if qs},
         complete=not required,
+        newer=newer_version(current),
     )
+
+
+@survey.post("/a/<token>/finish")
+def finish_assessment(token: str) -> Response:
+    """Store the results as they are now (every language); the assessment is then finished."""
+    current = load_current(token)
+    if not current.record.finished:
+        required = (q for q in current.questionnaire.questions if q.required)
+        if unanswered(required, current.responses):
+            flash(
+                _("Answer every question to see the results; the ones still open are listed here.")
+            )
+            return redirect(url_for(".review", token=token), 303)
+        try:
+            finish(current)
+        except ProblemsFound as exc:
+            page = render_template("error.html", code=409, kind="problems", problems=exc.problems)
+            abort(make_response(page, 409))
+        except IntegrityError:
+            pass  # finished at the same moment in another tab: its results are the ones kept
+        flash(_("Your assessment is finished; its results are kept as they are now."), "saved")
+    return redirect(url_for("results.show", token=token), 303)
+
+
+@survey.route("/a/<token>/version", methods=["GET", "POST"])
+def version(token: str) -> str | Response:
+    """What moving to the newer questionnaire version changes; POST moves the assessment."""
+    current = load_current(token)
+    newer = newer_version(current)
+    if newer is None:
+        return redirect(url_for(".overview", token=token), 303)
+    versions = library().versions[newer.id]
+    chain = migration_chain(
+        library().migrations, newer.id, current.questionnaire.version, newer.version
+    )
+    if request.method == "GET":
+        changes = declared_changes(chain, versions)
+        return render_template(
+            "version.html", current=current, newer=newer, groups=change_groups(changes, versions)
+        )
+    with database().transaction() as session:
+        if lock_assessment(session, current.record.id) == (current.questionnaire.version, False):
+            carried = migrate_responses(
+                stored_responses(session, current.record.id), chain, versions
+            )
+            replace_responses(
+                session, current.record.id, newer.version, carried.responses, carried.notes
+            )
+    flash(
+        _("Your assessment now uses version %(n)d of the questionnaire.", n=newer.version), "saved"
+    )
+    return redirect(url_for(".overview", token=token), 303)

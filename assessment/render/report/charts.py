@@ -10,15 +10,15 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from ...engine.result import format_number
+from ...engine.findings import format_number
+from ...engine.result import DimensionResult, Result
+from ...engine.roadmap import Phase
 from .messages import label, short_dimension
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "Liberation Sans, Arial, Helvetica, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
 INK, MUTED, RULE, ACCENT = "#1d2733", "#6b7785", "#d5dbe1", "#1f4e79"
-DEFAULT_GATES = (25.0, 50.0, 75.0)
 
 
 @dataclass(frozen=True)
@@ -90,33 +90,26 @@ def _word_lines(words: Sequence[str], width: int) -> list[str]:
 # --- radar -------------------------------------------------------------------------------------
 
 
-def level_gates(result: Mapping[str, Any]) -> tuple[float, ...]:
-    """The overall-index thresholds of levels 2..5, read from the trace (25/50/75 if absent)."""
-    gates = []
-    for step in result.get("trace", []):
-        if step["rule"].startswith("maturity.overall_"):
-            gates += [
-                c["threshold"]
-                for c in step["conditions"]
-                if c["fact"] == "overall.index" and c.get("threshold") is not None
-            ]
-    return tuple(sorted(set(gates))) or DEFAULT_GATES
+def level_gates(result: Result) -> tuple[float, ...]:
+    """The overall-index thresholds of levels 2..5, from the rule pack (none when unknown: a
+    result read back from a document without a trace draws no gate rings)."""
+    return result.gates
 
 
-def radar_series(result: Mapping[str, Any], lang: str) -> list[Series]:
+def radar_series(result: Result, lang: str) -> list[Series]:
     """Traditional baseline, target, previous (when known) and current, drawn in that order."""
-    dims = list(result["dimensions"].values())
+    dims = list(result.dimensions.values())
     series = [
         Series("traditional", label("traditional_baseline", lang),
-               tuple(d["baselines"]["traditional"] for d in dims), "#8a939c", 1.4, "4 3"),
-        Series("target", label("target", lang), tuple(d["target"] for d in dims), "#2e7d4f", 1.6, "7 3"),
+               tuple(d.traditional for d in dims), "#8a939c", 1.4, "4 3"),
+        Series("target", label("target", lang), tuple(d.target for d in dims), "#2e7d4f", 1.6, "7 3"),
     ]  # fmt: skip
-    if all("previous" in d for d in dims):
-        previous = tuple(d["previous"] for d in dims)
+    known = [d.previous for d in dims if d.previous is not None]
+    if len(known) == len(dims):
         series.append(
-            Series("previous", label("legend_previous", lang), previous, "#b5762c", 1.4, "2 2")
+            Series("previous", label("legend_previous", lang), tuple(known), "#b5762c", 1.4, "2 2")
         )
-    current = tuple(d["index"] or 0.0 for d in dims)
+    current = tuple(d.index or 0.0 for d in dims)
     series.append(Series("current", label("current", lang), current, ACCENT, 2.4, "", ACCENT, True))
     return series
 
@@ -142,9 +135,9 @@ class Radar:
         return " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
 
 
-def radar_svg(result: Mapping[str, Any], lang: str) -> str:
+def radar_svg(result: Result, lang: str) -> str:
     """The radar chart of the six dimensions: current vs traditional, target and previous."""
-    dims = list(result["dimensions"].values())
+    dims = list(result.dimensions.values())
     radar = Radar(330, 215, 145, len(dims))
     root = _svg(660, 470, label("profile", lang))
     _radar_grid(root, radar, level_gates(result))
@@ -152,7 +145,7 @@ def radar_svg(result: Mapping[str, Any], lang: str) -> str:
     for s in series:
         _radar_series(root, radar, s)
     for axis, dim in enumerate(dims):
-        _radar_label(root, radar, axis, dim["title"], fmt_value(dim["index"]))
+        _radar_label(root, radar, axis, dim.title.get(lang), fmt_value(dim.index))
     _legend(root, series, 660, 452)
     return _to_string(root)
 
@@ -210,9 +203,9 @@ def _legend(root: ET.Element, series: Sequence[Series], width: int, y: float) ->
 # --- roadmap swimlanes ---------------------------------------------------------------------------
 
 
-def number_actions(roadmap: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+def number_actions(phases: Sequence[Phase]) -> dict[str, int]:
     """Action id -> its number in the report (phase by phase, in plan order), from 1."""
-    ids = [a["id"] for phase in roadmap for a in phase["actions"]]
+    ids = [p.action.id for phase in phases for p in phase.actions]
     return {action_id: n for n, action_id in enumerate(ids, start=1)}
 
 
@@ -238,9 +231,9 @@ class Lanes:
         return max(1, int((self.col_w - self.value_w - 6) // self.chip))
 
 
-def roadmap_svg(result: Mapping[str, Any], lang: str) -> str:
+def roadmap_svg(result: Result, lang: str) -> str:
     """Swimlanes: one lane per dimension, one column per phase, numbered action chips."""
-    roadmap, dims = result["roadmap"], result["dimensions"]
+    roadmap, dims = result.phases, result.dimensions
     layout, numbers = Lanes(len(roadmap)), number_actions(roadmap)
     lanes = _lane_ids(dims, roadmap)
     heights = [_lane_height(layout, roadmap, lane) for lane in lanes]
@@ -255,32 +248,34 @@ def roadmap_svg(result: Mapping[str, Any], lang: str) -> str:
     return _to_string(root)
 
 
-def _lane_ids(dims: Mapping[str, Any], roadmap: Sequence[Mapping[str, Any]]) -> list[str]:
-    extra = [a["dimension"] for p in roadmap for a in p["actions"] if a["dimension"] not in dims]
+def _lane_ids(dims: Mapping[str, DimensionResult], roadmap: Sequence[Phase]) -> list[str]:
+    extra = [
+        a.action.dimension for p in roadmap for a in p.actions if a.action.dimension not in dims
+    ]
     return [*dims, *dict.fromkeys(extra)]
 
 
-def _cell_actions(phase: Mapping[str, Any], lane: str) -> list[str]:
-    return [a["id"] for a in phase["actions"] if a["dimension"] == lane]
+def _cell_actions(phase: Phase, lane: str) -> list[str]:
+    return [a.action.id for a in phase.actions if a.action.dimension == lane]
 
 
-def _lane_height(layout: Lanes, roadmap: Sequence[Mapping[str, Any]], lane: str) -> float:
+def _lane_height(layout: Lanes, roadmap: Sequence[Phase], lane: str) -> float:
     per_row = layout.per_row
     rows = max((math.ceil(len(_cell_actions(p, lane)) / per_row) for p in roadmap), default=0)
     return max(34.0, rows * layout.chip + 12.0)
 
 
 def _phase_heads(
-    root: ET.Element, layout: Lanes, roadmap: Sequence[Mapping[str, Any]], height: float, lang: str
+    root: ET.Element, layout: Lanes, roadmap: Sequence[Phase], height: float, lang: str
 ) -> None:
     col = layout.col_w
     for i, phase in enumerate(roadmap):
         x = layout.label_w + i * col
         shade = "#f3f6f9" if i % 2 == 0 else "#ffffff"
         _el(root, "rect", x=x, y=0, width=col, height=height - 4, fill=shade)
-        _el(root, "text", label("phase", lang, n=phase["phase"]), x=x + 8, y=16,
+        _el(root, "text", label("phase", lang, n=phase.number), x=x + 8, y=16,
             font_size=11, font_weight="bold", fill=INK)  # fmt: skip
-        a, b = phase["months"]
+        a, b = phase.months
         _el(root, "text", label("months", lang, a=a, b=b), x=x + 8, y=31, font_size=9.5, fill=MUTED)
     _el(root, "line", x1=0, y1=layout.head_h - 4, x2=layout.width, y2=layout.head_h - 4,
         stroke="#aab4be", stroke_width=1)  # fmt: skip
@@ -289,25 +284,26 @@ def _phase_heads(
 def _lane(
     root: ET.Element,
     layout: Lanes,
-    result: Mapping[str, Any],
+    result: Result,
     lane: str,
     y: float,
     lane_h: float,
     numbers: Mapping[str, int],
     lang: str,
 ) -> None:
-    dim = result["dimensions"].get(lane, {})
-    name = short_dimension(lane, dim.get("title", lane), lang)
+    dim = result.dimensions.get(lane)
+    index = dim.index if dim else None
+    name = short_dimension(lane, dim.title.get(lang) if dim else lane, lang)
     _el(root, "text", name, x=4, y=y + 16, font_size=10.5, font_weight="bold", fill=INK)
-    now = f"{label('now', lang)} {fmt_value(dim.get('index'))}"
+    now = f"{label('now', lang)} {fmt_value(index)}"
     _el(root, "text", now, x=4, y=y + 28, font_size=9, fill=MUTED)
-    previous, last = dim.get("index"), len(result["roadmap"]) - 1
-    for i, phase in enumerate(result["roadmap"]):
+    previous, last = index, len(result.phases) - 1
+    for i, phase in enumerate(result.phases):
         x = layout.label_w + i * layout.col_w
         _chips(root, layout, [numbers[a] for a in _cell_actions(phase, lane)], x + 6, y + 6)
-        value = phase["projected"].get(lane)
+        value = phase.projected.get(lane)
         if value != previous or i == last:
-            _projected(root, layout, x, y, value, changed=value != dim.get("index"))
+            _projected(root, layout, x, y, value, changed=value != index)
         previous = value
     _el(root, "line", x1=0, y1=y + lane_h, x2=layout.width, y2=y + lane_h, stroke=RULE,
         stroke_width=0.8)  # fmt: skip
@@ -332,13 +328,13 @@ def _projected(
 
 
 def _effort_row(
-    root: ET.Element, layout: Lanes, roadmap: Sequence[Mapping[str, Any]], y: float, lang: str
+    root: ET.Element, layout: Lanes, roadmap: Sequence[Phase], y: float, lang: str
 ) -> None:
     col = layout.col_w
     _el(root, "text", label("capacity", lang), x=4, y=y + 12, font_size=10, fill=MUTED)
     for i, phase in enumerate(roadmap):
         x = layout.label_w + i * col + 8
-        used, capacity = phase.get("effort_days", 0.0), phase.get("capacity_days") or 0.0
+        used, capacity = phase.effort_days, phase.capacity_days or 0.0
         share = min(1.0, used / capacity) if capacity else 0.0
         _el(root, "rect", x=x, y=y + 3, width=col - 16, height=8, fill="#e3e8ed", rx=2)
         _el(root, "rect", x=x, y=y + 3, width=(col - 16) * share, height=8, fill="#6d8fb0", rx=2)

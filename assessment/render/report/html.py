@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ...engine.result import Result
 from . import plan_view, view
 from .charts import level_gates, number_actions, radar_svg, roadmap_svg
 from .messages import label, role_name
@@ -71,26 +72,27 @@ def font_face(for_pdf: bool) -> str:
     )
 
 
-def render_html(result: dict[str, Any], lang: str, *, for_pdf: bool = False) -> str:
+def render_html(result: Result, lang: str, *, for_pdf: bool = False) -> str:
     """The whole report as one HTML document (inline CSS, inline SVG charts).
 
     `for_pdf`: the document for WeasyPrint, which gets report.css separately (parsed once per
     process, see pdf.py); the document itself carries only the @font-face and font families."""
     lang = "zh" if lang == "zh" else "en"
-    context = report_context(result, lang, for_pdf=for_pdf)
+    context = report_context(result, lang)
+    context["radar"] = chart(context["radar_svg"], for_pdf, context["radar_alt"])
+    context["timeline"] = chart(context["timeline_svg"], for_pdf, context["timeline_alt"])
     shared = "" if for_pdf else stylesheet() + "\n"
     css = Markup(shared + font_face(for_pdf))  # trusted: our own files only
     document = environment().get_template("report.html").render(context, css=css, for_pdf=for_pdf)
     return BLOCK_GAP.sub("", document) if for_pdf else document
 
 
-def report_context(
-    result: Mapping[str, Any], lang: str, *, for_pdf: bool = False
-) -> dict[str, Any]:
-    """Everything the templates show, computed from the result document."""
-    organisation = result.get("organisation") or label("unnamed", lang)
-    findings = [view.finding_view(f, result, lang) for f in result["findings"]]
-    roles, perception = view.perception_rows(result)
+def report_context(result: Result, lang: str) -> dict[str, Any]:
+    """Everything the report shows, computed from the typed result: the templates' context, and
+    what the Word document is built from (docx.py); the charts as SVG text and in words."""
+    organisation = result.organisation or label("unnamed", lang)
+    findings = [view.finding_view(f, result, lang) for f in result.findings]
+    roles, perception = view.perception_rows(result, lang)
     dimensions = view.dimension_views(result, findings, lang)
     numbered = sections(dimensions, bool(perception), lang)
     return {
@@ -99,19 +101,19 @@ def report_context(
         "t": functools.partial(label, lang=lang),
         "organisation": organisation,
         "doc_title": label("report", lang),
-        "result": result,
+        "about": view.about(result, lang),
         "sections": numbered,
         "findings": findings,
         "dimensions": dimensions,
         "perception": perception,
         "perception_roles": [role_name(r, lang) for r in roles],
         **_front_matter(result, organisation, findings, numbered, lang),
-        **_plan_and_charts(result, dimensions, numbered, lang, for_pdf),
+        **_plan_and_charts(result, dimensions, numbered, lang),
     }
 
 
 def _front_matter(
-    result: Mapping[str, Any],
+    result: Result,
     organisation: str,
     findings: Sequence[view.FindingView],
     numbered: Mapping[str, Section],
@@ -119,7 +121,7 @@ def _front_matter(
 ) -> dict[str, Any]:
     """Cover and executive summary."""
     return {
-        "date": view.format_date(result.get("date"), lang),
+        "date": view.format_date(result.date, lang),
         "today": view.format_date(None, lang),
         "roles": view.role_counts(result, lang),
         "summary": view.summary_paragraph(result, organisation, lang),
@@ -130,32 +132,59 @@ def _front_matter(
 
 
 def _plan_and_charts(
-    result: Mapping[str, Any],
+    result: Result,
     dimensions: Sequence[view.DimensionView],
     numbered: Mapping[str, Section],
     lang: str,
-    for_pdf: bool,
 ) -> dict[str, Any]:
     """Roadmap, trace, charts and the cross-references between sections."""
     children = numbered["dimensions"].children
+    phases = plan_view.phase_views(result, lang)
+    radar_alt, timeline_alt = radar_text(dimensions, lang), timeline_text(phases, lang)
     return {
         "section_of": {d.id: s.number for d, s in zip(dimensions, children, strict=True)},
-        "phases": plan_view.phase_views(result, lang),
-        "trace": plan_view.trace_rows(result, lang),
+        "phases": phases,
+        "trace": plan_view.trace_rows(result.trace, lang),
         "gates": ", ".join(view.fmt(g) for g in level_gates(result)),
-        "radar": chart(radar_svg(result, lang), for_pdf),
-        "timeline": chart(roadmap_svg(result, lang), for_pdf),
-        "action_numbers": number_actions(result["roadmap"]),
+        "radar_svg": radar_svg(result, lang),
+        "timeline_svg": roadmap_svg(result, lang),
+        "radar_alt": radar_alt,
+        "timeline_alt": timeline_alt,
+        "action_numbers": number_actions(result.phases),
     }
 
 
-def chart(svg: str, for_pdf: bool) -> Markup:
-    """A chart built by ElementTree (every label escaped): inline SVG for browsers; for WeasyPrint
-    an image with a data: URL, so its XML parser reads it, not the (much slower) HTML parser."""
+def radar_text(dimensions: Sequence[view.DimensionView], lang: str) -> str:
+    """The profile chart in words (its alternative text): every dimension's three values."""
+    items = label("item_separator", lang).join(
+        label("radar_item", lang, title=d.title, index=d.index,
+              traditional=d.traditional, target=d.target)
+        for d in dimensions
+    )  # fmt: skip
+    return label("radar_alt", lang, items=items)
+
+
+def timeline_text(phases: Sequence[plan_view.PhaseView], lang: str) -> str:
+    """The roadmap timeline in words (its alternative text): the actions of every phase."""
+    items = label("item_separator", lang).join(
+        label("timeline_item", lang, phase=p.heading,
+              numbers=", ".join(str(a.number) for a in p.actions))
+        for p in phases if p.actions
+    )  # fmt: skip
+    return label("timeline_alt", lang, items=items)
+
+
+def chart(svg: str, for_pdf: bool, alt: str) -> Markup:
+    """A chart built by ElementTree (every label escaped): inline SVG for browsers, in an element
+    with the role of an image and `alt` as its label; for WeasyPrint an image with a data: URL
+    (its XML parser reads it, not the much slower HTML parser), `alt` its alternative text (the
+    /Alt of the tagged PDF's Figure)."""
     if not for_pdf:
-        return Markup(svg)
+        return (
+            Markup('<div role="img" aria-label="{}">').format(alt) + Markup(svg) + Markup("</div>")
+        )
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return Markup(f'<img alt="" src="data:image/svg+xml;base64,{data}">')
+    return Markup('<img alt="{}" src="data:image/svg+xml;base64,{}">').format(alt, data)
 
 
 @dataclass(frozen=True)

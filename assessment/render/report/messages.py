@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ...content.framework import DIMENSION_SHORT_TITLES, ROLE_NAMES
 from ...content.model import Text
 
 LEVEL_DESCRIPTIONS: Mapping[int, Text] = MappingProxyType(
@@ -44,26 +45,6 @@ LEVEL_DESCRIPTIONS: Mapping[int, Text] = MappingProxyType(
             "质量就是组织的工作方式。顾客之声驱动每一个职能，领导者以辅导和授权为主，跨职能团队对端到端流程负责，"
             "组织学习成体系，考核激励着眼于关注顾客、持续改进和团队协作。",
         ),
-    }
-)
-
-ROLE_NAMES: Mapping[str, Text] = MappingProxyType(
-    {
-        "leader": Text("Leaders", "高层领导"),
-        "manager": Text("Managers", "中层管理者"),
-        "staff": Text("Staff", "一线员工"),
-        "customer": Text("Customers", "顾客"),
-        "auditor": Text("Auditors", "审核员"),
-    }
-)
-
-ROLE_SINGULAR: Mapping[str, Text] = MappingProxyType(
-    {
-        "leader": Text("Leader", "高层领导"),
-        "manager": Text("Manager", "中层管理者"),
-        "staff": Text("Staff", "一线员工"),
-        "customer": Text("Customer", "顾客"),
-        "auditor": Text("Auditor", "审核员"),
     }
 )
 
@@ -291,17 +272,28 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "legend_previous": Text("Previous assessment", "上次评估"),
         "capacity": Text("Effort", "投入"),
         "actions_word": Text("actions", "项行动"),
-    }
-)
-
-DIMENSION_SHORT: Mapping[str, Text] = MappingProxyType(
-    {
-        "customer": Text("Customer focus", "关注顾客"),
-        "leadership": Text("Leadership", "领导与战略"),
-        "process": Text("Process", "流程化运作"),
-        "learning": Text("Learning", "学习与改进"),
-        "structure": Text("Structure", "组织结构"),
-        "performance": Text("Appraisal", "考核与激励"),
+        "radar_alt": Text(
+            "Radar chart of the maturity profile: each dimension's index (0 to 100) against the "
+            "traditional baseline and the target. {items}.",
+            "成熟度概况雷达图：各维度指数（0至100）与传统管理基线及目标的对比。{items}。",
+        ),
+        "radar_item": Text(
+            "{title} {index} (traditional {traditional}, target {target})",
+            "{title} {index}（传统管理 {traditional}，目标 {target}）",
+        ),
+        "timeline_alt": Text(
+            "Timeline of the roadmap, one bar per action in its phase. {items}.",
+            "路线图时间线，每项行动在其阶段中占一条。{items}。",
+        ),
+        "timeline_item": Text("{phase}: actions {numbers}", "{phase}：行动 {numbers}"),
+        "item_separator": Text("; ", "；"),
+        "page": Text("Page", "第"),
+        "page_of": Text("of", "页，共"),
+        "page_end": Text("", "页"),
+        "toc_hint": Text(
+            "Right-click and choose Update Field (or press F9) to fill in the table of contents.",
+            "右键单击并选择“更新域”（或按 F9）以生成目录。",
+        ),
     }
 )
 
@@ -319,11 +311,13 @@ def level_description(level: int, lang: str) -> str:
 
 def role_name(role: str, lang: str, *, plural: bool = True) -> str:
     """The display name of a respondent role (the id when unknown)."""
-    text = (ROLE_NAMES if plural else ROLE_SINGULAR).get(role)
-    return text.get(lang) if text else role
+    names = ROLE_NAMES.get(role)
+    if names is None:
+        return role
+    return (names.plural if plural else names.singular).get(lang)
 
 
 def short_dimension(dim_id: str, fallback: str, lang: str) -> str:
     """A short dimension label for tight places (the full title when the id is not standard)."""
-    text = DIMENSION_SHORT.get(dim_id)
+    text = DIMENSION_SHORT_TITLES.get(dim_id)
     return text.get(lang) if text else fallback

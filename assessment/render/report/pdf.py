@@ -5,6 +5,12 @@ rel="attachment" to any URL. `StaticOnlyFetcher` allows `data:` URLs and files u
 static folder (plus the one CJK font file) and nothing else, with no redirects. User text is
 escaped by the templates, so this is the second wall, not the first.
 
+Accessibility and filing: every report is a tagged PDF (structure tree, /Lang, alternative text
+for the charts, bookmarks, XMP metadata): PDF/UA-1 by default, or PDF/A-3b/3u for filing, and
+carries its result JSON (the bytes `tqm score --format json` writes) as an embedded file (in
+PDF/A-3, an associated file of the document). That attachment is passed in by this code;
+attachments requested by markup (`<link rel=attachment>`) go through the fetcher and are refused.
+
 WeasyPrint has no render timeout: `render_pdf_isolated` renders in a child process and kills it.
 
 Speed: report.css is parsed once per process and the font configuration (fontconfig, Pango's
@@ -28,11 +34,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ...engine.result import Result
 from ...problems import TqmError
+from .. import PDF_VARIANTS
+from ..json_document import result_json
 from .html import STATIC, cjk_font_file, render_html, stylesheet
 
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".ttf": "font/ttf",
@@ -117,23 +126,54 @@ def forget_fonts() -> None:
 atexit.register(forget_fonts)
 
 
-def render_pdf(result: dict[str, Any], lang: str) -> bytes:
-    """The report as PDF bytes (A4, fonts subset with HarfBuzz, no external resources)."""
+def render_pdf(result: Result, lang: str, variant: str | None = None) -> bytes:
+    """The report as PDF bytes (A4, fonts subset with HarfBuzz, no external resources), tagged,
+    with the result JSON attached; `variant`: one of PDF_VARIANTS (default: PDF/UA-1)."""
+    variant = variant or PDF_VARIANTS[0]
+    if variant not in PDF_VARIANTS:
+        raise RenderError(f"unknown PDF variant {variant!r}: one of {', '.join(PDF_VARIANTS)}")
     document = render_html(result, lang, for_pdf=True)
-    return html_to_pdf(document, (report_css(),), report_fonts())
+    options = {
+        "pdf_variant": variant,
+        "pdf_tags": True,
+        "attachments": [result_attachment(result, lang)],
+    }
+    return html_to_pdf(document, (report_css(),), report_fonts(), options)
+
+
+RESULT_FILE = "tqm-result.json"
+
+
+def result_attachment(result: Result, lang: str) -> Attachment:
+    """The result document as the report's associated file (the bytes `tqm score --format json`
+    prints); "Data": the PDF's content is a rendering of it."""
+    text = result_json(result, lang) + "\n"
+    return Attachment(
+        string=text.encode("utf-8"),
+        name=RESULT_FILE,
+        description="tqm-result/1 JSON",
+        relationship="Data",
+        url_fetcher=fetcher(),
+    )
 
 
 def html_to_pdf(
-    document: str, stylesheets: Iterable[CSS] = (), fonts: FontConfiguration | None = None
+    document: str,
+    stylesheets: Iterable[CSS] = (),
+    fonts: FontConfiguration | None = None,
+    options: dict[str, Any] | None = None,
 ) -> bytes:
     """Any HTML document as PDF, with the static-only fetcher (relative URLs: the static folder).
 
     `stylesheets` come before the document's own <style> in the cascade (user origin); `fonts`
-    defaults to a fresh font configuration (no @font-face of another document is visible)."""
+    defaults to a fresh font configuration (no @font-face of another document is visible);
+    `options`: WeasyPrint's write_pdf options (variant, tags, attachments)."""
     with gc_paused():
         html = HTML(string=document, base_url=STATIC.as_uri() + "/", url_fetcher=fetcher())
         pdf = html.write_pdf(
-            stylesheets=list(stylesheets), font_config=fonts or FontConfiguration()
+            stylesheets=list(stylesheets),
+            font_config=fonts or FontConfiguration(),
+            **(options or {}),
         )
     assert isinstance(pdf, bytes)
     return pdf
@@ -157,10 +197,10 @@ def gc_paused() -> Iterator[None]:
 # --- isolation -----------------------------------------------------------------------------------
 
 
-def _child(conn: Any, result: dict[str, Any], lang: str) -> None:
+def _child(conn: Any, result: Result, lang: str, variant: str | None) -> None:
     """Child process body: render and send back ("ok", bytes) or ("error", message)."""
     try:
-        conn.send(("ok", render_pdf(result, lang)))
+        conn.send(("ok", render_pdf(result, lang, variant)))
     except BaseException as exc:  # everything goes back to the parent, as text
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -177,11 +217,13 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def render_pdf_isolated(result: dict[str, Any], lang: str, timeout: float = 60.0) -> bytes:
+def render_pdf_isolated(
+    result: Result, lang: str, timeout: float = 60.0, variant: str | None = None
+) -> bytes:
     """render_pdf in a child process, killed after `timeout` seconds (RenderTimeout)."""
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(send, result, lang), daemon=True)
+    process = ctx.Process(target=_child, args=(send, result, lang, variant), daemon=True)
     process.start()
     send.close()
     try:

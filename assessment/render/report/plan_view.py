@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
+from ...engine.evaluation import TraceStep
+from ...engine.result import Result
+from ...engine.roadmap import PlannedAction, Reason
 from .charts import number_actions
 from .messages import label
 from .view import anchor, fmt
@@ -40,24 +43,25 @@ class PhaseView:
     projected: tuple[tuple[str, str, str, bool], ...]  # title, before, after, changed
 
 
-def phase_views(result: Mapping[str, Any], lang: str) -> list[PhaseView]:
+def phase_views(result: Result, lang: str) -> list[PhaseView]:
     """The roadmap phases with numbered actions and their reasons in words."""
-    numbers = number_actions(result["roadmap"])
-    before = {d: v["index"] for d, v in result["dimensions"].items()}
+    numbers = number_actions(result.phases)
+    dims = result.dimensions
+    before = {d: v.index for d, v in dims.items()}
     out = []
-    for phase in result["roadmap"]:
-        after = phase["projected"]
-        a, b = phase["months"]
+    for phase in result.phases:
+        after = phase.projected
+        a, b = phase.months
         out.append(PhaseView(
-            number=phase["phase"],
-            anchor=anchor("phase", str(phase["phase"])),
-            heading=f"{label('phase', lang, n=phase['phase'])} · {label('months', lang, a=a, b=b)}",
-            effort=label("effort_of", lang, used=fmt(phase.get("effort_days", 0)),
-                         capacity=fmt(phase.get("capacity_days"))),
-            actions=tuple(_action_view(x, numbers, result, lang) for x in phase["actions"]),
+            number=phase.number,
+            anchor=anchor("phase", str(phase.number)),
+            heading=f"{label('phase', lang, n=phase.number)} · {label('months', lang, a=a, b=b)}",
+            effort=label("effort_of", lang, used=fmt(phase.effort_days),
+                         capacity=fmt(phase.capacity_days)),
+            actions=tuple(_action_view(x, numbers, result, lang) for x in phase.actions),
             projected=tuple(
-                (v["title"], fmt(before[d]), fmt(after.get(d)), after.get(d) != before[d])
-                for d, v in result["dimensions"].items()
+                (v.title.get(lang), fmt(before[d]), fmt(after.get(d)), after.get(d) != before[d])
+                for d, v in dims.items()
             ),
         ))  # fmt: skip
         before = {d: after.get(d, before[d]) for d in before}
@@ -65,22 +69,20 @@ def phase_views(result: Mapping[str, Any], lang: str) -> list[PhaseView]:
 
 
 def _action_view(
-    action: Mapping[str, Any], numbers: Mapping[str, int], result: Mapping[str, Any], lang: str
+    planned: PlannedAction, numbers: Mapping[str, int], result: Result, lang: str
 ) -> ActionView:
-    dims = result["dimensions"]
-    effort = ""
-    if action.get("effort_days") is not None:
-        effort = label("effort_value", lang, days=fmt(action["effort_days"]),
-                       weeks=fmt(action.get("duration_weeks")))  # fmt: skip
+    action, dims = planned.action, result.dimensions
+    effort = label("effort_value", lang, days=fmt(action.effort_days),
+                   weeks=fmt(action.duration_weeks))  # fmt: skip
     return ActionView(
-        number=numbers[action["id"]],
-        title=action["title"],
-        dimension=dims[action["dimension"]]["title"] if action["dimension"] in dims else "",
-        description=action.get("description") or "",
-        because=tuple(because_text(action["because"], numbers, result, lang)),
+        number=numbers[action.id],
+        title=action.title.get(lang),
+        dimension=dims[action.dimension].title.get(lang) if action.dimension in dims else "",
+        description=action.description.get(lang),
+        because=tuple(because_text(planned.because, numbers, result, lang)),
         effort=effort,
-        kpi=_symbols(action.get("kpi") or ""),
-        requires=", ".join(str(numbers[r]) for r in action["requires"] if r in numbers),
+        kpi=_symbols(action.kpi.get(lang)),
+        requires=", ".join(str(numbers[r]) for r in action.requires if r in numbers),
     )
 
 
@@ -90,19 +92,19 @@ def _symbols(text: str) -> str:
 
 
 def because_text(
-    reasons: Sequence[str], numbers: Mapping[str, int], result: Mapping[str, Any], lang: str
+    reasons: Sequence[Reason], numbers: Mapping[str, int], result: Result, lang: str
 ) -> list[str]:
     """Reasons in words: finding titles, gaps to target, and the actions this one enables."""
-    titles = {f["rule"]: f["title"] for f in result["findings"]}
-    dims = result["dimensions"]
+    titles = {f.rule: f.title.get(lang) for f in result.findings}
+    dims = result.dimensions
     out, enables = [], []
     for reason in reasons:
-        if reason.startswith("prerequisite:"):
-            enables.append(reason.partition(":")[2])
-        elif reason.startswith("gap.") and reason[4:] in dims:
-            out.append(label("because_gap", lang, dim=dims[reason[4:]]["title"]))
+        if reason.kind == "prerequisite":
+            enables.append(reason.ref)
+        elif reason.kind == "gap" and reason.ref in dims:
+            out.append(label("because_gap", lang, dim=dims[reason.ref].title.get(lang)))
         else:
-            out.append(titles.get(reason, reason))
+            out.append(titles.get(str(reason), str(reason)))
     planned = sorted(numbers[a] for a in enables if a in numbers)
     if planned:
         out.append(label("because_prereq", lang, nums=", ".join(map(str, planned))))
@@ -127,24 +129,24 @@ OPS = {">=": "≥", "<=": "≤", "!=": "≠", "==": "="}
 GROUP_IDLE_OVER = 6  # idle instances of one rule beyond this are counted in one row
 
 
-def trace_rows(result: Mapping[str, Any], lang: str) -> list[TraceRow]:
+def trace_rows(trace: Sequence[TraceStep], lang: str) -> list[TraceRow]:
     """The rule trace, compact: what made each rule fire or not; many idle instances counted."""
     rows: list[TraceRow] = []
-    for rule, group in groupby(result.get("trace", []), key=lambda s: s["rule"].partition("[")[0]):
+    for rule, group in groupby(trace, key=lambda s: s.rule.partition("[")[0]):
         steps = list(group)
-        idle = [s for s in steps if not s["fired"]]
+        idle = [s for s in steps if not s.fired]
         for step in steps:
-            if step["fired"] or len(idle) <= GROUP_IDLE_OVER:
+            if step.fired or len(idle) <= GROUP_IDLE_OVER:
                 rows.append(_trace_row(step))
         if len(idle) > GROUP_IDLE_OVER:
             rows.append(TraceRow(f"{rule}[…]", False, label("idle_instances", lang, n=len(idle))))
     return rows
 
 
-def _trace_row(step: Mapping[str, Any]) -> TraceRow:
+def _trace_row(step: TraceStep) -> TraceRow:
     """Fired: the conditions that held; not fired: the conditions that failed."""
-    shown = [c for c in step["conditions"] if c["result"] == step["fired"]]
-    return TraceRow(step["rule"], step["fired"], " · ".join(condition_text(c) for c in shown))
+    shown = [c for c in step.conditions if c["result"] == step.fired]
+    return TraceRow(step.rule, step.fired, " · ".join(condition_text(c) for c in shown))
 
 
 def condition_text(c: Mapping[str, Any]) -> str:

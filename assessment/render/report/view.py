@@ -1,13 +1,16 @@
-"""What the report shows, read from a result document: plain frozen dataclasses for the templates."""
+"""What the report shows, read from a typed result: plain frozen dataclasses for the templates."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from ...engine.result import format_number
+from ...content.model import level_name
+from ...engine.document import SCHEMA
+from ...engine.findings import Evidence, FindingResult, format_number
+from ...engine.result import DimensionResult, Result
+from ...engine.roadmap import DEFAULT_DAYS_PER_MONTH
 from ..messages import msg
 from .charts import number_actions
 from .messages import MONTHS_EN, label, level_description, role_name
@@ -67,6 +70,36 @@ class DimensionView:
     planned: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]  # phase, ((number, title), ...)
 
 
+@dataclass(frozen=True)
+class About:
+    """The facts the cover, summary and appendix print: what was assessed, with what, the outcome."""
+
+    questionnaire_id: str
+    questionnaire_title: str
+    questionnaire_version: int
+    rulepack_id: str
+    rulepack_version: object
+    rulepack_sha256: str
+    respondents: int
+    level: int
+    level_name: str
+    index: float | None
+    days_per_month: float
+    deferred: tuple[str, ...]
+    schema: str
+
+
+def about(result: Result, lang: str) -> About:
+    """The result's identity and outcome in `lang`."""
+    q, pack, plan = result.questionnaire, result.rulepack, result.roadmap
+    return About(
+        q.id, q.title.get(lang), q.version, pack.id, pack.version, pack.sha256,
+        result.respondents.count, result.overall.level, level_name(result.overall.level, lang),
+        result.overall.index, plan.days_per_month if plan else DEFAULT_DAYS_PER_MONTH,
+        plan.deferred if plan else (), SCHEMA,
+    )  # fmt: skip
+
+
 def fmt(value: float | None) -> str:
     """A number as the report prints it: one decimal at most, '—' when missing."""
     return format_number(None if value is None else round(value, 1))
@@ -98,101 +131,102 @@ def anchor(prefix: str, ident: str) -> str:
     return prefix + "-" + "".join(c if c.isalnum() else "-" for c in ident)
 
 
-def finding_view(finding: Mapping[str, Any], result: Mapping[str, Any], lang: str) -> FindingView:
+def finding_view(finding: FindingResult, result: Result, lang: str) -> FindingView:
     """A finding with labels, dimension titles and de-duplicated evidence."""
-    dims = result["dimensions"]
+    dims = result.dimensions
     return FindingView(
-        rule=finding["rule"],
-        anchor=anchor("finding", finding["rule"]),
-        kind=finding["kind"],
-        kind_label=_kind_label(finding["kind"], lang),
-        severity=finding["severity"],
-        severity_label=msg(f"severity.{finding['severity']}", lang),
-        title=finding["title"],
-        detail=finding["detail"],
-        dimensions=tuple(finding["dimensions"]),
-        dimension_titles=tuple(dims[d]["title"] if d in dims else d for d in finding["dimensions"]),
-        evidence=tuple(_evidence_view(e, lang) for e in finding["evidence"]),
-        actions=tuple(finding["actions"]),
+        rule=finding.rule,
+        anchor=anchor("finding", finding.rule),
+        kind=finding.kind,
+        kind_label=_kind_label(finding.kind, lang),
+        severity=finding.severity,
+        severity_label=msg(f"severity.{finding.severity}", lang),
+        title=finding.title.get(lang),
+        detail=finding.detail.get(lang),
+        dimensions=finding.dimensions,
+        dimension_titles=tuple(
+            dims[d].title.get(lang) if d in dims else d for d in finding.dimensions
+        ),
+        evidence=tuple(_evidence_view(e, lang) for e in finding.evidence),
+        actions=finding.actions,
     )
 
 
-def _evidence_view(entry: Mapping[str, Any], lang: str) -> EvidenceView:
-    value = entry.get("value")
+def _evidence_view(entry: Evidence, lang: str) -> EvidenceView:
+    value = entry.value
     shown = label("mean_answer", lang, v=fmt(value)) if value is not None else ""
     return EvidenceView(
-        text=entry.get("text") or entry["question"],
+        text=entry.text.get(lang) or entry.question,
         value=shown,
-        evidence=tuple(dict.fromkeys(entry.get("evidence", []))),
-        notes=tuple(dict.fromkeys(entry.get("notes", []))),
+        evidence=tuple(dict.fromkeys(entry.evidence)),
+        notes=tuple(dict.fromkeys(entry.notes)),
     )
 
 
 def dimension_views(
-    result: Mapping[str, Any], findings: Sequence[FindingView], lang: str
+    result: Result, findings: Sequence[FindingView], lang: str
 ) -> list[DimensionView]:
     """One view per dimension, with the findings that concern it."""
-    return [_dimension_view(i, d, result, findings, lang) for i, d in result["dimensions"].items()]
+    numbers = number_actions(result.phases)
+    return [_dimension_view(d, result, numbers, findings, lang) for d in result.dimensions.values()]
 
 
 def _dimension_view(
-    dim_id: str,
-    dim: Mapping[str, Any],
-    result: Mapping[str, Any],
+    dim: DimensionResult,
+    result: Result,
+    numbers: Mapping[str, int],
     findings: Sequence[FindingView],
     lang: str,
 ) -> DimensionView:
-    mine = [f for f in findings if dim_id in f.dimensions]
+    mine = [f for f in findings if dim.id in f.dimensions]
     strengths = tuple(f for f in mine if f.kind == "strength")
-    above = dim["gaps"]["above_traditional"]
-    previous = dim.get("previous")
-    change = dim["index"] - previous if previous is not None and dim["index"] is not None else None
+    previous = dim.previous
+    change = dim.index - previous if previous is not None and dim.index is not None else None
     return DimensionView(
-        id=dim_id,
-        anchor=anchor("dim", dim_id),
-        title=dim["title"],
-        index=fmt(dim["index"]),
-        level=dim["level"],
-        level_name=dim["level_name"],
-        description=level_description(dim["level"], lang),
-        traditional=fmt(dim["baselines"]["traditional"]),
-        target=fmt(dim["target"]),
-        gap=fmt(dim["gaps"]["to_target"]),
+        id=dim.id,
+        anchor=anchor("dim", dim.id),
+        title=dim.title.get(lang),
+        index=fmt(dim.index),
+        level=dim.level,
+        level_name=level_name(dim.level, lang),
+        description=level_description(dim.level, lang),
+        traditional=fmt(dim.traditional),
+        target=fmt(dim.target),
+        gap=fmt(dim.to_target),
         previous=fmt(previous) if previous is not None else "",
         change=_signed(change),
-        counts=label(
-            "answered", lang, answered=dim["answered"], na=dim["na"], unknown=dim["unknown"]
-        ),
-        agreement=percent(dim.get("agreement")),
+        counts=label("answered", lang, answered=dim.answered, na=dim.na, unknown=dim.unknown),
+        agreement=percent(dim.agreement),
         strengths=strengths,
-        no_strength=_no_strength(above, lang),
-        issues=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] == dim_id),
-        also=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] != dim_id),
-        roles=_roles_line(dim, result, lang),
-        planned=tuple(_planned(dim_id, result, lang)),
+        no_strength=_no_strength(dim.above_traditional, lang),
+        issues=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] == dim.id),
+        also=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] != dim.id),
+        roles=_roles_line(dim, lang),
+        planned=tuple(_planned(dim.id, result, numbers, lang)),
     )
 
 
-def _roles_line(dim: Mapping[str, Any], result: Mapping[str, Any], lang: str) -> str:
+def _roles_line(dim: DimensionResult, lang: str) -> str:
     """'Leaders 93.8 · Staff 50' when more than one role answered, else ''."""
-    by_role = {r: v for r, v in dim.get("by_role", {}).items() if v is not None}
+    by_role = {r: v for r, v in dim.by_role.items() if v is not None}
     if len(by_role) < 2:
         return ""
     return " · ".join(f"{role_name(r, lang)} {fmt(v)}" for r, v in by_role.items())
 
 
 def _planned(
-    dim_id: str, result: Mapping[str, Any], lang: str
+    dim_id: str, result: Result, numbers: Mapping[str, int], lang: str
 ) -> list[tuple[str, tuple[tuple[int, str], ...]]]:
     """The dimension's planned actions, numbered, grouped by phase (phases without any left out)."""
-    numbers = number_actions(result["roadmap"])
     out = []
-    for phase in result["roadmap"]:
+    for phase in result.phases:
         mine = tuple(
-            (numbers[a["id"]], a["title"]) for a in phase["actions"] if a["dimension"] == dim_id
+            (numbers[p.action.id], p.action.title.get(lang))
+            for p in phase.actions
+            if p.action.dimension == dim_id
         )
         if mine:
-            out.append((label("phase", lang, n=phase["phase"]), mine))
+            out.append((label("phase", lang, n=phase.number), mine))
     return out
 
 
@@ -211,30 +245,28 @@ def _no_strength(above: float | None, lang: str) -> str:
 # --- cover and summary ---------------------------------------------------------------------------
 
 
-def role_counts(result: Mapping[str, Any], lang: str) -> list[str]:
+def role_counts(result: Result, lang: str) -> list[str]:
     """'Leaders 2', ... for the cover, with respondents without a role counted apart."""
-    by_role = result["respondents"]["by_role"]
+    by_role = result.respondents.by_role
     out = [label("role_count", lang, role=role_name(r, lang), n=n) for r, n in by_role.items()]
-    missing = result["respondents"]["count"] - sum(by_role.values())
+    missing = result.respondents.count - sum(by_role.values())
     if missing > 0:
         out.append(label("role_count", lang, role=label("no_role", lang), n=missing))
     return out
 
 
-def summary_paragraph(result: Mapping[str, Any], organisation: str, lang: str) -> list[str]:
+def summary_paragraph(result: Result, organisation: str, lang: str) -> list[str]:
     """The executive summary's opening: level, what it means, caps, strongest and weakest."""
-    overall = result["overall"]
-    count = result["respondents"]["count"]
+    overall = result.overall
+    count = result.respondents.count
     people = label("respondent_one" if count == 1 else "respondent_many", lang)
-    lead = label("summary_lead", lang, org=organisation, n=overall["level"],
-                 name=overall["level_name"], index=fmt(overall["index"]), count=count,
+    lead = label("summary_lead", lang, org=organisation, n=overall.level,
+                 name=level_name(overall.level, lang), index=fmt(overall.index), count=count,
                  people=people)  # fmt: skip
-    out = [lead + ("" if lang == "zh" else " ") + level_description(overall["level"], lang)]
-    for cap in overall["caps"]:
-        out.append(
-            label("summary_capped", lang, before=cap["from"], after=cap["to"], rule=cap["rule"])
-        )
-    ranked = _ranked_dimensions(result)
+    out = [lead + ("" if lang == "zh" else " ") + level_description(overall.level, lang)]
+    for cap in overall.caps:
+        out.append(label("summary_capped", lang, before=cap.before, after=cap.after, rule=cap.rule))
+    ranked = _ranked_dimensions(result, lang)
     if len(ranked) >= 2:
         (best, b), (worst, w) = ranked[0], ranked[-1]
         out.append(label("summary_range", lang, best=best, best_index=fmt(b), worst=worst,
@@ -242,37 +274,35 @@ def summary_paragraph(result: Mapping[str, Any], organisation: str, lang: str) -
     return out
 
 
-def _ranked_dimensions(result: Mapping[str, Any]) -> list[tuple[str, float]]:
+def _ranked_dimensions(result: Result, lang: str) -> list[tuple[str, float]]:
     scored = [
-        (d["title"], d["index"]) for d in result["dimensions"].values() if d["index"] is not None
+        (d.title.get(lang), d.index) for d in result.dimensions.values() if d.index is not None
     ]
     return sorted(scored, key=lambda item: -item[1])
 
 
-def top_strength(
-    result: Mapping[str, Any], findings: Sequence[FindingView], lang: str
-) -> FindingView | str:
+def top_strength(result: Result, findings: Sequence[FindingView], lang: str) -> FindingView | str:
     """The first strength finding, else a sentence on the strongest dimension ('' if none)."""
     strong = [f for f in findings if f.kind == "strength"]
     if strong:
         return strong[0]
-    dims = [d for d in result["dimensions"].values() if d["index"] is not None]
-    if not dims:
+    scored = [(d.index, d) for d in result.dimensions.values() if d.index is not None]
+    if not scored:
         return ""
-    best = max(dims, key=lambda d: d["index"])
-    above = best["gaps"]["above_traditional"] or 0.0
+    index, best = max(scored, key=lambda pair: pair[0])
+    above = best.above_traditional or 0.0
     key = "relative_strength" if above > 0 else "relative_strength_below"
-    return label(key, lang, dim=best["title"], n=best["level"], name=best["level_name"],
-                 index=fmt(best["index"]), above=fmt(abs(above)))  # fmt: skip
+    return label(key, lang, dim=best.title.get(lang), n=best.level,
+                 name=level_name(best.level, lang), index=fmt(index), above=fmt(abs(above)))  # fmt: skip
 
 
-def roadmap_teaser(result: Mapping[str, Any], section: str, lang: str) -> str:
+def roadmap_teaser(result: Result, section: str, lang: str) -> str:
     """One sentence on the size of the roadmap."""
-    roadmap = result["roadmap"]
-    actions = sum(len(p["actions"]) for p in roadmap)
-    months = max((p["months"][1] for p in roadmap), default=0)
+    phases = result.phases
+    actions = sum(len(p.actions) for p in phases)
+    months = max((p.months[1] for p in phases), default=0)
     return label(
-        "roadmap_teaser", lang, n=section, actions=actions, months=months, phases=len(roadmap)
+        "roadmap_teaser", lang, n=section, actions=actions, months=months, phases=len(phases)
     )
 
 
@@ -290,16 +320,16 @@ class PerceptionRow:
     agreement: str
 
 
-def perception_rows(result: Mapping[str, Any]) -> tuple[list[str], list[PerceptionRow]]:
+def perception_rows(result: Result, lang: str) -> tuple[list[str], list[PerceptionRow]]:
     """Roles present and one row per dimension; empty when there is a single respondent or role."""
-    roles = list(result["respondents"]["by_role"])
-    if result["respondents"]["count"] < 2 or len(roles) < 2:
+    roles = list(result.respondents.by_role)
+    if result.respondents.count < 2 or len(roles) < 2:
         return [], []
     rows = []
-    for dim in result["dimensions"].values():
-        values = [dim["by_role"].get(r) for r in roles]
+    for dim in result.dimensions.values():
+        values = [dim.by_role.get(r) for r in roles]
         known = [v for v in values if v is not None]
         spread = max(known) - min(known) if len(known) >= 2 else None
-        rows.append(PerceptionRow(dim["title"], tuple(fmt(v) for v in values), fmt(spread),
-                                  spread is not None and spread >= 20, percent(dim.get("agreement"))))  # fmt: skip
+        rows.append(PerceptionRow(dim.title.get(lang), tuple(fmt(v) for v in values), fmt(spread),
+                                  spread is not None and spread >= 20, percent(dim.agreement)))  # fmt: skip
     return roles, rows

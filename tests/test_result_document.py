@@ -1,0 +1,79 @@
+"""The result document (tqm-result/1): one typed result gives it in any language, and reads back."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from assessment.content.library import Library
+from assessment.engine.answers import parse_answers
+from assessment.engine.pipeline import assess
+from assessment.engine.result import Result
+from assessment.io.schema import validator
+from assessment.io.source import Document
+
+RESULT = validator("result")
+
+
+def dump(document: dict[str, object]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_document_read_back_gives_the_same_document_in_its_language(
+    library: Library, seed: int
+) -> None:
+    rng = random.Random(seed)
+    questionnaire = library.questionnaires[rng.choice(["tqm-quick", "tqm-audit"])]
+    responses = [
+        {"respondent": {"id": f"r{n}", "role": role},
+         "answers": {q.id: rng.choice([1, 2, 3, 4, 5, "unknown"]) for q in questionnaire.questions}}
+        for n, role in enumerate(rng.sample(["leader", "staff", "customer"], rng.randint(1, 3)))
+    ]  # fmt: skip
+    data = {"questionnaire": questionnaire.id, "organisation": "R", "responses": responses}
+    result = assess(parse_answers(Document("t", data), library), library)
+    for lang in ("en", "zh"):
+        document = result.to_document(lang)
+        assert not list(RESULT.iter_errors(document))
+        again = Result.from_document(json.loads(dump(document)))
+        assert dump(again.to_document(lang)) == dump(document)
+
+
+def test_one_result_gives_both_languages(library: Library) -> None:
+    data = {"questionnaire": "tqm-quick", "answers": dict.fromkeys(
+        library.questionnaires["tqm-quick"].question_ids, 2)}  # fmt: skip
+    result = assess(parse_answers(Document("t", data), library), library)
+    en, zh = result.to_document("en"), result.to_document("zh")
+    assert (en["lang"], zh["lang"]) == ("en", "zh")
+    assert en["overall"]["level_name"] != zh["overall"]["level_name"]
+    assert [f["rule"] for f in en["findings"]] == [f["rule"] for f in zh["findings"]]
+    assert en["findings"][0]["title"] != zh["findings"][0]["title"]
+
+
+def test_a_document_read_back_cannot_be_shown_in_another_language(library: Library) -> None:
+    data = {"questionnaire": "tqm-quick", "answers": dict.fromkeys(
+        library.questionnaires["tqm-quick"].question_ids, 3)}  # fmt: skip
+    stored = assess(parse_answers(Document("t", data), library), library).to_document("zh")
+    with pytest.raises(ValueError, match="not 'en'"):
+        Result.from_document(stored).to_document("en")
+
+
+def test_without_a_roadmap_the_document_has_no_plan(library: Library) -> None:
+    data = {"questionnaire": "tqm-quick", "answers": dict.fromkeys(
+        library.questionnaires["tqm-quick"].question_ids, 1)}  # fmt: skip
+    answers = parse_answers(Document("t", data), library)
+    document = assess(answers, library, trace=False, roadmap=False).to_document("en")
+    assert (document["roadmap"], document["trace"], "plan" in document) == ([], [], False)
+    assert dump(Result.from_document(document).to_document("en")) == dump(document)
+
+
+def test_texts_filled_in_one_language_give_the_same_document(library: Library) -> None:
+    data = {"questionnaire": "tqm-audit", "answers": dict.fromkeys(
+        library.questionnaires["tqm-audit"].question_ids, 2)}  # fmt: skip
+    answers = parse_answers(Document("t", data), library)
+    both, zh = assess(answers, library), assess(answers, library, langs=("zh",))
+    assert dump(zh.to_document("zh")) == dump(both.to_document("zh"))
+    with pytest.raises(ValueError, match="not 'en'"):
+        zh.to_document("en")

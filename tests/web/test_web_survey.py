@@ -1,0 +1,227 @@
+"""Answering in the browser: start, dimension pages, validation, save and resume, review."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+if TYPE_CHECKING:
+    from helpers.web import Respondent, Row
+
+Rows = Callable[[], list["Row"]]
+SQL = Callable[[str], list[tuple[Any, ...]]]
+Make = Callable[..., "Respondent"]
+
+
+def test_start_page_offers_both_questionnaires_with_counts(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "/start/tqm-quick" in page and "/start/tqm-audit" in page
+    assert "18 questions" in page and "48 questions" in page
+    assert "about 10 minutes" in page
+
+
+def test_start_form_has_labelled_optional_fields(client: FlaskClient) -> None:
+    page = client.get("/start/tqm-audit").get_data(as_text=True)
+    assert '<label for="organisation">' in page and 'id="organisation"' in page
+    assert '<label for="role">' in page and 'id="role"' in page
+
+
+def test_unknown_questionnaire_is_404(client: FlaskClient) -> None:
+    assert client.get("/start/nope").status_code == 404
+
+
+def test_start_creates_assessment_and_stores_only_the_token_hash(
+    new_respondent: Make, sql: SQL
+) -> None:
+    person = new_respondent("tqm-audit")
+    response = person.start(organisation="Acme", role="leader")
+    assert response.location == f"/a/{person.token}/d/customer"
+    assert len(person.token) == 43  # token_urlsafe(32): 256 bits
+    rows = sql("SELECT token_hash, organisation, role FROM assessments")
+    assert rows == [(hashlib.sha256(person.token.encode()).hexdigest(), "Acme", "leader")]
+    assert person.token not in str(rows)
+
+
+def test_start_rejects_bad_role_and_long_organisation(
+    client: FlaskClient, csrf: Callable[..., str], sql: SQL
+) -> None:
+    data = {"csrf_token": csrf(client, "/start/tqm-quick"), "role": "king"}
+    response = client.post("/start/tqm-quick", data={**data, "organisation": "x" * 201})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="organisation-error"' in page and 'id="role-error"' in page
+    assert sql("SELECT count(*) FROM assessments") == [(0,)]
+
+
+def test_dimension_page_shows_anchors_beside_labelled_radios(respondent: Respondent) -> None:
+    page = respondent.client.get(respondent.page("customer")).get_data(as_text=True)
+    question = respondent.library.questionnaires["tqm-quick"].dimensions[0].questions[0]
+    assert f'<fieldset class="question" id="q-{question.id}"' in page
+    assert "<legend>" in page
+    for level in range(1, 6):
+        assert f'id="a-{question.id}-{level}"' in page
+        assert f'<label for="a-{question.id}-{level}">' in page
+        assert question.anchors[level].en.replace("'", "&#39;") in page
+    assert f'for="a-{question.id}-unknown"' in page
+    assert f'for="a-{question.id}-na"' not in page  # the quick scan allows no N/A
+    assert "<progress" in page
+
+
+def test_na_offered_only_where_allowed(new_respondent: Make) -> None:
+    person = new_respondent("tqm-audit")
+    person.start()
+    audit = person.library.questionnaires["tqm-audit"]
+    for dim in audit.dimensions:
+        page = person.client.get(person.page(dim.id)).get_data(as_text=True)
+        for q in dim.questions:
+            assert (f'for="a-{q.id}-na"' in page) == q.allow_na
+
+
+def test_submit_stores_answers_with_evidence_and_note(respondent: Respondent, stored: Rows) -> None:
+    qids = [q.id for q in respondent.library.questionnaires["tqm-quick"].dimensions[0].questions]
+    response = respondent.submit(
+        "customer", {qids[0]: (4, "", "a note"), qids[1]: "unknown", qids[2]: 2}
+    )
+    assert response.status_code == 303
+    assert response.location == respondent.page("leadership")
+    assert stored() == sorted(
+        [(qids[0], "value", 4.0, "", "a note"), (qids[1], "unknown", None, "", ""),
+         (qids[2], "value", 2.0, "", "")]
+    )  # fmt: skip
+
+
+def test_bad_value_shows_error_next_to_question_and_stores_nothing(
+    respondent: Respondent, stored: Rows
+) -> None:
+    qids = [q.id for q in respondent.library.questionnaires["tqm-quick"].dimensions[0].questions]
+    response = respondent.submit("customer", {qids[0]: 4, qids[1]: 9, qids[2]: "na"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'class="error-summary" role="alert"' in page
+    for bad in qids[1:]:
+        assert f'id="error-{bad}"' in page
+        assert f'<a href="#q-{bad}">' in page  # the summary links to the question
+        assert f'aria-describedby="error-{bad}"' in page
+    assert f'id="error-{qids[0]}"' not in page
+    assert 'value="4" checked' in page  # what was typed is shown again
+    assert stored() == []
+
+
+def test_note_without_answer_is_an_error(respondent: Respondent, stored: Rows) -> None:
+    qid = respondent.library.questionnaires["tqm-quick"].dimensions[0].questions[0].id
+    response = respondent.submit("customer", {qid: ("", "", "just a note")})
+    assert response.status_code == 422
+    assert f'id="error-{qid}"' in response.get_data(as_text=True)
+    assert stored() == []
+
+
+def test_post_without_csrf_token_is_400_and_stores_nothing(
+    respondent: Respondent, stored: Rows
+) -> None:
+    qid = respondent.library.questionnaires["tqm-quick"].dimensions[0].questions[0].id
+    response = respondent.client.post(respondent.page("customer"), data={f"answer-{qid}": "3"})
+    assert response.status_code == 400
+    assert stored() == []
+    assert respondent.client.post("/start/tqm-quick", data={}).status_code == 400
+    assert respondent.client.post("/lang", data={"lang": "zh"}).status_code == 400
+
+
+def test_control_characters_are_removed(respondent: Respondent, stored: Rows, sql: SQL) -> None:
+    qid = respondent.library.questionnaires["tqm-quick"].dimensions[0].questions[0].id
+    response = respondent.submit("customer", {qid: (3, "", "a\x00b\r\nc\x07")})
+    assert response.status_code == 303
+    assert stored()[0][4] == "ab\nc"
+    person = respondent.__class__(respondent.client, respondent.library, "tqm-quick")
+    person.start(organisation="Nul\x00 Co")
+    assert ("Nul Co",) in sql("SELECT organisation FROM assessments")
+
+
+def test_last_write_wins_per_question(respondent: Respondent, stored: Rows) -> None:
+    qids = [q.id for q in respondent.library.questionnaires["tqm-quick"].dimensions[0].questions]
+    respondent.submit("customer", {qids[0]: 2, qids[1]: 2})
+    respondent.submit("customer", {qids[0]: 5})  # an older tab without the second answer
+    values = {row[0]: row[2] for row in stored()}
+    assert values == {qids[0]: 5.0, qids[1]: 2.0}
+
+
+def test_previous_saves_and_goes_back(respondent: Respondent, stored: Rows) -> None:
+    qid = respondent.library.questionnaires["tqm-quick"].dimensions[1].questions[0].id
+    response = respondent.submit("leadership", {qid: 1}, nav="prev")
+    assert response.location == respondent.page("customer")
+    assert stored() == [(qid, "value", 1.0, "", "")]
+    page = respondent.client.get(respondent.page("leadership")).get_data(as_text=True)
+    assert f'name="answer-{qid}" value="1" checked' in page
+
+
+def test_save_stays_and_goto_jumps(respondent: Respondent) -> None:
+    stay = respondent.submit("process", {}, nav="stay")
+    assert stay.location == respondent.page("process")
+    jump = respondent.submit("process", {}, nav="", goto="performance")
+    assert jump.location == respondent.page("performance")
+    last = respondent.submit("performance", {}, nav="next")
+    assert last.location == f"/a/{respondent.token}/review"
+
+
+def test_resume_link_works_in_a_new_browser(
+    app: Flask, respondent: Respondent, new_respondent: Make, stored: Rows
+) -> None:
+    qid = respondent.library.questionnaires["tqm-quick"].dimensions[0].questions[0].id
+    respondent.submit("customer", {qid: 4})
+    fresh = app.test_client()
+    overview = fresh.get(f"/a/{respondent.token}")
+    assert overview.status_code == 200
+    assert f"/a/{respondent.token}" in overview.get_data(as_text=True)  # the private link
+    page = fresh.get(respondent.page("customer")).get_data(as_text=True)
+    assert f'name="answer-{qid}" value="4" checked' in page
+    again = new_respondent("tqm-quick", fresh)
+    again.token = respondent.token
+    assert again.submit("customer", {qid: 5}).status_code == 303
+    assert stored()[0][2] == 5.0
+
+
+def test_wrong_tokens_are_404(client: FlaskClient, respondent: Respondent) -> None:
+    token = respondent.token
+    wrong = ("x" * 43, token[:-1] + ("A" if token[-1] != "A" else "B"), "short", token + "x")
+    for bad in wrong:
+        for path in ("", "/d/customer", "/review", "/results", "/download/json"):
+            assert client.get(f"/a/{bad}{path}").status_code == 404, (bad, path)
+    assert client.get(f"/a/{token}/d/nowhere").status_code == 404
+    assert client.get(f"/a/{token}/download/exe").status_code == 404
+
+
+def test_review_lists_unanswered_questions_with_links(respondent: Respondent) -> None:
+    quick = respondent.library.questionnaires["tqm-quick"]
+    first = quick.dimensions[0].questions
+    respondent.submit("customer", {first[0].id: 3})
+    page = respondent.client.get(f"/a/{respondent.token}/review").get_data(as_text=True)
+    assert first[0].text.en not in page
+    for q in quick.questions[1:]:
+        assert f"/a/{respondent.token}/d/{q.dimension}#q-{q.id}" in page
+    assert f"/a/{respondent.token}/results" not in page
+
+
+def test_review_offers_results_when_complete(respondent: Respondent) -> None:
+    respondent.answer_all(3)
+    page = respondent.client.get(f"/a/{respondent.token}/review").get_data(as_text=True)
+    assert f"/a/{respondent.token}/results" in page
+    assert "Questions still open" not in page
+
+
+def test_user_text_is_escaped(client: FlaskClient, new_respondent: Make) -> None:
+    person = new_respondent()
+    person.start(organisation='<script>alert("x")</script>')
+    qid = person.library.questionnaires["tqm-quick"].dimensions[0].questions[0].id
+    person.submit("customer", {qid: (3, "", "<img src=x onerror=alert(1)>")})
+    for path in ("", "/d/customer"):
+        page = client.get(f"/a/{person.token}{path}").get_data(as_text=True)
+        assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in client.get(f"/a/{person.token}").get_data(as_text=True)
+
+
+def test_private_pages_are_not_cached(respondent: Respondent) -> None:
+    response = respondent.client.get(f"/a/{respondent.token}")
+    assert response.headers["Cache-Control"] == "no-store"
