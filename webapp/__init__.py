@@ -14,6 +14,7 @@ from flask import Flask
 
 from assessment.problems import ProblemsFound
 
+from .accounts import init_accounts
 from .catalog import load_content
 from .cli import init_cli
 from .config import ContentProblems, configure
@@ -38,5 +39,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     register_blueprints(app)
+    init_accounts(app)
     init_cli(app)
     return app

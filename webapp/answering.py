@@ -132,7 +132,9 @@ def answers_document(
     respondent: dict[str, str] = {"id": "r1"}
     if record.role:
         respondent["role"] = record.role
-    answers = {q.id: _raw(responses[q.id]) for q in questionnaire.questions if q.id in responses}
+    answers = {
+        q.id: raw_answer(responses[q.id]) for q in questionnaire.questions if q.id in responses
+    }
     doc: dict[str, Any] = {
         "questionnaire": f"{record.questionnaire_id}@{record.questionnaire_version}",
         "respondent": respondent,
@@ -143,7 +145,8 @@ def answers_document(
     return doc
 
 
-def _raw(response: Response) -> Any:
+def raw_answer(response: Response) -> Any:
+    """A stored answer as the answers format writes it: a value, a status, or a mapping."""
     value: Any = (
         response.status if response.value is None else choice_value(format_value(response.value))
     )

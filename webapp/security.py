@@ -58,11 +58,18 @@ def csrf_error(error: CSRFError) -> tuple[str, int]:
 
 
 def http_error(error: HTTPException) -> Any:
-    """404, 405, 413, 415 and friends, as JSON for the API and as a page otherwise."""
+    """404, 405, 413, 415 and friends, as JSON for the API and as a page otherwise.
+
+    The exception's own headers are kept: a 405 must say which methods are allowed (`Allow`,
+    RFC 9110), a 401 how to authenticate.
+    """
     code = error.code or 500
+    headers = dict(error.get_headers())
+    headers.pop("Content-Type", None)
     if wants_json():
-        return json_error(code, error.description or error.name)
-    return render_template("error.html", code=code, kind=str(code)), code
+        body, status = json_error(code, error.description or error.name)
+        return body, status, headers
+    return render_template("error.html", code=code, kind=str(code)), code, headers
 
 
 def unexpected_error(error: Exception) -> Any:

@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,6 +28,8 @@ from .models import (
     AssessmentNote,
     FinishedAssessment,
     FinishedResult,
+    Invitation,
+    Round,
     utcnow,
 )
 
@@ -117,6 +119,22 @@ def _rows(
          "evidence": r.evidence, "note": r.note, "updated_at": now}
         for qid, r in responses.items()
     ]  # fmt: skip
+
+
+def invitation_closed(session: Session, assessment_id: int) -> bool:
+    """Whether the assessment is a round's invitation that no longer takes answers.
+
+    That is: the consultant withdrew it, it expired, or its round is signed off.
+    """
+    row = session.scalar(select(Invitation).where(Invitation.assessment_id == assessment_id))
+    if row is None:
+        return False
+    if row.revoked or session.get(Round, row.round_id).status != "open":  # type: ignore[union-attr]
+        return True
+    if row.expires_at is None:
+        return False
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    return expires < utcnow()
 
 
 # --- versions: moving an assessment to a later questionnaire version -------------------------

@@ -1,4 +1,4 @@
-"""The blueprints: pages (start, language), survey (answering), results (and downloads), api."""
+"""The blueprints: pages (start, language), survey (answering), results (and downloads), api,\naudits (consultants' clients and rounds)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
     from .api import api
+    from .audits import audits
     from .pages import pages
     from .results import results
+    from .rounds_api import rounds_api
     from .survey import survey
 
-    for blueprint in (pages, survey, results, api):
+    for blueprint in (pages, survey, results, api, audits, rounds_api):
         app.register_blueprint(blueprint)

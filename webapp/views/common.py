@@ -21,6 +21,7 @@ from ..store import (
     Record,
     find_assessment,
     finished_questionnaire,
+    invitation_closed,
     stored_notes,
     stored_responses,
 )
@@ -59,6 +60,8 @@ def load_current(token: str) -> Current:
         if record is None:
             abort(404)
         responses = stored_responses(session, record.id)
+        if invitation_closed(session, record.id):
+            abort(410)
         # An assessment continues on the version it was started on, whatever is installed since;
         # a finished one keeps the questionnaire it was finished with, even if that is gone.
         questionnaire = library().find(record.questionnaire_id, record.questionnaire_version)
