@@ -1,6 +1,7 @@
 """The engine under threads and over time: the same answers as the reference evaluator, flat memory.
 
-durable-rules' C core is not thread-safe (FIELD-NOTES.md); the adapter serialises it with one
+durable-rules' C core is not thread-safe (its stock host runs pending actions from timer threads on
+any session); the adapter serialises it with one
 process-wide lock and a host without timer threads. Here 16 threads score 20,000 random assessments
 at once through the library, and 16 threads (each with a test client of its own, one app) another
 20,000 through `POST /api/v1/score`; every judgement must equal the pure-Python reference

@@ -1,11 +1,14 @@
 """The durable-rules adapter: compile conditions to rulesets and ask the engine what fires.
 
-This is the only module that imports `durable`. It follows the measured traps in FIELD-NOTES.md:
+This is the only module that imports `durable`. It works around traps of durable-rules 2.0.28 that
+were measured on this project's machines:
 - a host with its timer threads off (`SyncHost`), and one process-wide lock around
-  assert -> read -> delete, because durable's C core is not safe across threads;
+  assert -> read -> delete, because durable's C core is not safe across threads (the stock host's
+  two timer threads ran pending actions on any session: wrong scores and segfaults under threads);
 - one fact per evaluation carrying every input as a field (no batches);
-- a fresh long random sid per evaluation, `delete_state` in `finally`, and a check that the state
-  that comes back is ours (sids are compared by a 32-bit hash);
+- a fresh long random sid per evaluation, `delete_state` in `finally` (a ruleset holds at most 1,024
+  live sessions; the 1,025th raises MemoryError and leaks a slot for good), and a check that the
+  state that comes back is ours (sids are compared by a 32-bit hash);
 - an exception swallowed into `state["exception"]` is raised again;
 - rulesets are registered once per name, and the name carries the pack hash;
 - a stage is split into rulesets of at most 40 rules (durable's 64-entry match stack);
