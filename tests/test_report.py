@@ -23,7 +23,7 @@ from assessment.io.source import Document
 from assessment.render.report import html as report_html
 from assessment.render.report.html import environment, render_html
 from assessment.render.report.plan_view import because_text, condition_text, trace_rows
-from assessment.render.report.view import dimension_views, format_date, perception_rows
+from assessment.render.report.view import dimension_views, perception_rows, report_date
 
 TEMPLATES = Path(report_html.__file__).parent / "templates"
 ORG = "<script>alert('org')</script> Acme & Sons"
@@ -175,11 +175,11 @@ def test_summary_names_three_themes_and_a_strength(pages: dict[str, str]) -> Non
     ],
 )
 def test_format_date(raw: str, lang: str, shown: str) -> None:
-    assert format_date(raw, lang) == shown
+    assert report_date(raw, lang) == shown
 
 
 def test_format_date_defaults_to_today() -> None:
-    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", format_date("", "zh"))
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", report_date("", "zh"))
 
 
 def test_because_in_words(result: Result) -> None:

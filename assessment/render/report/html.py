@@ -121,8 +121,8 @@ def _front_matter(
 ) -> dict[str, Any]:
     """Cover and executive summary."""
     return {
-        "date": view.format_date(result.date, lang),
-        "today": view.format_date(None, lang),
+        "date": view.report_date(result.date, lang),
+        "today": view.report_date(None, lang),
         "roles": view.role_counts(result, lang),
         "summary": view.summary_paragraph(result, organisation, lang),
         "themes": [f for f in findings if f.kind != "strength"][:3],

@@ -48,21 +48,6 @@ LEVEL_DESCRIPTIONS: Mapping[int, Text] = MappingProxyType(
     }
 )
 
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 LABELS: Mapping[str, Text] = MappingProxyType(
     {
         "report": Text("TQM maturity assessment", "全面质量管理成熟度评估报告"),

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from babel.dates import format_date
+
 from ...content.model import level_name
 from ...engine.document import SCHEMA
 from ...engine.findings import Evidence, FindingResult, format_number
@@ -13,7 +15,7 @@ from ...engine.result import DimensionResult, Result
 from ...engine.roadmap import DEFAULT_DAYS_PER_MONTH
 from ..messages import msg
 from .charts import number_actions
-from .messages import MONTHS_EN, label, level_description, role_name
+from .messages import label, level_description, role_name
 
 
 @dataclass(frozen=True)
@@ -110,15 +112,15 @@ def percent(share: float | None) -> str:
     return "" if share is None else f"{round(share * 100)}%"
 
 
-def format_date(text: str | None, lang: str) -> str:
+def report_date(text: str | None, lang: str) -> str:
     """An ISO date in the report's language (29 November 2026 / 2026年11月29日); other text as is."""
     try:
         day = dt.date.fromisoformat(text[:10]) if text else dt.date.today()
     except ValueError:
         return str(text)
     if lang == "zh":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+        return format_date(day, "long", locale="zh_CN")
+    return format_date(day, "d MMMM y", locale="en")
 
 
 def _kind_label(kind: str, lang: str) -> str:
