@@ -150,6 +150,11 @@ def test_the_whole_round_from_invitations_to_sign_off_and_trend(
     frozen = consultant.get(f"/consultant/rounds/{round_id}/result.json").get_json()
     assert frozen["schema"] == "tqm-result/1"
     assert consultant.get(f"/a/{links[5]}").status_code == 410  # the round takes no more answers
+    pdf = consultant.get(f"/consultant/rounds/{round_id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert "Gear_Co_Spring_2027_en.pdf" in pdf.headers["Content-Disposition"]
+    docx = consultant.get(f"/consultant/rounds/{round_id}/report.docx")
+    assert docx.status_code == 200 and docx.data.startswith(b"PK")
 
     second = new_round(consultant, csrf, client_id, "Autumn 2027")
     for token in invite(consultant, csrf, second, leader=3):
@@ -193,6 +198,7 @@ def test_another_consultancy_gets_404_on_every_route_with_ids(
         "round_id": round_id,
         "invitation_id": sql("SELECT id FROM invitations")[0][0],
         "question_id": "customer.voice_to_design",
+        "fmt": "pdf",
     }
     rival = app.test_client()
     create_consultant(app, "bo@rival.example", "Rival Advisory")

@@ -69,7 +69,7 @@ def show(token: str) -> str:
     )
 
 
-def _pdf_isolated(result: Result, lang: str) -> bytes:
+def pdf_isolated(result: Result, lang: str) -> bytes:
     """The PDF rendered in a child process stopped after TQM_PDF_TIMEOUT (503 page then)."""
     from flask import current_app
 
@@ -92,7 +92,7 @@ def download(token: str, fmt: str) -> FlaskResponse:
     current, answers, result = _outcome(token)
     lang = current_lang()
     # PDF: in a child process with a time limit (WeasyPrint has none of its own)
-    body = _pdf_isolated(result, lang) if fmt == "pdf" else render(fmt, result, answers, lang)
+    body = pdf_isolated(result, lang) if fmt == "pdf" else render(fmt, result, answers, lang)
     name = f"tqm-{current.questionnaire.id}-{lang}{FORMATS[fmt].suffix}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return FlaskResponse(body, mimetype=FORMATS[fmt].mimetype, headers=headers)
