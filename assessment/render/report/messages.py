@@ -82,8 +82,8 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         ),
         "summary_capped": Text(
             "The scores alone would place it at level {before}; the level is held at {after} "
-            "because leadership is the cornerstone of quality management (rule {rule}).",
-            "仅看分数可达第 {before} 级；由于领导是质量管理的基石，总体等级被限定为第 {after} 级（规则 {rule}）。",
+            "by rule {rule} (the findings say why).",
+            "仅看分数可达第 {before} 级；依规则 {rule}，总体等级被限定为第 {after} 级（原因见诊断发现）。",
         ),
         "summary_range": Text(
             "The strongest dimension is {best} ({best_index}); the weakest is {worst} ({worst_index}).",
@@ -116,10 +116,10 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         # profile
         "profile_intro": Text(
             "Each axis runs from 0 at the centre to 100. The dashed rings mark the index at which "
-            "each level begins ({gates}); the level itself also needs every critical question at "
-            "that level.",
+            "each level begins ({gates}); a dimension is also at most one level above its weakest "
+            "critical question.",
             "每条轴从中心的 0 延伸到外圈的 100。虚线圆环表示各等级的起始指数（{gates}）；"
-            "达到某一等级还要求所有关键题目不低于该等级。",
+            "此外，维度等级最多比其最弱的关键题目高一级。",
         ),
         "dimension": Text("Dimension", "维度"),
         "index": Text("Index", "指数"),
@@ -224,12 +224,15 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "method_levels": Text(
             "Levels are decided by the rule pack, not by arithmetic alone: a dimension reaches "
             "the highest level whose gate is met with no gap below it (ISO 9004 style). A gate "
-            "needs the index threshold and every critical question at least at that level. The "
-            "overall level follows the overall index and may be capped: it may not exceed the "
-            "leadership level plus one.",
+            "needs the index threshold, and a dimension is at most one level above its weakest "
+            "critical question. The overall level follows the overall index and is capped: at most "
+            "the weakest dimension plus one, at most the median dimension level, and at most the "
+            "leadership level plus one. Where the questionnaire asks for evidence, ratings above 3 "
+            "without dated evidence count as 3.",
             "等级由规则包判定，而不仅是算术结果：每个维度取其门槛已达到、且下方各级均无缺口的最高等级（参照 ISO 9004）。"
-            "达到某一等级既要满足指数门槛，也要求所有关键题目不低于该等级。总体等级依据总体指数确定，"
-            "并可能受到限制：不得高于领导维度等级加一。",
+            "达到某一等级须满足指数门槛，且维度等级最多比其最弱的关键题目高一级。总体等级依据总体指数确定，"
+            "并受以下限制：不高于最弱维度等级加一，不高于各维度等级的中位数，也不高于领导维度等级加一。"
+            "在要求提供证据的问卷上，高于 3 分但没有注明日期的证据的评分按 3 分计。",
         ),
         "method_roadmap": Text(
             "Roadmap actions come from the findings and from gaps to target; priority = (gap + "
