@@ -1,12 +1,12 @@
 """TQM maturity assessment: the library's public API.
 
-    from assessment import load_library, load_answers, assess, render
+    from assessment import load_library, load_answers, assess, render_result
 
     library = load_library()                      # the bundled content (or a folder of your own)
     answers = load_answers("answers.yaml", library)
     result = assess(answers, library)             # a typed Result, texts in every language
     document = result.to_document("zh")           # the JSON contract tqm-result/1
-    pdf = render("pdf", result, answers, "en")    # any format of the registry
+    pdf = render_result("pdf", result, answers, "en")  # any format of the registry
 
 The names are loaded on first use (PEP 562), so importing one part of the library (the format
 registry, the YAML reader) does not import the engine or the renderers with it.
@@ -25,7 +25,7 @@ _EXPORTS = {
     "AnswerSet": "assessment.engine.answers",
     "assess": "assessment.engine.pipeline",
     "Result": "assessment.engine.result",
-    "render": "assessment.render",
+    "render_result": "assessment.render",
     "FORMATS": "assessment.render",
     "Problem": "assessment.problems",
     "ProblemsFound": "assessment.problems",
@@ -43,7 +43,7 @@ __all__ = [
     "load_answers",
     "load_library",
     "parse_answers",
-    "render",
+    "render_result",
 ]
 
 if TYPE_CHECKING:
@@ -52,10 +52,14 @@ if TYPE_CHECKING:
     from .engine.pipeline import assess
     from .engine.result import Result
     from .problems import Problem, ProblemsFound, TqmError
-    from .render import FORMATS, render
+    from .render import FORMATS
+    from .render import render as render_result
+
+
+_RENAMED = {"render_result": "render"}  # `assessment.render` is the subpackage of the formats
 
 
 def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'assessment' has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+    return getattr(importlib.import_module(_EXPORTS[name]), _RENAMED.get(name, name))

@@ -14,7 +14,7 @@ def test_the_public_api_scores_and_renders_an_answers_file() -> None:
     result = assessment.assess(answers, library)
     assert isinstance(result, assessment.Result)
     assert result.to_document("zh")["schema"] == "tqm-result/1"
-    assert "customer" in str(assessment.render("csv", result, answers, "en"))
+    assert "customer" in str(assessment.render_result("csv", result, answers, "en"))
 
 
 def test_importing_the_registry_does_not_load_the_engine() -> None:

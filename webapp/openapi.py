@@ -154,6 +154,76 @@ PATHS = {
 }
 
 
+# --- the rounds API (consultant audits): bearer tokens, every object within the token's tenant ---
+
+_BEARER: list[dict[str, list[str]]] = [{"consultantToken": []}]
+_ROUND_ID = {
+    "name": "round_id",
+    "in": "path",
+    "required": True,
+    "description": "a round of the token's consultancy (another tenant's id answers 404)",
+    "schema": {"type": "integer"},
+}
+_OBJECT = {"application/json": {"schema": {"type": "object"}}}
+
+
+def _consultant_op(
+    summary: str, operation: str, ok: str, body: str | None = None, path_id: bool = True
+) -> dict[str, Any]:
+    """An operation of the rounds API: token required, 401 without, 404 outside the tenant."""
+    status = "201" if body else "200"
+    out: dict[str, Any] = {
+        "summary": summary,
+        "operationId": operation,
+        "security": _BEARER,
+        "responses": {
+            status: {"description": ok, "content": _OBJECT},
+            "401": _error("no valid API token"),
+            "404": _error("no such object in the token's consultancy"),
+        },
+    }
+    if path_id:
+        out["parameters"] = [_ROUND_ID]
+    if body:
+        out["requestBody"] = {"required": True, "description": body, "content": _OBJECT}
+        out["responses"]["400"] = _error("the request's problems, each with its place")
+    return out
+
+
+ROUND_PATHS = {
+    "/api/v1/clients": {
+        "get": _consultant_op("The consultancy's clients", "listClients", "clients", None, False)
+    },
+    "/api/v1/rounds": {
+        "post": _consultant_op(
+            "Open a round for a client",
+            "createRound",
+            "the round",
+            "{client, title, questionnaire (id or id@N), min_group?, anonymous?}",
+            False,
+        )
+    },
+    "/api/v1/rounds/{round_id}": {
+        "get": _consultant_op("A round and its progress per role", "getRound", "the round")
+    },
+    "/api/v1/rounds/{round_id}/invitations": {
+        "post": _consultant_op(
+            "Invite respondents (private links, shown once)",
+            "createInvitations",
+            "the invitations with their links",
+            '{"respondents": [{"role": ..., "name"?: ...}]}',
+        )
+    },
+    "/api/v1/rounds/{round_id}/result": {
+        "get": _consultant_op(
+            "The round's result: frozen once signed off, else provisional",
+            "getRoundResult",
+            "waiting, provisional (self-assessed, agreed, consensus) or signed (agreed)",
+        )
+    },
+}
+
+
 def embed(name: str, schema: str) -> dict[str, Any]:
     """A bundled JSON Schema as components.schemas[name], its references made document-wide."""
     data = copy.deepcopy(load_schema(schema))
@@ -184,10 +254,12 @@ def _document() -> dict[str, Any]:
             "title": "TQM maturity assessment API",
             "version": "1.0.0",
             "description": "Scores TQM maturity answers with the same engine as the web app "
-            "and the `tqm` command. No authentication; nothing is stored; no cookies are used.",
+            "and the `tqm` command. Scoring and the questionnaires need no authentication and "
+            "store nothing; the rounds API (consultant audits) needs a consultant's API token. "
+            "No cookies are used.",
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **ROUND_PATHS},
         "components": {
             "schemas": {
                 "Answers": embed("Answers", "answers"),
@@ -198,7 +270,14 @@ def _document() -> dict[str, Any]:
                 "Text": TEXT,
                 "Problem": PROBLEM,
                 "Errors": ERRORS,
-            }
+            },
+            "securitySchemes": {
+                "consultantToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a consultant's API token (page 'API tokens')",
+                }
+            },
         },
     }
 

@@ -191,7 +191,7 @@ def test_chinese_quick_scan_resumed_in_a_new_browser_ends_with_results_and_pdf(
 
     # The review page leads to the results: levels, the radar chart, downloads.
     expect(page).to_have_url(re.compile(r"/review$"))
-    page.locator(".card-success a.button-primary").click()
+    page.locator(".card-success button.button-primary").click()  # Finish: the results are kept
     expect(page).to_have_url(re.compile(r"/results$"))
     radar = page.locator(".chart-svg svg")
     expect(radar).to_be_visible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -159,7 +160,7 @@ def test_openapi_document_describes_every_api_route(client: FlaskClient) -> None
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
     rules = {
-        r.rule.replace("<questionnaire_id>", "{id}")
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule.replace("<questionnaire_id>", "{id}"))
         for r in client.application.url_map.iter_rules()
         if r.rule.startswith("/api/")
     }
