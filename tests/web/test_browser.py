@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from helpers import TESTS
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 from helpers.live_server import LiveServer, start_gunicorn
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
@@ -23,17 +24,6 @@ from assessment.content.model import LEVEL_NAMES
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = TESTS / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS = 20_000  # the longest any single step may take
 PDF_WAIT_MS = 40_000  # the report renders in a child process, stopped by the app after 25 s
 ORGANISATION = "华夏精工（质量部）"

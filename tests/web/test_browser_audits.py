@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 from helpers.live_server import LiveServer, start_gunicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import create_engine, text
@@ -24,17 +25,6 @@ from sqlalchemy import create_engine, text
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 POSTGRES = os.environ.get("TQM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 EMAIL, PASSWORD = "ana@acme.example", "correct horse battery staple"
 WAIT_MS = 20_000
