@@ -17,7 +17,7 @@ from ..io.schema import schema_problems
 from ..io.source import Document, load_file, pointer_join
 from ..problems import Problem, ProblemCode, ProblemsFound, unknown
 from .crossrefs import pack_problems
-from .model import Action, Baseline, Dimension, Option, Question, Questionnaire, Text
+from .model import ROLES, Action, Baseline, Dimension, Option, Question, Questionnaire, Text
 from .rules import Rule, parse_rule
 from .versions import (
     Migration,
@@ -223,6 +223,9 @@ def _question(q: Mapping[str, Any], dim: str, scales: Mapping[str, tuple[Option,
         required=q.get("required", True),
         allow_na=q.get("allow_na", False),
         evidence=q.get("evidence", "optional"),
+        roles=tuple(q.get("roles", ROLES)),
+        kind=q.get("kind", "practice"),
+        na_reason=_text(q.get("na_reason")),
     )
 
 

@@ -35,6 +35,10 @@ class Question:
     required: bool = True
     allow_na: bool = False
     evidence: str = "optional"
+    # Who can answer it from their own position (staff are not asked about board reviews).
+    roles: tuple[str, ...] = ROLES
+    kind: str = "practice"  # or "result": levels, trends and comparisons of a measure
+    na_reason: Text | None = None  # shown beside N/A: why the practice may not apply
 
     @cached_property
     def low(self) -> float:
