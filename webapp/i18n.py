@@ -16,6 +16,8 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_translations
 
+from assessment.content.framework import ROLE_NAMES
+
 LANGUAGES = ("en", "zh")
 COOKIE = "lang"
 HTML_LANG = {"en": "en", "zh": "zh-CN"}  # zh-CN so browsers pick Simplified Chinese glyphs
@@ -38,6 +40,12 @@ def select_locale() -> str:
 def current_lang() -> str:
     """'en' or 'zh' for this request (what content and downloads follow)."""
     return select_locale()
+
+
+def role_labels() -> dict[str, str]:
+    """Each respondent role's name in this request's language (the library's, as in the report)."""
+    lang = current_lang()
+    return {role: names.singular.get(lang) for role, names in ROLE_NAMES.items()}
 
 
 def init_i18n(app: Flask) -> None:

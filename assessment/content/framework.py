@@ -1,6 +1,7 @@
 """The framework's vocabulary that code relies on, each named once here: the dimension ids (with
-their short titles), the respondent roles (with their display names), the maturity levels' names
-and the cornerstone (the dimension that leads the roadmap, and the rule whose cap says so).
+their short titles), the respondent roles (with their display names: the report, the workbook and
+the web app all show these), the maturity levels' names and the cornerstone (the dimension that
+leads the roadmap, and the rule whose cap says so).
 
 Everything else about the framework is content (questionnaires/, rules/); a later change moves
 these declarations into the rule pack and the questionnaire too. The overall level gates are not
@@ -39,11 +40,16 @@ class RoleName:
 
 ROLE_NAMES: Mapping[str, RoleName] = MappingProxyType(
     {
-        "leader": RoleName(Text("Leaders", "高层领导"), Text("Leader", "高层领导")),
+        "leader": RoleName(Text("Senior leaders", "高层领导"), Text("Senior leader", "高层领导")),
         "manager": RoleName(Text("Managers", "中层管理者"), Text("Manager", "中层管理者")),
-        "staff": RoleName(Text("Staff", "一线员工"), Text("Staff", "一线员工")),
+        "staff": RoleName(Text("Staff", "一线员工"), Text("Staff member", "一线员工")),
         "customer": RoleName(Text("Customers", "顾客"), Text("Customer", "顾客")),
-        "auditor": RoleName(Text("Auditors", "审核员"), Text("Auditor", "审核员")),
+        # 评估, not 审核: this respondent rates the maturity (docs/glossary.md keeps 审核 for the
+        # ISO 9001 internal audit).
+        "auditor": RoleName(
+            Text("Auditors and consultants", "评估人员和咨询顾问"),
+            Text("Auditor or consultant", "评估人员或咨询顾问"),
+        ),
     }
 )
 ROLES: tuple[str, ...] = tuple(ROLE_NAMES)

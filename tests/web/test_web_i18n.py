@@ -12,6 +12,8 @@ from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 from helpers import ROOT
 
+from assessment.content.framework import ROLE_NAMES
+
 if TYPE_CHECKING:
     from helpers.web import Respondent
 
@@ -120,3 +122,11 @@ def _seq(value: str | list[str] | tuple[str, ...]) -> list[str]:
 
 def _key(value: str | list[str] | tuple[str, ...]) -> str:
     return "\x00".join(_seq(value))
+
+
+def test_role_names_are_the_reports_in_both_languages(client: FlaskClient) -> None:
+    for lang, header in (("en", "en"), ("zh", "zh-CN")):
+        page = client.get("/start/tqm-quick", headers={"Accept-Language": header})
+        text = page.get_data(as_text=True)
+        for names in ROLE_NAMES.values():
+            assert f">{names.singular.get(lang)}</option>" in text, (lang, names)

@@ -34,10 +34,9 @@ from .. import rounds as store
 from ..accounts import consultant_only, signed_in
 from ..answering import clean_text
 from ..catalog import library
-from ..i18n import LANGUAGES, current_lang
+from ..i18n import LANGUAGES, current_lang, role_labels
 from ..models import Client, Round, utcnow
 from .common import database
-from .survey import ROLE_LABELS
 
 audits = Blueprint("audits", __name__, url_prefix="/consultant")
 MAX_NAME = 200
@@ -127,7 +126,7 @@ def client(client_id: int) -> str:
             rounds=rows,
             trend=trend,
             questionnaires=library().questionnaires.values(),
-            roles=ROLE_LABELS,
+            roles=role_labels(),
             errors={},
         )
 
@@ -253,7 +252,7 @@ def _dashboard(db: Session, found: Round, client: Client, new_links: list[tuple[
         state=state,
         invitations=store.invitations(db, found.id),
         new_links=new_links,
-        roles=ROLE_LABELS,
+        roles=role_labels(),
         log=store.audit_log(db, found.id),
         targets=json.loads(found.targets or "{}"),
     )
@@ -334,7 +333,7 @@ def results(round_id: int) -> str:
             outcome=outcome,
             frozen=frozen,
             questionnaire=_questionnaire(found),
-            roles=ROLE_LABELS,
+            roles=role_labels(),
         )
 
 

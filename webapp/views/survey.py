@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -36,6 +35,7 @@ from ..answering import (
 )
 from ..archive import finish
 from ..catalog import library
+from ..i18n import role_labels
 from ..store import (
     create_assessment,
     lock_assessment,
@@ -46,15 +46,6 @@ from ..store import (
 from .common import Current, change_groups, database, kept_notes, load_current, newer_version
 
 survey = Blueprint("survey", __name__)
-
-ROLE_LABELS = {
-    "leader": _l("Senior leader"),
-    "manager": _l("Manager"),
-    "staff": _l("Staff member"),
-    "customer": _l("Customer"),
-    "auditor": _l("Auditor or consultant"),
-}
-assert set(ROLE_LABELS) == set(ROLES)
 
 
 def _questionnaire(questionnaire_id: str) -> Questionnaire:
@@ -98,7 +89,7 @@ def _start_page(q: Questionnaire, organisation: str, role: str, errors: dict[str
         questionnaire=q,
         organisation=organisation,
         role=role,
-        roles=ROLE_LABELS,
+        roles=role_labels(),
         errors=errors,
         max_organisation=MAX_ORGANISATION,
     )
@@ -115,7 +106,7 @@ def overview(token: str) -> str:
         current=current,
         todo=todo,
         resume=resume,
-        roles=ROLE_LABELS,
+        roles=role_labels(),
         newer=newer_version(current),
         notes=kept_notes(current),
     )
