@@ -87,7 +87,7 @@ def test_answers_sheet_has_raw_answers_with_evidence(
     assert len(rows) == sum(len(r.answers) for r in answers.respondents)
     mapped = next(r for r in rows if r[0] == "r1" and r[2] == "process.core_processes_mapped")
     assert (
-        mapped[1] == "Leader"
+        mapped[1] == "Senior leader"
         and mapped[5] == 4
         and mapped[6] == EVIDENCE
         and mapped[7] == "见流程图"
