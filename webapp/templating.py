@@ -8,7 +8,7 @@ from flask import Flask
 
 from assessment.content.framework import CORNERSTONE
 from assessment.content.model import LEVEL_NAMES, Question
-from assessment.engine.findings import format_number
+from assessment.numbers import decimal, percent, signed
 from assessment.render.messages import msg
 
 from .answering import field_name, format_value
@@ -54,7 +54,9 @@ def init_templating(app: Flask) -> None:
         "anchor": anchor,
         "field_name": field_name,
         "format_value": format_value,
-        "format_number": format_number,
+        "format_number": lambda value: decimal(value, current_lang()),
+        "format_signed": lambda value: signed(value, current_lang()),
+        "format_percent": lambda share: percent(share, current_lang()),
         "bar_width": width,
         "level_numbers": sorted(LEVEL_NAMES),
         "cornerstone_rule": CORNERSTONE.rule,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..content.conditions import fill_placeholders
 from ..content.model import LANGS, Questionnaire, Text
 from ..content.rules import Instance
+from ..numbers import decimal
 from .answers import AnswerSet
 from .evaluation import Judgement
 
@@ -133,7 +134,7 @@ def render_text(
 
     def fact(match: re.Match[str]) -> str:
         name = fill_placeholders(match.group(1), bindings)
-        return format_number(facts.get(name))
+        return decimal(facts.get(name), lang)
 
     out = _FACT_PLACEHOLDER.sub(fact, text.get(lang))
     if "dimension" in bindings:
@@ -141,13 +142,6 @@ def render_text(
     if "question" in bindings:
         out = out.replace("{question}", questionnaire.question(bindings["question"]).text.get(lang))
     return out.replace("{dimensions}", dimensions)
-
-
-def format_number(value: float | None) -> str:
-    """12.0 -> '12', 62.456 -> '62.5', None -> '—'."""
-    if value is None:
-        return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 def _evidence(qid: str, answers: AnswerSet) -> Evidence:

@@ -22,6 +22,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ..engine.result import Result
+from ..numbers import decimal
 from .chart_png import chart_png
 from .docx_setup import (
     begin_field,
@@ -188,7 +189,7 @@ def _cover(w: Writer) -> None:
     w.table(rows[0], rows[1:], (1, 3))
     w.para()
     w.para(f"{t('level_n', n=about.level)} · {about.level_name}", bold=t("overall_level") + w.colon)
-    w.para(t("index_of_100", x=_fmt(about.index)))
+    w.para(t("index_of_100", x=decimal(about.index)))
 
 
 def _contents(w: Writer) -> None:
@@ -216,7 +217,7 @@ def _summary(w: Writer) -> None:
     w.section("summary")
     w.table(
         (t("overall_level"), t("index"), t("respondents"), ctx["sections"]["roadmap"].title),
-        [(f"{about.level} · {about.level_name}", f"{_fmt(about.index)} / 100",
+        [(f"{about.level} · {about.level_name}", f"{decimal(about.index)} / 100",
           str(about.respondents), f"{len(ctx['action_numbers'])} {t('actions_word')}")],
         (1, 1, 1, 1),
     )  # fmt: skip
@@ -252,7 +253,7 @@ def _profile(w: Writer) -> None:
         + ([d.previous, d.change] if previous else [])
         for d in dims
     ]
-    rows.append([t("overall"), _fmt(about.index), f"{about.level} {about.level_name}",
+    rows.append([t("overall"), decimal(about.index), f"{about.level} {about.level_name}",
                  *[""] * (len(header) - 3)])  # fmt: skip
     w.table(header, rows, (4.2, 1.2, 2.6, *[1.3] * (len(header) - 3)))
 
@@ -366,7 +367,7 @@ def _method(w: Writer) -> None:
     w.section("method")
     for key in ("method_scoring", "method_na", "method_levels"):
         w.para(t(key))
-    w.para(t("method_roadmap", days=_fmt(about.days_per_month)))
+    w.para(t("method_roadmap", days=decimal(about.days_per_month)))
     w.heading(t("versions"), 2)
     rows = [
         (t("questionnaire"), f"{about.questionnaire_id} · {t('version', v=about.questionnaire_version)}"),
@@ -397,9 +398,3 @@ def _tags(f: Any, t: Callable[..., str]) -> str:
     if f.kind == "strength":
         return str(f.kind_label)
     return f"{f.kind_label} · {t('severity')}: {f.severity_label}"
-
-
-def _fmt(value: float | None) -> str:
-    from .report.view import fmt
-
-    return fmt(value)

@@ -9,9 +9,10 @@ from typing import Any
 
 from ..content.model import level_name
 from ..engine.evaluation import TraceStep
-from ..engine.findings import FindingResult, format_number
+from ..engine.findings import FindingResult
 from ..engine.result import Result
 from ..engine.roadmap import Phase
+from ..numbers import decimal, signed
 from .messages import msg
 
 
@@ -50,14 +51,14 @@ def render_result(result: Result, lang: str) -> str:
         rows.append(
             [
                 dim.title.get(lang),
-                format_number(dim.index),
+                decimal(dim.index),
                 f"{dim.level} {level_name(dim.level, lang)}",
-                "—" if above is None else f"{above:+.1f}",
-                format_number(dim.to_target),
+                signed(above, lang) or "—",
+                decimal(dim.to_target),
             ]
         )
     overall_name = f"{overall.level} {level_name(overall.level, lang)}"
-    rows.append([msg("overall", lang), format_number(overall.index), overall_name, "", ""])
+    rows.append([msg("overall", lang), decimal(overall.index), overall_name, "", ""])
     lines = [head, meta, "", *table(rows, right=(1, 3, 4))]
     for cap in overall.caps:
         lines.append("  * " + msg("capped", lang, **{"from": cap.before, "rule": cap.rule}))
@@ -106,18 +107,14 @@ def render_trace(trace: Sequence[TraceStep], lang: str, only: str | None = None)
 
 
 def _condition_line(c: Mapping[str, Any], lang: str) -> str:
-    actual = msg("absent", lang) if c["actual"] is None else format_number(c["actual"])
+    actual = msg("absent", lang) if c["actual"] is None else decimal(c["actual"])
     if c["op"] in ("present", "absent"):
         test = f"{c['fact']} {c['op']}"
     else:
         right = c.get("ref", "")
         if right and c.get("plus"):
-            right += f" {'+' if c['plus'] > 0 else '-'} {format_number(abs(c['plus']))}"
-        right = (
-            f"{right} (= {format_number(c['threshold'])})"
-            if right
-            else format_number(c["threshold"])
-        )
+            right += f" {'+' if c['plus'] > 0 else '-'} {decimal(abs(c['plus']))}"
+        right = f"{right} (= {decimal(c['threshold'])})" if right else decimal(c["threshold"])
         test = f"{c['fact']} {c['op']} {right}"
     prefix = "not " if c.get("negated") else ""
     return f"{prefix}{test}: {actual} -> {str(c['result']).lower()}"

@@ -145,9 +145,9 @@ def _trend(db: Session, rows: Any) -> list[dict[str, Any]]:
     return points
 
 
-def _to_target(first: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, int | None]:
-    """Progress to target, in percent: (current - first) / (target - first)."""
-    out: dict[str, int | None] = {}
+def _to_target(first: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, float | None]:
+    """Progress to target, a share of one: (current - first) / (target - first)."""
+    out: dict[str, float | None] = {}
     for dim, scores in now["dimensions"].items():
         start, index, target = (
             first["dimensions"].get(dim, {}).get("index"),
@@ -157,7 +157,7 @@ def _to_target(first: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, in
         if None in (start, index, target) or target <= start:
             out[dim] = None
         else:
-            out[dim] = round(100 * (index - start) / (target - start))
+            out[dim] = (index - start) / (target - start)
     return out
 
 

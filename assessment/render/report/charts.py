@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ...engine.findings import format_number
 from ...engine.result import DimensionResult, Result
 from ...engine.roadmap import Phase
+from ...numbers import decimal
 from .messages import label, short_dimension
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -33,11 +33,6 @@ class Series:
     dash: str = ""
     fill: str = "none"
     markers: bool = False
-
-
-def fmt_value(value: float | None) -> str:
-    """An index as the charts print it: one decimal at most."""
-    return format_number(None if value is None else round(value, 1))
 
 
 def _el(parent: ET.Element | None, tag: str, text: str = "", **attrs: object) -> ET.Element:
@@ -145,7 +140,7 @@ def radar_svg(result: Result, lang: str) -> str:
     for s in series:
         _radar_series(root, radar, s)
     for axis, dim in enumerate(dims):
-        _radar_label(root, radar, axis, dim.title.get(lang), fmt_value(dim.index))
+        _radar_label(root, radar, axis, dim.title.get(lang), decimal(dim.index))
     _legend(root, series, 660, 452)
     return _to_string(root)
 
@@ -160,7 +155,7 @@ def _radar_grid(root: ET.Element, radar: Radar, gates: Sequence[float]) -> None:
         _el(group, "line", x1=radar.cx, y1=radar.cy, x2=x, y2=y)
     for gate in (*gates, 100.0):
         x, y = radar.point(0, gate)
-        _el(root, "text", fmt_value(gate), x=x - 4, y=y + 9, text_anchor="end", font_size=8,
+        _el(root, "text", decimal(gate), x=x - 4, y=y + 9, text_anchor="end", font_size=8,
             fill=MUTED)  # fmt: skip
 
 
@@ -295,7 +290,7 @@ def _lane(
     index = dim.index if dim else None
     name = short_dimension(lane, dim.title.get(lang) if dim else lane, lang)
     _el(root, "text", name, x=4, y=y + 16, font_size=10.5, font_weight="bold", fill=INK)
-    now = f"{label('now', lang)} {fmt_value(index)}"
+    now = f"{label('now', lang)} {decimal(index)}"
     _el(root, "text", now, x=4, y=y + 28, font_size=9, fill=MUTED)
     previous, last = index, len(result.phases) - 1
     for i, phase in enumerate(result.phases):
@@ -323,7 +318,7 @@ def _projected(
     root: ET.Element, layout: Lanes, x: float, y: float, value: float | None, changed: bool
 ) -> None:
     right = x + layout.col_w - 6
-    _el(root, "text", fmt_value(value), x=right, y=y + 19, text_anchor="end", font_size=10,
+    _el(root, "text", decimal(value), x=right, y=y + 19, text_anchor="end", font_size=10,
         font_weight="bold" if changed else "normal", fill=ACCENT if changed else MUTED)  # fmt: skip
 
 
@@ -338,6 +333,6 @@ def _effort_row(
         share = min(1.0, used / capacity) if capacity else 0.0
         _el(root, "rect", x=x, y=y + 3, width=col - 16, height=8, fill="#e3e8ed", rx=2)
         _el(root, "rect", x=x, y=y + 3, width=(col - 16) * share, height=8, fill="#6d8fb0", rx=2)
-        text = f"{fmt_value(used)} / {fmt_value(capacity)} d" if lang != "zh" else (
-            f"{fmt_value(used)} / {fmt_value(capacity)} 人日")  # fmt: skip
+        text = f"{decimal(used)} / {decimal(capacity)} d" if lang != "zh" else (
+            f"{decimal(used)} / {decimal(capacity)} 人日")  # fmt: skip
         _el(root, "text", text, x=x, y=y + 25, font_size=9, fill=MUTED)

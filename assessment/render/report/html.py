@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ...engine.result import Result
+from ...numbers import decimal
 from . import plan_view, view
 from .charts import level_gates, number_actions, radar_svg, roadmap_svg
 from .messages import label, role_name
@@ -43,7 +44,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(fmt=view.fmt, zip=zip)
+    env.globals.update(fmt=decimal, zip=zip)
     return env
 
 
@@ -145,7 +146,7 @@ def _plan_and_charts(
         "section_of": {d.id: s.number for d, s in zip(dimensions, children, strict=True)},
         "phases": phases,
         "trace": plan_view.trace_rows(result.trace, lang),
-        "gates": ", ".join(view.fmt(g) for g in level_gates(result)),
+        "gates": ", ".join(decimal(g) for g in level_gates(result)),
         "radar_svg": radar_svg(result, lang),
         "timeline_svg": roadmap_svg(result, lang),
         "radar_alt": radar_alt,

@@ -10,9 +10,10 @@ from typing import Any
 from ...engine.evaluation import TraceStep
 from ...engine.result import Result
 from ...engine.roadmap import PlannedAction, Reason
+from ...numbers import decimal as fmt
 from .charts import number_actions
 from .messages import label
-from .view import anchor, fmt
+from .view import anchor
 
 # --- roadmap -------------------------------------------------------------------------------------
 

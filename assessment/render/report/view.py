@@ -10,9 +10,11 @@ from babel.dates import format_date
 
 from ...content.model import level_name
 from ...engine.document import SCHEMA
-from ...engine.findings import Evidence, FindingResult, format_number
+from ...engine.findings import Evidence, FindingResult
 from ...engine.result import DimensionResult, Result
 from ...engine.roadmap import DEFAULT_DAYS_PER_MONTH
+from ...numbers import decimal as fmt
+from ...numbers import percent, signed
 from ..messages import msg
 from .charts import number_actions
 from .messages import label, level_description, role_name
@@ -102,16 +104,6 @@ def about(result: Result, lang: str) -> About:
     )  # fmt: skip
 
 
-def fmt(value: float | None) -> str:
-    """A number as the report prints it: one decimal at most, '—' when missing."""
-    return format_number(None if value is None else round(value, 1))
-
-
-def percent(share: float | None) -> str:
-    """0.558 -> '56%' ('' when missing)."""
-    return "" if share is None else f"{round(share * 100)}%"
-
-
 def report_date(text: str | None, lang: str) -> str:
     """An ISO date in the report's language (29 November 2026 / 2026年11月29日); other text as is."""
     try:
@@ -196,7 +188,7 @@ def _dimension_view(
         target=fmt(dim.target),
         gap=fmt(dim.to_target),
         previous=fmt(previous) if previous is not None else "",
-        change=_signed(change),
+        change=signed(change),
         counts=label("answered", lang, answered=dim.answered, na=dim.na, unknown=dim.unknown),
         agreement=percent(dim.agreement),
         strengths=strengths,
@@ -230,12 +222,6 @@ def _planned(
         if mine:
             out.append((label("phase", lang, n=phase.number), mine))
     return out
-
-
-def _signed(value: float | None) -> str:
-    if value is None:
-        return ""
-    return ("+" if value > 0 else "") + fmt(round(value, 1))
 
 
 def _no_strength(above: float | None, lang: str) -> str:
