@@ -15,8 +15,9 @@ from .content.library import (
     questionnaire_problems,
 )
 from .engine.answers import csv_to_answers, parse_answers
+from .io.files import load_file
 from .io.schema import schema_problems
-from .io.source import Document, load_file
+from .io.source import Document
 from .problems import Problem, ProblemsFound
 
 # Which schema a lone content file is checked against, by its top-level key.

@@ -321,7 +321,7 @@ def migrate(answers: Path, target: str, output: Path | None, content: Path | Non
 
     from .engine.answers import csv_to_answers, parse_answers
     from .engine.migration import change_lines, migrate_answers
-    from .io.source import load_file
+    from .io.files import load_file
 
     library = _library(content)
     doc = load_file(answers)

@@ -16,8 +16,9 @@ from typing import Any
 from .content.library import Library, RulePack, load_pack
 from .engine.answers import parse_answers
 from .engine.pipeline import assess
+from .io.files import load_file
 from .io.schema import schema_problems
-from .io.source import Document, load_file, pointer_join
+from .io.source import Document, pointer_join
 from .problems import Problem, ProblemsFound, unknown
 
 EXPECTED_RULE_LISTS = ("fired", "not_fired")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assessment.content.library import Library, load_library
-from assessment.io.source import parse_yaml
+from assessment.io.yaml_reader import parse_yaml
 from assessment.problems import Problem, ProblemsFound
 
 DATA = Path(__file__).resolve().parent / "data"

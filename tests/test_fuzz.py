@@ -56,7 +56,8 @@ import assessment.content.library
 from assessment.content.library import Library
 from assessment.engine.answers import csv_to_answers, parse_answers
 from assessment.engine.pipeline import assess
-from assessment.io.source import parse_csv, parse_yaml
+from assessment.io.csv_reader import parse_csv
+from assessment.io.yaml_reader import parse_yaml
 from assessment.problems import MAX_MESSAGE, ProblemsFound
 
 FUZZ = settings(

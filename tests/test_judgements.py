@@ -15,7 +15,8 @@ from assessment.content.conditions import facts_of
 from assessment.content.library import Library
 from assessment.engine.answers import parse_answers
 from assessment.engine.pipeline import assess as run_pipeline
-from assessment.io.source import Document, load_file
+from assessment.io.files import load_file
+from assessment.io.source import Document
 
 
 def assess(answers: Any, library: Any, lang: str = "en", **options: Any) -> dict[str, Any]:

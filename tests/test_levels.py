@@ -22,7 +22,8 @@ from assessment.content.rules import fact_problem
 from assessment.engine.answers import parse_answers
 from assessment.engine.facts import item_level as facts_item_level
 from assessment.engine.pipeline import assess as run_pipeline
-from assessment.io.source import Document, load_file
+from assessment.io.files import load_file
+from assessment.io.source import Document
 
 
 def assess(answers: Any, library: Any, lang: str = "en", **options: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from click.testing import Result
 
 from assessment.content.library import Library
 from assessment.engine.evaluation import Program
-from assessment.io.source import load_file
+from assessment.io.files import load_file
 from assessment.packtest import coverage_problems, load_cases, run_pack_tests
 
 ROOT = Path(__file__).resolve().parent.parent

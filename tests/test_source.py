@@ -1,4 +1,5 @@
-"""assessment.io.source: YAML and CSV become plain data that remembers where every value stood."""
+"""assessment.io (source, files, yaml_reader, csv_reader): YAML and CSV become plain data that
+remembers where every value stood."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from assessment.io.csv_reader import parse_csv
+from assessment.io.files import load_file
 from assessment.io.source import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -15,11 +18,9 @@ from assessment.io.source import (
     Document,
     display_pointer,
     line_and_column,
-    load_file,
-    parse_csv,
-    parse_yaml,
     pointer_join,
 )
+from assessment.io.yaml_reader import parse_yaml
 from assessment.problems import Problem, ProblemsFound
 
 

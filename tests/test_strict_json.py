@@ -7,8 +7,9 @@ import json
 import pytest
 
 from assessment.io import strict_json
-from assessment.io.source import MAX_NODES, parse_yaml
+from assessment.io.source import MAX_NODES
 from assessment.io.strict_json import parse_json
+from assessment.io.yaml_reader import parse_yaml
 from assessment.problems import Problem, ProblemsFound
 
 

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from assessment.io.files import load_file
 from assessment.io.schema import (
     SCHEMAS,
     is_plainly_valid,
@@ -17,7 +18,8 @@ from assessment.io.schema import (
     schema_problems,
     validator,
 )
-from assessment.io.source import Document, load_file, parse_yaml
+from assessment.io.source import Document
+from assessment.io.yaml_reader import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -13,8 +13,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ..io.files import load_file
 from ..io.schema import schema_problems
-from ..io.source import Document, load_file, pointer_join
+from ..io.source import Document, pointer_join
 from ..problems import Problem, ProblemCode, ProblemsFound, unknown
 from .crossrefs import pack_problems
 from .model import ROLES, Action, Baseline, Dimension, Option, Question, Questionnaire, Text

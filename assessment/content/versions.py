@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ..io.source import Document, load_file, pointer_join
+from ..io.files import load_file
+from ..io.source import Document, pointer_join
 from ..problems import Problem, ProblemsFound, unknown
 from .model import Questionnaire
 

@@ -15,8 +15,10 @@ from typing import Any
 
 from ..content.library import Library
 from ..content.model import Question, Questionnaire
+from ..io.files import load_file
 from ..io.schema import schema_problems
-from ..io.source import Document, load_file, parse_yaml, pointer_join
+from ..io.source import Document, pointer_join
+from ..io.yaml_reader import parse_yaml
 from ..problems import Problem, ProblemCode, ProblemsFound, unknown
 
 NA = "na"

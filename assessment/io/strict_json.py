@@ -25,13 +25,12 @@ from .source import (
     Document,
     depth_problem,
     line_and_column,
-    parse_yaml,
     pointer_join,
     real_unicode,
     size_problem,
     too_deep_at,
-    yaml_positions,
 )
+from .yaml_reader import parse_yaml, yaml_positions
 
 # A string (skipped whole, so nothing inside one is mistaken for a token) or a bare token.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity)|-?[0-9][0-9.eE+-]*')

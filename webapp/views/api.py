@@ -12,8 +12,9 @@ from flask import Blueprint, Response, abort, jsonify, request
 from assessment.content.versions import parse_ref
 from assessment.engine.answers import parse_answers
 from assessment.engine.pipeline import assess
-from assessment.io.source import Document, decode_text, parse_yaml
+from assessment.io.source import Document, decode_text
 from assessment.io.strict_json import parse_json
+from assessment.io.yaml_reader import parse_yaml
 from assessment.problems import Problem, ProblemsFound
 
 from ..catalog import library, questionnaire_data, summary
