@@ -9,6 +9,7 @@ from flask import Flask
 from assessment.content.framework import CORNERSTONE
 from assessment.content.model import LEVEL_NAMES, Question
 from assessment.numbers import decimal, percent, signed
+from assessment.render.messages import level_description as describe
 from assessment.render.messages import msg
 
 from .answering import field_name, format_value
@@ -26,11 +27,7 @@ def finding_label(kind: str, value: str) -> str:
 
 
 def level_description(level: int) -> str:
-    """What a level means (the report's own wording; empty when the report is not installed)."""
-    try:
-        from assessment.render.report.messages import level_description as describe
-    except ImportError:  # pragma: no cover - the report ships with the library
-        return ""
+    """What a level means (the report's own wording)."""
     return describe(level, current_lang())
 
 

@@ -30,7 +30,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
-from .report.messages import label
+from .messages import label
 
 EAST_ASIAN_FONT = "Microsoft YaHei"  # Windows and Office; LibreOffice substitutes a CJK sans
 EAST_ASIAN_ALT = "微软雅黑"

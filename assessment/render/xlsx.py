@@ -10,9 +10,8 @@ characters XLSX cannot hold and within Excel's cell limit.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,97 +22,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..content.model import Text, level_name
+from ..content.model import level_name
 from ..engine.answers import AnswerSet
 from ..engine.result import Result
 from . import MAX_CELL
-from .messages import msg
-from .report.messages import role_name
+from .messages import msg, role_name
+from .messages.workbook import COLUMNS, SHEETS, Column
 from .report.plan_view import condition_text
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 WRAP = Alignment(wrap_text=True, vertical="top")
 MAX_WIDTH, MIN_WIDTH = 60, 8
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its header in both languages and a width hint."""
-
-    header: Text
-    width: int = 0  # 0: fit to content
-
-
-SHEETS: Mapping[str, Text] = {
-    "dimensions": Text("Dimensions", "维度"),
-    "findings": Text("Findings", "诊断发现"),
-    "roadmap": Text("Roadmap", "路线图"),
-    "answers": Text("Answers", "答卷"),
-    "trace": Text("Trace", "规则追踪"),
-}
-
-COLUMNS: Mapping[str, tuple[Column, ...]] = {
-    "dimensions": (
-        Column(Text("Dimension id", "维度编号")),
-        Column(Text("Dimension", "维度"), 40),
-        Column(Text("Index", "指数")),
-        Column(Text("Level", "等级")),
-        Column(Text("Level name", "等级名称")),
-        Column(Text("Traditional baseline", "传统管理基准")),
-        Column(Text("Target", "目标")),
-        Column(Text("Gap to target", "距目标")),
-        Column(Text("Above traditional", "高于传统管理")),
-        Column(Text("Previous", "上次评估")),
-        Column(Text("Answered", "计分答案")),
-        Column(Text("N/A", "不适用")),
-        Column(Text("Unknown", "不清楚")),
-        Column(Text("Agreement", "一致度")),
-        Column(Text("By role", "按角色"), 40),
-    ),
-    "findings": (
-        Column(Text("Rule", "规则")),
-        Column(Text("Kind", "类型")),
-        Column(Text("Severity", "严重程度")),
-        Column(Text("Dimensions", "涉及维度")),
-        Column(Text("Title", "标题"), 45),
-        Column(Text("Detail", "说明"), 60),
-        Column(Text("Evidence (questions)", "依据（题目）"), 40),
-        Column(Text("Actions", "相关行动"), 35),
-    ),
-    "roadmap": (
-        Column(Text("Phase", "阶段")),
-        Column(Text("Months", "月份")),
-        Column(Text("No.", "序号")),
-        Column(Text("Action id", "行动编号")),
-        Column(Text("Dimension", "维度")),
-        Column(Text("Action", "行动"), 45),
-        Column(Text("Description", "说明"), 60),
-        Column(Text("Why", "原因"), 35),
-        Column(Text("Effort (person-days)", "投入（人日）")),
-        Column(Text("Duration (weeks)", "周期（周）")),
-        Column(Text("Impact (1-5)", "影响（1-5）")),
-        Column(Text("Priority", "优先级")),
-        Column(Text("KPI", "衡量指标"), 45),
-        Column(Text("Requires", "前置行动"), 30),
-    ),
-    "answers": (
-        Column(Text("Respondent", "答卷人")),
-        Column(Text("Role", "角色")),
-        Column(Text("Question id", "题目编号")),
-        Column(Text("Dimension", "维度")),
-        Column(Text("Question", "题目"), 60),
-        Column(Text("Answer", "答案")),
-        Column(Text("Evidence", "证据"), 45),
-        Column(Text("Note", "备注"), 45),
-    ),
-    "trace": (
-        Column(Text("Rule", "规则"), 45),
-        Column(Text("Stage", "阶段")),
-        Column(Text("Fired", "是否触发")),
-        Column(Text("Conditions", "条件"), 80),
-    ),
-}
 
 
 def write_workbook(
@@ -268,7 +188,7 @@ def answer_rows(answers: AnswerSet, lang: str) -> list[list[Any]]:
 
 def trace_rows(result: Result, lang: str) -> list[list[Any]]:
     """The full trace: one row per rule instance, every condition."""
-    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    yes, no = msg("yes", lang), msg("no", lang)
     return [
         [s.rule, s.stage, yes if s.fired else no,
          "; ".join(("" if c["result"] else "✗ ") + condition_text(c) for c in s.conditions)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ...engine.result import DimensionResult, Result
 from ...engine.roadmap import Phase
 from ...numbers import decimal
-from .messages import label, short_dimension
+from ..messages import label, short_dimension
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "Liberation Sans, Arial, Helvetica, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
@@ -333,6 +333,5 @@ def _effort_row(
         share = min(1.0, used / capacity) if capacity else 0.0
         _el(root, "rect", x=x, y=y + 3, width=col - 16, height=8, fill="#e3e8ed", rx=2)
         _el(root, "rect", x=x, y=y + 3, width=(col - 16) * share, height=8, fill="#6d8fb0", rx=2)
-        text = f"{decimal(used)} / {decimal(capacity)} d" if lang != "zh" else (
-            f"{decimal(used)} / {decimal(capacity)} 人日")  # fmt: skip
+        text = label("days_of", lang, used=decimal(used), capacity=decimal(capacity))
         _el(root, "text", text, x=x, y=y + 25, font_size=9, fill=MUTED)

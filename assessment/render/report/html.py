@@ -15,9 +15,9 @@ from markupsafe import Markup
 
 from ...engine.result import Result
 from ...numbers import decimal
+from ..messages import label, role_name
 from . import plan_view, view
 from .charts import level_gates, number_actions, radar_svg, roadmap_svg
-from .messages import label, role_name
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"

@@ -11,8 +11,8 @@ from ...engine.evaluation import TraceStep
 from ...engine.result import Result
 from ...engine.roadmap import PlannedAction, Reason
 from ...numbers import decimal as fmt
+from ..messages import label
 from .charts import number_actions
-from .messages import label
 from .view import anchor
 
 # --- roadmap -------------------------------------------------------------------------------------

@@ -15,9 +15,8 @@ from ...engine.result import DimensionResult, Result
 from ...engine.roadmap import DEFAULT_DAYS_PER_MONTH
 from ...numbers import decimal as fmt
 from ...numbers import percent, signed
-from ..messages import msg
+from ..messages import label, level_description, msg, role_name
 from .charts import number_actions
-from .messages import label, level_description, role_name
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The report's own labels and level descriptors, in English and Chinese."""
+"""The report's labels and level descriptions (HTML, PDF and Word), in English and Chinese."""
 
 from __future__ import annotations
 
@@ -181,6 +181,7 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         ),
         "phase": Text("Phase {n}", "第 {n} 阶段"),
         "months": Text("months {a}–{b}", "第 {a}–{b} 个月"),
+        "days_of": Text("{used} / {capacity} d", "{used} / {capacity} 人日"),  # chart lanes
         "effort_of": Text(
             "{used} of {capacity} person-days planned", "计划投入 {used} / {capacity} 人日"
         ),

@@ -1,8 +1,16 @@
-"""User-facing strings of the library and the command line, in English and Chinese."""
+"""Every interface string of the library, in English and Chinese: one bilingual table (message id ->
+Text) per area, looked up by id. This module: the command line, the text output, the answers
+template and the words every format shares (`msg`); report.py: the report's labels and level
+descriptions (`label`, `level_description`, `role_name`, `short_dimension`); workbook.py: the
+workbook's sheet names and column headers. Role, dimension and level names are the framework's
+(content/framework.py)."""
 
 from __future__ import annotations
 
-from ..content.model import Text
+from ...content.model import Text
+from .report import label, level_description, role_name, short_dimension
+
+__all__ = ["MESSAGES", "label", "level_description", "msg", "role_name", "short_dimension"]
 
 MESSAGES: dict[str, Text] = {
     "title": Text("TQM maturity assessment", "全面质量管理成熟度评估"),
@@ -42,6 +50,8 @@ MESSAGES: dict[str, Text] = {
     ),
     "template.na_allowed": Text("N/A allowed", "可填不适用"),
     "template.critical": Text("critical item", "关键条目"),
+    "yes": Text("yes", "是"),
+    "no": Text("no", "否"),
     "tests.passed": Text("{passed} passed, {failed} failed", "{passed} passed, {failed} failed"),
 }
 
