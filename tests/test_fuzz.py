@@ -6,10 +6,12 @@ here, and `POST /api/v1/score` and the answer forms in tests/web/test_web_fuzz.p
 
 - random documents (Hypothesis, helpers.strategies): complete valid answers with 0-4 hostile
   mutations, written as YAML, JSON or CSV text with text-level hostilities on top (duplicate keys,
-  tags, aliases, bombs...). Each example records its categories as Hypothesis events (see them with
-  `pytest tests/test_fuzz.py --hypothesis-show-statistics`), and
-  test_the_generator_reaches_every_category proves each format's generator produces each one
-  (CSV: all but nesting, tags, aliases and bombs, which CSV cannot carry);
+  tags, aliases, bombs...), scored or rejected;
+- one generator per category (helpers.categories), each making only its own kind of hostility and
+  knowing the outcome it must have (rejected; scored for anchors and aliases; either for escaped
+  control characters), in every format that can carry it (CSV: all but nesting, tags, aliases and
+  bombs); each example counts its category as a Hypothesis event (see them with
+  `pytest tests/test_fuzz.py --hypothesis-show-statistics`);
 - the hostile cases of tests/data/hostile.yaml: the smallest case of every category, and every
   input that once broke something, always tried in block YAML and in flow (JSON-style) YAML,
   through the parser and the command line; each keeps the outcome the file records for it.
@@ -30,6 +32,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from helpers.categories import categories_of, hostile_inputs
 from helpers.hostile import (
     STYLES,
     HostileCase,
@@ -39,17 +42,8 @@ from helpers.hostile import (
     points_at_a_change,
 )
 from helpers.outcomes import check_rejected, check_scored, names_its_place
-from helpers.strategies import (
-    CATEGORIES,
-    GENERATE_ONLY,
-    INPUTS,
-    NOT_IN_CSV,
-    csv_inputs,
-    json_inputs,
-    note,
-    yaml_inputs,
-)
-from hypothesis import HealthCheck, Phase, find, given, settings
+from helpers.strategies import CATEGORIES, INPUTS, csv_inputs, json_inputs, note, yaml_inputs
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import assessment.content.library
@@ -79,6 +73,7 @@ FUZZ = settings(
 EXAMPLES = {  # target -> format -> generated examples (at least 500 per target)
     "parser": {"yaml": 300, "json": 200, "csv": 150},
     "cli": {"yaml": 400, "json": 400, "csv": 300, "bytes": 100},
+    "category": 20,  # per format and category: 580 in all
 }
 pytestmark = [
     pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning"),
@@ -226,21 +221,24 @@ def test_tqm_score_names_the_problems_of_arbitrary_bytes(
     check_cli(cli, folder / "bytes.yaml", content)
 
 
-REACHABLE = [
-    (fmt, category)
-    for fmt in INPUTS
-    for category in CATEGORIES
-    if fmt != "csv" or category not in NOT_IN_CSV
-]
+# --- one generator per category, each with the outcome its category must have ----------------
+
+BY_CATEGORY = [(fmt, category) for fmt in INPUTS for category in categories_of(fmt)]
 
 
-@pytest.mark.parametrize(("fmt", "category"), REACHABLE, ids=[f"{f}-{c}" for f, c in REACHABLE])
-def test_the_generator_reaches_every_category(content: Content, fmt: str, category: str) -> None:
-    """The random tests can meet every category (CSV cannot nest, tag or alias: the others can)."""
-    found = find(
-        INPUTS[fmt](content.library), lambda i: category in i.categories, settings=GENERATE_ONLY
+@settings(FUZZ, max_examples=EXAMPLES["category"])
+@pytest.mark.parametrize(("fmt", "category"), BY_CATEGORY, ids=[f"{f}-{c}" for f, c in BY_CATEGORY])
+@given(data=st.data())
+def test_every_category_of_hostile_input_has_its_expected_outcome(
+    content: Content, fmt: str, category: str, data: st.DataObject
+) -> None:
+    """Each category's own generator (CSV cannot nest, tag or alias: the others can)."""
+    hostile = data.draw(hostile_inputs(content.library, fmt, category))
+    note(category)
+    outcome = (
+        "rejected" if check_library(hostile.content, content.library, fmt == "csv") else "scored"
     )
-    assert category in found.categories
+    assert hostile.expected in (outcome, "either"), f"{category}: {outcome}"
 
 
 # --- the hostile cases: the smallest case of every category, always tried ---------------------

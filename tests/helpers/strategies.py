@@ -2,9 +2,9 @@
 
 A valid document for one of the questionnaires gets 0-4 hostile mutations (`documents`), then is
 written as text with text-level hostilities on top: duplicate keys, tags, aliases, bombs (YAML), a
-truncation or YAML inside JSON, an unbalanced quote or a repeated column (CSV). Every `Input`
-carries the CATEGORIES it holds (found by helpers.hostilities) and counts them as Hypothesis events
-(`pytest --hypothesis-show-statistics`). CSV cannot carry the categories of NOT_IN_CSV.
+truncation or YAML inside JSON, an unbalanced quote or a repeated column (CSV). These mix
+categories freely; helpers.categories has one strategy per category, each naming what it made and
+the outcome it must have. CSV cannot carry the categories of NOT_IN_CSV.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from hypothesis import HealthCheck, Phase, currently_in_test_context, event, set
 from hypothesis import strategies as st
 
 from assessment.content.library import Library
-from assessment.io.source import MAX_DEPTH
-from helpers.hostilities import csv_hostilities, document_hostilities, text_hostilities
 
 CATEGORIES = (
     "wrong types",
@@ -212,22 +210,14 @@ def documents(draw: Draw, library: Library) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Input:
-    """A hostile input as text, and the categories it holds."""
+    """A hostile input as text (shown shortened when a test fails)."""
 
     content: str
-    categories: frozenset[str]
 
     def __repr__(self) -> str:
         shown = repr(self.content)
         shown = shown if len(shown) <= 2000 else f"{shown[:2000]}... ({len(shown)} characters)"
-        return f"Input({sorted(self.categories)}, {shown})"
-
-
-def noted(found: Input) -> Input:
-    """Count the categories of the input in Hypothesis's statistics."""
-    for category in sorted(found.categories):
-        note(category)
-    return found
+        return f"Input({shown})"
 
 
 # --- YAML, JSON and CSV text --------------------------------------------------------------------
@@ -245,20 +235,19 @@ def _has_surrogate(text: str) -> bool:
     return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
-def to_yaml(value: Any, ascii_only: bool, anchors: dict[int, str], found: set[str]) -> str:
+def to_yaml(value: Any, ascii_only: bool, anchors: dict[int, str]) -> str:
     """Flow-style YAML; a mapping or list met twice becomes an anchor and an alias."""
     if isinstance(value, (dict, list)):
         if id(value) in anchors:
-            found.add("YAML anchors and aliases")
             return f"*{anchors[id(value)]}"
         anchors[id(value)] = name = f"a{len(anchors)}"
         if isinstance(value, dict):
             items = (
-                f"{yaml_scalar(str(k), ascii_only)}: {to_yaml(v, ascii_only, anchors, found)}"
+                f"{yaml_scalar(str(k), ascii_only)}: {to_yaml(v, ascii_only, anchors)}"
                 for k, v in value.items()
             )
             return f"&{name} {{{', '.join(items)}}}"
-        return f"&{name} [{', '.join(to_yaml(v, ascii_only, anchors, found) for v in value)}]"
+        return f"&{name} [{', '.join(to_yaml(v, ascii_only, anchors) for v in value)}]"
     return yaml_scalar(value, ascii_only)
 
 
@@ -266,15 +255,14 @@ def to_yaml(value: Any, ascii_only: bool, anchors: dict[int, str], found: set[st
 def yaml_inputs(draw: Draw, library: Library) -> Input:
     """Block-style top level (one key a line) of flow values, then YAML-only hostilities."""
     doc = draw(documents(library))
-    found = document_hostilities(doc, library)
     ascii_only, anchors = draw(st.booleans()), dict[int, str]()
     lines = [
-        f"{yaml_scalar(str(k), ascii_only)}: {to_yaml(v, ascii_only, anchors, found)}"
+        f"{yaml_scalar(str(k), ascii_only)}: {to_yaml(v, ascii_only, anchors)}"
         for k, v in doc.items()
     ]
     for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):
-        lines = draw(st.sampled_from(YAML_TRICKS))(lines, draw, found)
-    return noted(Input("\n".join(lines) + "\n", frozenset(found)))
+        lines = draw(st.sampled_from(YAML_TRICKS))(lines, draw)
+    return Input("\n".join(lines) + "\n")
 
 
 TAGS = [
@@ -288,56 +276,53 @@ TAGS = [
     "!!set",
     "!!omap",
 ]
-NOISE = {  # a line before or after the document -> the category it adds
-    "%YAML 1.1\n---": None,
-    "---": None,
-    "# \x85": "unicode and control characters",
-    "\ufeff": "unicode and control characters",
-    "...": None,
-    "? [a]\n: b": "wrong types",
-    "<<: {questionnaire: x}": "YAML anchors and aliases",
-    "*undefined": "YAML anchors and aliases",
-    "\t": "unicode and control characters",
-    "key: 0x1F": "unknown ids",
-    "key: 1:20": "unknown ids",
-    "key: 2024-01-01": "unknown ids",
-    "key: !!timestamp x": "YAML tags",
-    "key: !<tag:x,2000:y> 1": "YAML tags",
-}
+NOISE = [  # a line before or after the document
+    "%YAML 1.1\n---",
+    "---",
+    "# \x85",
+    "\ufeff",
+    "...",
+    "? [a]\n: b",
+    "<<: {questionnaire: x}",
+    "*undefined",
+    "\t",
+    "key: 0x1F",
+    "key: 1:20",
+    "key: 2024-01-01",
+    "key: !!timestamp x",
+    "key: !<tag:x,2000:y> 1",
+]
 
 
-def _duplicate(lines: list[str], draw: Draw, found: set[str]) -> list[str]:
+def _duplicate(lines: list[str], draw: Draw) -> list[str]:
     if not lines:
         return lines
-    found.add("duplicate keys")
     return [*lines, draw(st.sampled_from(lines))]
 
 
-def _duplicate_answer(lines: list[str], draw: Draw, found: set[str]) -> list[str]:
+def _duplicate_answer(lines: list[str], draw: Draw) -> list[str]:
     """A question answered twice in the same answers mapping."""
-    return [duplicate_first_key(line, found) for line in lines]
+    return [duplicate_first_key(line) for line in lines]
 
 
 QUESTION_KEY = re.compile(r'"([a-z]+\.[a-z_]+)": ')
 
 
-def duplicate_first_key(text: str, found: set[str]) -> str:
+def duplicate_first_key(text: str) -> str:
     """`"customer.x": 3` -> `"customer.x": 1, "customer.x": 3` (the first question key only)."""
     match = QUESTION_KEY.search(text)
     if not match:
         return text
-    found.add("duplicate keys")
     return text[: match.start()] + f"{match.group()}1, " + text[match.start() :]
 
 
-def _tag(lines: list[str], draw: Draw, found: set[str]) -> list[str]:
+def _tag(lines: list[str], draw: Draw) -> list[str]:
     if not lines:
         return lines
     index = draw(st.integers(0, len(lines) - 1))
     tag = draw(st.sampled_from(TAGS))
     key, sep, value = lines[index].partition(": ")
     if sep:
-        found.add("YAML tags")
         lines[index] = f"{key}{sep}{tag} {value}"
     return lines
 
@@ -350,20 +335,17 @@ def bomb_lines(levels: int, width: int) -> list[str]:
     ]
 
 
-def _bomb(lines: list[str], draw: Draw, found: set[str]) -> list[str]:
-    found |= {"alias bombs", "YAML anchors and aliases", "unknown ids"}
+def _bomb(lines: list[str], draw: Draw) -> list[str]:
     return bomb_lines(draw(st.integers(2, 9)), draw(st.integers(2, 10))) + lines
 
 
-def _deep_text(lines: list[str], draw: Draw, found: set[str]) -> list[str]:
+def _deep_text(lines: list[str], draw: Draw) -> list[str]:
     depth = draw(st.integers(35, 3000))
-    found |= {"unknown ids"} | ({"deep nesting"} if depth > MAX_DEPTH else set())
     return [*lines, "deep: " + "[" * depth + "]" * depth]
 
 
-def _noise(lines: list[str], draw: Draw, found: set[str]) -> list[str]:
-    noise = draw(st.sampled_from(sorted(NOISE)))
-    found |= {NOISE[noise]} - {None}  # type: ignore[arg-type]
+def _noise(lines: list[str], draw: Draw) -> list[str]:
+    noise = draw(st.sampled_from(NOISE))
     return [noise, *lines] if draw(st.booleans()) else [*lines, noise]
 
 
@@ -375,7 +357,6 @@ def json_inputs(draw: Draw, library: Library) -> Input:
     """JSON (NaN and Infinity tokens allowed) with a trick: a duplicate key, truncation, or YAML
     in it (a .json file is read as YAML, which JSON is a subset of)."""
     doc = draw(documents(library))
-    found = document_hostilities(doc, library)
     text = json.dumps(
         doc,
         ensure_ascii=draw(st.booleans()),
@@ -385,31 +366,27 @@ def json_inputs(draw: Draw, library: Library) -> Input:
     trick = draw(st.integers(0, 9))
     if trick == 0 and text.startswith("{") and len(text) > 2:
         text = '{"organisation": "dup", ' + text[1:]
-        found.add("duplicate keys")
     elif trick == 1:
         text = text[: draw(st.integers(0, len(text)))]  # truncated
     elif trick == 2:
-        text = duplicate_first_key(text, found)
+        text = duplicate_first_key(text)
     elif trick == 3 and QUESTION_KEY.search(text):
         tag = draw(st.sampled_from(TAGS))
         text = QUESTION_KEY.sub(lambda m: f"{m.group()}{tag} ", text, count=1)
-        found.add("YAML tags")
     elif trick == 4 and text.startswith("{") and len(text) > 2:
         levels, width = draw(st.integers(2, 9)), draw(st.integers(2, 10))
         bomb = ", ".join(line.replace(":", '":', 1) for line in bomb_lines(levels, width))
         text = '{"' + bomb.replace(", bomb", ', "bomb') + ", " + text[1:]
-        found |= {"alias bombs", "YAML anchors and aliases", "unknown ids"}
     elif trick == 5 and text.endswith("}") and '"answers": {' in text:
         text = text.replace('"answers": {', '"answers": &mine {', 1)[:-1] + ', "copy": *mine}'
-        found |= {"YAML anchors and aliases", "unknown ids"}
-    return noted(Input(text, frozenset(found)))
+    return Input(text)
 
 
 @st.composite
 def csv_inputs(draw: Draw, library: Library) -> Input:
     """The document as CSV rows (one per respondent), then CSV-only hostilities."""
     doc = draw(documents(library))
-    rows = [_csv_row(doc, entry) for entry in _entries(doc)]
+    rows = [csv_row(doc, entry) for entry in _entries(doc)]
     header = list(dict.fromkeys(k for row in rows for k in row)) or ["questionnaire"]
     cells = [[row.get(k, "") for k in header] for row in rows]
     trick = draw(st.integers(0, 7))
@@ -433,8 +410,7 @@ def csv_inputs(draw: Draw, library: Library) -> Input:
         text = text.replace(",", ',"', 1)  # an unbalanced quote
     elif trick == 1:
         text = "\ufeff" + text + "\x00"
-    found = csv_hostilities(header, cells, library) | text_hostilities(text[:1] + text[-1:])
-    return noted(Input(text, frozenset(found)))
+    return Input(text)
 
 
 def _entries(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -444,7 +420,7 @@ def _entries(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"respondent": doc.get("respondent"), "answers": doc.get("answers")}]
 
 
-def _csv_row(doc: dict[str, Any], entry: dict[str, Any]) -> dict[str, str]:
+def csv_row(doc: dict[str, Any], entry: dict[str, Any]) -> dict[str, str]:
     info: dict[str, Any] = entry["respondent"] if isinstance(entry.get("respondent"), dict) else {}
     row = {
         "questionnaire": _cell(doc.get("questionnaire")),
