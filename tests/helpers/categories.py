@@ -22,18 +22,17 @@ from hypothesis import strategies as st
 from assessment.content.library import Library
 from assessment.io.source import MAX_DEPTH, MAX_NODES
 from helpers.strategies import (
-    AWKWARD,
     CATEGORIES,
     NOT_IN_CSV,
     QUESTION_KEY,
     bomb_lines,
     csv_row,
-    deep,
     duplicate_first_key,
     to_yaml,
     valid_answers,
     yaml_scalar,
 )
+from helpers.values import AWKWARD, deep
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 EXPECTED = {
