@@ -63,3 +63,14 @@ def test_importing_the_registry_loads_no_renderer() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_render_modules_hold_no_interface_text_outside_the_messages_package() -> None:
+    """Every bilingual string of the outputs lives in assessment/render/messages/ (README)."""
+    render = Path(__file__).resolve().parent.parent / "assessment" / "render"
+    holders = [
+        str(path.relative_to(render))
+        for path in render.rglob("*.py")
+        if "messages" not in path.parts and "Text(" in path.read_text(encoding="utf-8")
+    ]
+    assert holders == []
