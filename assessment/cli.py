@@ -324,7 +324,7 @@ def migrate(answers: Path, target: str, output: Path | None, content: Path | Non
     from .io.source import load_file
 
     library = _library(content)
-    doc = load_file(answers)
+    doc = load_file(answers, lazy=True)
     if str(answers).lower().endswith(".csv"):
         doc = csv_to_answers(doc)
     migrated = migrate_answers(

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assessment.io import strict_json
+from assessment.io import plain_yaml
 from assessment.io.source import MAX_NODES, parse_yaml
 from assessment.io.strict_json import parse_json
 from assessment.problems import Problem, ProblemsFound
@@ -60,7 +60,7 @@ def test_a_valid_body_is_never_read_again(monkeypatch: pytest.MonkeyPatch) -> No
     def refuse(*_: object) -> None:
         raise AssertionError("positions were computed for a body without problems")
 
-    monkeypatch.setattr(strict_json, "yaml_positions", refuse)
+    monkeypatch.setattr(plain_yaml.LazyPositions, "_read_until", refuse)
     doc = parse_json('{"questionnaire": "tqm-quick", "answers": {"a": 1}}')
     assert doc.data["answers"] == {"a": 1}
 

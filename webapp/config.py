@@ -23,6 +23,7 @@ ENV_KEYS = (
     "TQM_CONTENT",
     "TQM_PROXY_HOPS",
     "TQM_PDF_TIMEOUT",
+    "TQM_SCORE_TIMEOUT",
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -38,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "TQM_ENV": "development",
     "TQM_PDF_TIMEOUT": 25.0,  # seconds; below gunicorn's default 30 s worker timeout
+    "TQM_SCORE_TIMEOUT": 20.0,  # seconds of one /api/v1/score request (webapp/deadline.py)
     "TQM_PROXY_HOPS": 0,  # trusted reverse proxies in front (X-Forwarded-* headers), e.g. 1
 }
 
@@ -70,6 +72,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tqm.sqlite3'}"
     app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config["TQM_PDF_TIMEOUT"] = float(app.config["TQM_PDF_TIMEOUT"])
+    app.config["TQM_SCORE_TIMEOUT"] = float(app.config["TQM_SCORE_TIMEOUT"])
     hops = int(app.config["TQM_PROXY_HOPS"])
     if hops:
         # Private links are absolute URLs: behind a proxy they need its scheme and host.

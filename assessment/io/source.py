@@ -90,12 +90,14 @@ def pointer_join(pointer: str, key: object) -> str:
     return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
 
 
-def load_file(path: str | Path, *, fast: bool = False) -> Document:
+def load_file(path: str | Path, *, fast: bool = False, lazy: bool = False) -> Document:
     """Read a YAML, JSON or CSV file into a Document (CSV: a list of row dicts).
 
     `fast` is for trusted content that is usually right (the bundled questionnaires and packs):
     libyaml parses it about 15x faster but keeps no positions. The caller re-reads with
     positions when it finds a problem to report (see content.py).
+    `lazy` is for answers (untrusted, often large): libyaml when the document is plain, its
+    positions found when a problem is reported (see plain_yaml.py).
     """
     path = Path(path)
     name = str(path)
@@ -111,6 +113,10 @@ def load_file(path: str | Path, *, fast: bool = False) -> Document:
         data = _fast_plain_yaml(text)
         if data is not None:
             return Document(name, data)
+    if lazy:
+        from .plain_yaml import parse_plain_first  # it builds on this module
+
+        return parse_plain_first(text, name)
     return parse_yaml(text, name)
 
 
@@ -169,11 +175,7 @@ def yaml_positions(text: str, name: str = "<input>") -> dict[str, tuple[int | No
 
 def _load_tree(text: str, name: str) -> Any:
     """ruamel's round-trip tree of the text, within the size, nesting and expansion limits."""
-    if len(text) > MAX_BYTES:
-        raise ProblemsFound([size_problem(name)])
-    offset = too_deep_at(text)
-    if offset is not None:
-        raise ProblemsFound([depth_problem(text, offset, name)])
+    refuse_large_or_deep(text, name)
     yaml = YAML(typ="rt")
     yaml.Constructor = _LocatingConstructor
     try:
@@ -189,6 +191,15 @@ def _load_tree(text: str, name: str) -> Any:
         msg = f"document expands to more than {MAX_NODES} values (YAML aliases used as a bomb?)"
         raise ProblemsFound([Problem(name, 1, 1, "$", msg, "limit.values")])
     return tree
+
+
+def refuse_large_or_deep(text: str, name: str) -> None:
+    """ProblemsFound when the text is over the size limit or nests flow collections too deep."""
+    if len(text) > MAX_BYTES:
+        raise ProblemsFound([size_problem(name)])
+    offset = too_deep_at(text)
+    if offset is not None:
+        raise ProblemsFound([depth_problem(text, offset, name)])
 
 
 def size_problem(name: str) -> Problem:

@@ -16,21 +16,18 @@ from collections.abc import Callable
 from typing import Any
 
 from ..problems import Problem, ProblemCode, ProblemsFound
+from .plain_yaml import LazyPositions
 from .source import (
-    MAX_BYTES,
     MAX_DIGITS,
     MAX_NODES,
     SURROGATE,
     TOO_MANY_DIGITS,
     Document,
-    depth_problem,
     line_and_column,
     parse_yaml,
     pointer_join,
     real_unicode,
-    size_problem,
-    too_deep_at,
-    yaml_positions,
+    refuse_large_or_deep,
 )
 
 # A string (skipped whole, so nothing inside one is mistaken for a token) or a bare token.
@@ -52,11 +49,7 @@ class _DuplicateKey(ValueError):
 
 def parse_json(text: str, name: str = "<input>") -> Document:
     """Parse strict JSON into a Document whose positions are found on first use."""
-    if len(text) > MAX_BYTES:
-        raise ProblemsFound([size_problem(name)])
-    deep = too_deep_at(text)
-    if deep is not None:
-        raise ProblemsFound([depth_problem(text, deep, name)])
+    refuse_large_or_deep(text, name)
     try:
         data = json.loads(
             text,
@@ -74,36 +67,11 @@ def parse_json(text: str, name: str = "<input>") -> Document:
     except _DuplicateKey:
         parse_yaml(text, name)  # raises the duplicate key, located
         raise  # pragma: no cover - the YAML reader refuses every duplicate key
-    doc = Document(name, data, _LazyPositions(text, name))
+    doc = Document(name, data, LazyPositions(text, name))
     problems = _value_problems(doc)
     if problems:
         raise ProblemsFound(problems)
     return doc
-
-
-class _LazyPositions(dict[str, tuple[int | None, int | None]]):
-    """Positions read from the text on first lookup (a problem is being reported)."""
-
-    def __init__(self, text: str, name: str):
-        super().__init__({"": (1, 1)})
-        self.text: str | None = text
-        self.name = name
-
-    def _fill(self) -> None:
-        if self.text is not None:
-            text, self.text = self.text, None
-            self.update(yaml_positions(text, self.name))
-
-    def __contains__(self, key: object) -> bool:
-        if key == "":  # the whole document: no need to read it again
-            return True
-        self._fill()
-        return super().__contains__(key)
-
-    def __getitem__(self, key: str) -> tuple[int | None, int | None]:
-        if key != "":
-            self._fill()
-        return super().__getitem__(key)
 
 
 def _refuse_constant(name: str) -> Any:
