@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..problems import Problem, ProblemCode, ProblemsFound
@@ -65,13 +66,33 @@ def parse_json(text: str, name: str = "<input>") -> Document:
         offset = _find(text, exc.token)
         raise ProblemsFound([_at(text, offset, name, str(exc), exc.code)]) from None
     except _DuplicateKey:
-        parse_yaml(text, name)  # raises the duplicate key, located
+        _locate_duplicate(text, name)
         raise  # pragma: no cover - the YAML reader refuses every duplicate key
     doc = Document(name, data, LazyPositions(text, name))
     problems = _value_problems(doc)
     if problems:
         raise ProblemsFound(problems)
     return doc
+
+
+def _locate_duplicate(text: str, name: str) -> None:
+    """The duplicate key, located by the YAML reader (JSON being YAML) and named as JSON's."""
+    try:
+        parse_yaml(text, name)
+    except ProblemsFound as exc:
+        raise ProblemsFound([_as_json(p) for p in exc.problems]) from None
+
+
+def _as_json(problem: Problem) -> Problem:
+    """A problem the YAML reader found in a JSON text, in JSON's words."""
+    message = problem.message
+    for yaml_words, json_words in _WORDS:
+        if message.startswith(yaml_words):
+            message = json_words + message.removeprefix(yaml_words)
+    return replace(problem, message=message)
+
+
+_WORDS = (("YAML syntax: ", "not valid JSON: "), ("YAML value: ", "not valid JSON: "))
 
 
 def _refuse_constant(name: str) -> Any:
