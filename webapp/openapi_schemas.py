@@ -87,7 +87,7 @@ def answers_schemas(library: Library) -> dict[str, Schema]:
         for version, questionnaire in sorted(library.versions[qid].items()):
             refs = [f"{qid}@{version}", *([qid] if version == latest else [])]
             stem = f"Answers{camel(qid)}V{version}"
-            out[f"{stem}Values"] = _values(questionnaire)
+            out[f"{stem}Values"] = _values(questionnaire, out)
             for shape in ("answers", "responses"):
                 out[f"{stem}{camel(shape)}"] = _branch(refs, stem, shape, common)
                 branches.append(ref(f"{stem}{camel(shape)}"))
@@ -129,29 +129,40 @@ def _branch(refs: list[str], stem: str, shape: str, common: Schema) -> Schema:
     }
 
 
-def _values(questionnaire: Questionnaire) -> Schema:
+def _values(questionnaire: Questionnaire, forms: dict[str, Schema]) -> Schema:
     """Every question's answer: on its scale, 'unknown', or 'na' where the question allows it."""
     return {
         "description": f"answers to {questionnaire.id}@{questionnaire.version}, by question id",
         "type": "object",
         "additionalProperties": False,
         "required": [q.id for q in questionnaire.questions if q.required],
-        "properties": {q.id: _answer(q) for q in questionnaire.questions},
+        "properties": {q.id: ref(_answer_form(q, forms)) for q in questionnaire.questions},
     }
 
 
-def _answer(question: Question) -> Schema:
+def _answer_form(question: Question, forms: dict[str, Schema]) -> str:
+    """The component of a question's answer, shared by every question with its scale and N/A."""
+    values = sorted({_number(o.value) for o in question.options})
     words = [UNKNOWN, NA] if question.allow_na else [UNKNOWN]
-    values = sorted(
-        {int(o.value) if float(o.value).is_integer() else o.value for o in question.options}
-    )
+    name = "Answer" + "Or".join(str(v).replace(".", "_") for v in values)
+    name += "OrNa" if question.allow_na else ""
     kind = "integer" if all(isinstance(v, int) for v in values) else "number"
     choice = {"anyOf": [{"type": kind, "enum": values}, {"type": "string", "enum": words}]}
     text = {"type": "string", "maxLength": 5000}
-    detailed = {
+    forms[f"{name}Detailed"] = {
+        "description": "an answer with its evidence and note",
         "type": "object",
         "required": ["value"],
         "additionalProperties": False,
         "properties": {"value": choice, "evidence": text, "note": text},
     }
-    return {"anyOf": [*choice["anyOf"], detailed]}
+    forms[name] = {
+        "description": f"one of {values}, {' or '.join(repr(w) for w in words)}, or that with "
+        "evidence and a note",
+        "anyOf": [*choice["anyOf"], ref(f"{name}Detailed")],
+    }
+    return name
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
