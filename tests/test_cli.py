@@ -232,11 +232,13 @@ def test_score_text_shows_every_dimension_title_and_level_name(cli: Cli, lang: s
 def test_score_csv_has_the_documented_header_and_a_row_per_dimension(cli: Cli) -> None:
     result = cli("score", UNIFORM, "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == (
+    assert result.stdout.startswith("\ufeff")  # a BOM: Excel then reads the text as UTF-8
+    text = result.stdout.removeprefix("\ufeff")
+    assert text.splitlines()[0] == (
         "record,id,title,index,level,level_name,traditional,target,gap_to_target,"
         "kind,severity,dimensions,detail"
     )
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["id"] for r in rows if r["record"] == "dimension"] == [
         "customer",
         "leadership",
