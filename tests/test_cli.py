@@ -421,3 +421,28 @@ def test_score_imports_neither_flask_nor_weasyprint() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "light"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["report", "-o", "r.docx", "--format", "pdf"], "name it 'r.pdf'"),
+        (["report", "-o", "r.txt"], "must end in .html, .pdf or .docx"),
+        (["export", "-o", "r.csv"], "must end in .xlsx"),
+        (["score", "-o", "s.pdf"], "must end in .txt, .json or .csv"),
+        (["score", "-o", "s.json", "--format", "csv"], "name it 's.csv'"),
+    ],
+)
+def test_an_output_named_for_another_format_is_refused(
+    cli: Cli, tmp_path: Path, args: list[str], said: str
+) -> None:
+    command, rest = args[0], [str(tmp_path / a) if "." in a else a for a in args[1:]]
+    result = cli(command, UNIFORM, *rest)
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_score_writes_the_format_its_output_is_named_for(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "scores.json"
+    assert cli("score", UNIFORM, "-o", str(out)).exit_code == 0
+    assert json.loads(out.read_text("utf-8"))["overall"]["level"] == 3
