@@ -285,7 +285,7 @@ def answer_rows(answers: AnswerSet, lang: str) -> list[list[Any]]:
             response = respondent.answers.get(question.id)
             if response is None:
                 continue
-            value = response.value if response.status == "value" else response.status
+            value = response.value if response.status == "value" else _status(response.status, lang)
             found = questionnaire.dimension(question.dimension)
             dimension = found.title.get(lang) if found else question.dimension
             rows.append([respondent.id, role, question.id, dimension,
@@ -302,6 +302,11 @@ def _dimension(result: Result, dimension_id: str, lang: str) -> str:
 def _joined(parts: Sequence[str], lang: str) -> str:
     """Items of one cell: 'a; b' in English, 'a；b' in Chinese."""
     return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _status(status: str, lang: str) -> str:
+    """'na' / 'unknown' as the answers file has them; in Chinese, in words."""
+    return {"na": "不适用", "unknown": "不清楚"}.get(status, status) if lang == "zh" else status
 
 
 def _colon(lang: str) -> str:
