@@ -24,7 +24,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .content.framework import DIMENSIONS
+from .content.framework import DIMENSION_SHORT_TITLES, DIMENSIONS
 from .content.library import Library
 from .engine.answers import AnswerSet, csv_to_answers, parse_answers
 from .engine.pipeline import assess
@@ -33,6 +33,7 @@ from .io.source import Document, display_pointer, pointer_join
 from .problems import Problem, ProblemsFound, UsageError
 from .render import FORMATS, MAX_CELL, Format, Write, format_of, formats_for, suffix_list
 from .render.json_document import json_line
+from .render.messages import msg
 
 SEVERITIES = ("high", "medium", "low")
 MAX_GROUP_ROWS = 10_000  # the answers schema's limit on respondents
@@ -78,6 +79,28 @@ def columns() -> list[str]:
     return ["organisation", "respondents", *dims, *(f"findings_{s}" for s in SEVERITIES), "errors"]
 
 
+def headings(lang: str) -> list[str]:
+    """The columns as the workbook's header row shows them, in `lang` (the CSV keeps the ids:
+    its header is the documented contract programs read)."""
+    zh = lang == "zh"
+    names = {"overall": "总体" if zh else "Overall"}
+    names.update({d: t.get(lang) for d, t in DIMENSION_SHORT_TITLES.items()})
+    parts = {"index": "指数" if zh else "index", "level": "等级" if zh else "level"}
+    dims = [
+        f"{names[d]}{parts[p]}" if zh else f"{names[d]} {parts[p]}"
+        for d in ("overall", *DIMENSIONS)
+        for p in ("index", "level")
+    ]
+    found = [
+        f"发现（{msg(f'severity.{s}', lang)}）"
+        if zh
+        else f"Findings ({msg(f'severity.{s}', lang)})"
+        for s in SEVERITIES
+    ]
+    first = ["组织", "答卷人数"] if zh else ["Organisation", "Respondents"]
+    return [*first, *dims, *found, "问题" if zh else "Errors"]
+
+
 def score_batch(
     source: Path,
     target: Path,
@@ -100,7 +123,8 @@ def score_batch(
             outcomes = _outcomes(reader.groups(), scorer, workers)
             stream = FORMATS[fmt].stream
             assert stream is not None  # every batch format has one
-            with stream(partial, columns()) as write:
+            header = headings(lang) if fmt == "xlsx" else columns()  # a workbook is for people
+            with stream(partial, header) as write:
                 counts = _run(outcomes, write, progress, total)
         os.replace(partial, target)
     finally:

@@ -84,7 +84,7 @@ def _check_folder(folder: Path, content: Path | None) -> list[Problem]:
 def _check_file(path: Path, library: Library | None, content: Path | None) -> list[Problem]:
     if path.suffix.lower() == ".csv":
         return _check_answers(csv_to_answers(load_file(path)), library)
-    doc = load_file(path)
+    doc = load_file(path, lazy=True)
     data = doc.data if isinstance(doc.data, dict) else {}
     if "dimensions" in data:
         load_questionnaire(path)

@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 import click
 
 from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError, UsageError
-from .render import PDF_VARIANTS, RenderOptions, format_of, formats_for, render, suffix_list
+from .render import (
+    FORMATS,
+    PDF_VARIANTS,
+    RenderOptions,
+    format_of,
+    formats_for,
+    render,
+    suffix_list,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 LANG = click.option(
@@ -116,19 +124,58 @@ def template(questionnaire: str, lang: str, value: int | None, content: Path | N
     "--format",
     "fmt",
     type=click.Choice(formats_for("score")),
-    default="text",
-    show_default=True,
+    default=None,
+    help="Default: from the output's name, else text.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of the terminal.",
 )
 @LANG
 @CAPACITY
 @CONTENT
 @reports_errors
-def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Path | None) -> None:
+def score(
+    answers: Path,
+    fmt: str | None,
+    output: Path | None,
+    lang: str,
+    days_per_month: float,
+    content: Path | None,
+) -> None:
     """Score one organisation's answers (one or many respondents)."""
+    name = output_format(output, fmt, "score", "text")
     answer_set, result = _assess(answers, content, lang, days_per_month)
-    text = render(fmt, result, answer_set, lang)
+    text = render(name, result, answer_set, lang)
     assert isinstance(text, str)  # score offers text formats only
-    click.echo(text, nl=not text.endswith("\n"))
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        _write(output, text)
+
+
+def output_format(output: Path | None, fmt: str | None, use: str, default: str) -> str:
+    """The format to write: --format, else the one the output's name ends in, else `default`.
+
+    An output whose name ends in no suffix of the command's formats, or in another format's than
+    --format, is refused (exit 2): a PDF is never written into a file named .docx.
+    """
+    if output is None:
+        return fmt or default
+    named = format_of(output, use)
+    if named is None:
+        known = suffix_list(formats_for(use) if fmt is None else (fmt,))
+        raise UsageError(f"the output's name must end in {known}, not {output.name!r}")
+    if fmt is not None and fmt != named.name:
+        right = output.with_suffix(FORMATS[fmt].suffix).name
+        raise UsageError(
+            f"--format {fmt} writes {FORMATS[fmt].suffix} files, but the output is named "
+            f"{output.name!r}: name it {right!r}, or leave out --format to write {named.name}"
+        )
+    return named.name
 
 
 def _assess(answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0) -> Any:
@@ -236,10 +283,9 @@ def report(
     content: Path | None,
 ) -> None:
     """Write the assessment report (PDF, Word or standalone HTML)."""
+    name = output_format(output, fmt, "report", "pdf")
     answer_set, result = _assess(answers, content, lang, days_per_month)
-    chosen = format_of(output, "report")
     options = RenderOptions(pdf_variant=pdf_variant, docx_template=template)
-    name = fmt or (chosen.name if chosen else "pdf")
     _write(output, render(name, result, answer_set, lang, options))
     click.echo(str(output))
 
@@ -259,11 +305,9 @@ def export(
     answers: Path, output: Path, lang: str, days_per_month: float, content: Path | None
 ) -> None:
     """Write the assessment as an Excel workbook (dimensions, findings, roadmap, answers)."""
-    fmt = format_of(output, "export")
-    if fmt is None:
-        raise UsageError(f"the output must be an .xlsx file, not {output.name!r}")
+    name = output_format(output, None, "export", "xlsx")
     answer_set, result = _assess(answers, content, lang, days_per_month)
-    _write(output, render(fmt.name, result, answer_set, lang))
+    _write(output, render(name, result, answer_set, lang))
     click.echo(str(output))
 
 
@@ -324,7 +368,7 @@ def migrate(answers: Path, target: str, output: Path | None, content: Path | Non
     from .io.files import load_file
 
     library = _library(content)
-    doc = load_file(answers)
+    doc = load_file(answers, lazy=True)
     if str(answers).lower().endswith(".csv"):
         doc = csv_to_answers(doc)
     migrated = migrate_answers(

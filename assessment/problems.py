@@ -201,6 +201,29 @@ class TqmError(Exception):
         return str(self)
 
 
+# Problems listed in full wherever they are shown (the CLI, the API); the rest are only counted,
+# so that a hostile document's work and answer stay bounded by its size, not by what it holds.
+MAX_PROBLEMS = 100
+MAX_COUNTED = 1000  # schema errors past this many are not counted ("at least"): each costs time
+
+
+class Problems(list[Problem]):
+    """Problems found so far, and how many more were found but not built (past MAX_PROBLEMS)."""
+
+    def __init__(self, problems: Iterable[Problem] = ()):
+        super().__init__(problems)
+        self.more = 0
+        self.at_least = False  # counting stopped at MAX_COUNTED
+
+    def room(self) -> bool:
+        """True while fewer than MAX_PROBLEMS are listed (build the problem and append it); else
+        the problem about to be found is counted, and need not be built."""
+        if len(self) < MAX_PROBLEMS:
+            return True
+        self.more += 1
+        return False
+
+
 class ProblemsFound(TqmError):
     """Content or answers have problems; nothing was scored or stored."""
 
@@ -208,10 +231,31 @@ class ProblemsFound(TqmError):
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(set(problems), key=_problem_order)
-        super().__init__(f"{len(self.problems)} problem(s) found")
+        self.more = problems.more if isinstance(problems, Problems) else 0
+        self.at_least = isinstance(problems, Problems) and problems.at_least
+        super().__init__(f"{len(self.problems) + self.more} problem(s) found")
+
+    def listed(self) -> tuple[list[Problem], int]:
+        """The first MAX_PROBLEMS problems and how many more there are."""
+        hidden = max(0, len(self.problems) - MAX_PROBLEMS) + self.more
+        return self.problems[:MAX_PROBLEMS], hidden
 
     def render(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        shown, hidden = self.listed()
+        lines = [str(p) for p in shown]
+        if hidden:
+            count = f"at least {hidden}" if self.at_least else str(hidden)
+            lines.append(f"… and {count} more problem(s) (the first {MAX_PROBLEMS} are listed)")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, object]:
+        """The API's answer: the first MAX_PROBLEMS problems and the count of the rest."""
+        shown, hidden = self.listed()
+        return {
+            "errors": [p.as_dict() for p in shown],
+            "more": hidden,
+            "more_at_least": self.at_least,
+        }
 
 
 class UsageError(TqmError):

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import random
+import re
 import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assessment import batch
-from assessment.batch import columns, score_batch
+from assessment.batch import columns, headings, score_batch
 from assessment.content.library import Library
 from assessment.engine.answers import load_answers
 from assessment.engine.pipeline import assess
@@ -114,7 +115,9 @@ def test_without_respondent_column_rows_are_named_by_their_line(
 
 
 def csv_out(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+    """The rows of a CSV output, which starts with a UTF-8 BOM (for Excel)."""
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
 
 
 def test_csv_output_has_one_row_per_organisation(
@@ -155,7 +158,9 @@ def test_xlsx_output_has_a_bold_frozen_header_and_the_csv_values(
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[0] == columns()
+    assert values[0] == headings("en")
+    assert sheet.auto_filter.ref == f"A1:T{len(values)}"
+    assert sheet.column_dimensions["A"].width >= 30
     expected = csv_out(tmp_path / "out.csv")
     for got, want in zip(values[1:], expected, strict=True):
         assert [cell(v) for v in got] == [cell(v) for v in want.values()]
@@ -166,6 +171,32 @@ def test_xlsx_keeps_hostile_names_as_text(tmp_path: Path, library: Library) -> N
     score_batch(write_csv(tmp_path / "h.csv", rows), tmp_path / "h.xlsx", library)
     cell = load_workbook(tmp_path / "h.xlsx").active["A2"]
     assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://x")')
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_names_that_look_like_formulas_are_neutralised(
+    tmp_path: Path, library: Library, suffix: str
+) -> None:
+    names = ["=1+1", "@SUM(1)", "-Bad Co", "+1", "Plain Co"]
+    rows = [respondent(library, name, f"r{i}") for i, name in enumerate(names)]
+    out = tmp_path / f"out{suffix}"
+    score_batch(write_csv(tmp_path / "names.csv", rows), out, library)
+    if suffix == ".csv":
+        got = [r["organisation"] for r in csv_out(out)]
+        assert got == ["'=1+1", "'@SUM(1)", "'-Bad Co", "'+1", "Plain Co"]
+    else:
+        cells = [row[0] for row in load_workbook(out).active.iter_rows(min_row=2)]
+        assert [c.value for c in cells] == names  # the text as given, typed text
+        assert [c.quotePrefix for c in cells] == [True, True, True, True, False]
+
+
+def test_a_chinese_workbook_has_chinese_headers(
+    tmp_path: Path, library: Library, grouped: Path
+) -> None:
+    score_batch(grouped, tmp_path / "out.xlsx", library, lang="zh")
+    header = [c.value for c in load_workbook(tmp_path / "out.xlsx").active[1]]
+    assert header[:4] == ["组织", "答卷人数", "总体指数", "总体等级"]
+    assert not [h for h in header if re.search("[A-Za-z]", h)]
 
 
 def bad_batch(library: Library) -> list[dict[str, Any]]:

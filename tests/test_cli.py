@@ -232,11 +232,13 @@ def test_score_text_shows_every_dimension_title_and_level_name(cli: Cli, lang: s
 def test_score_csv_has_the_documented_header_and_a_row_per_dimension(cli: Cli) -> None:
     result = cli("score", UNIFORM, "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == (
+    assert result.stdout.startswith("\ufeff")  # a BOM: Excel then reads the text as UTF-8
+    text = result.stdout.removeprefix("\ufeff")
+    assert text.splitlines()[0] == (
         "record,id,title,index,level,level_name,traditional,target,gap_to_target,"
         "kind,severity,dimensions,detail"
     )
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["id"] for r in rows if r["record"] == "dimension"] == [
         "customer",
         "leadership",
@@ -419,3 +421,28 @@ def test_score_imports_neither_flask_nor_weasyprint() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "light"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["report", "-o", "r.docx", "--format", "pdf"], "name it 'r.pdf'"),
+        (["report", "-o", "r.txt"], "must end in .html, .pdf or .docx"),
+        (["export", "-o", "r.csv"], "must end in .xlsx"),
+        (["score", "-o", "s.pdf"], "must end in .txt, .json or .csv"),
+        (["score", "-o", "s.json", "--format", "csv"], "name it 's.csv'"),
+    ],
+)
+def test_an_output_named_for_another_format_is_refused(
+    cli: Cli, tmp_path: Path, args: list[str], said: str
+) -> None:
+    command, rest = args[0], [str(tmp_path / a) if "." in a else a for a in args[1:]]
+    result = cli(command, UNIFORM, *rest)
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_score_writes_the_format_its_output_is_named_for(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "scores.json"
+    assert cli("score", UNIFORM, "-o", str(out)).exit_code == 0
+    assert json.loads(out.read_text("utf-8"))["overall"]["level"] == 3

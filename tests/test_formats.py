@@ -74,3 +74,29 @@ def test_render_modules_hold_no_interface_text_outside_the_messages_package() ->
         if "messages" not in path.parts and "Text(" in path.read_text(encoding="utf-8")
     ]
     assert holders == []
+
+
+def test_csv_starts_with_a_bom_for_excel_and_holds_no_formula(
+    assessed: tuple[AnswerSet, Result],
+) -> None:
+    answers, result = assessed
+    text = render("csv", result, answers, "zh")
+    assert isinstance(text, str) and text.startswith("\ufeffrecord,")
+    assert "觉醒" in text or "维度" in text or any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    cells = [cell for line in text.splitlines()[1:] for cell in line.split(",")]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@")]
+
+
+def test_one_rule_decides_what_text_a_spreadsheet_could_run() -> None:
+    from assessment.render.cells import csv_cell, looks_like_formula
+
+    risky = ["=1+1", "+1", "-Bad Co", "@SUM(1)", "\tx", "\rx"]
+    assert all(looks_like_formula(t) for t in risky)
+    assert [csv_cell(t) for t in risky] == ["'" + t for t in risky]
+    assert [csv_cell(v) for v in ("Plain", "觉醒", -3.5, 2, None)] == [
+        "Plain",
+        "觉醒",
+        -3.5,
+        2,
+        None,
+    ]

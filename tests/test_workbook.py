@@ -122,3 +122,18 @@ def test_writes_to_a_path(answers: AnswerSet, library: Library, tmp_path: Any) -
     path = tmp_path / "out.xlsx"
     write_workbook(assess(answers, library, use_engine=False), answers, path, "en")
     assert load_workbook(path).sheetnames[0] == "Dimensions"
+
+
+def test_a_chinese_workbook_names_roles_and_dimensions_in_chinese(
+    books: dict[str, Workbook],
+) -> None:
+    by_role = [row[-1].value for row in books["zh"]["维度"].iter_rows(min_row=2, max_row=7)]
+    assert all(cell and "领导" in cell and "员工" in cell for cell in by_role), by_role
+    assert not [cell for cell in by_role if "leader" in cell or "staff" in cell]
+    answers = [r[5].value for r in books["zh"]["答卷"].iter_rows(min_row=2)]
+    assert "不清楚" in answers and "unknown" not in answers
+    ids = {"customer", "leadership", "process", "learning", "structure", "performance"}
+    for sheet, column in (("诊断发现", 4), ("路线图", 5), ("答卷", 4)):
+        cells = [r[column - 1].value for r in books["zh"][sheet].iter_rows(min_row=2)]
+        named = {part for cell in cells if cell for part in str(cell).split("；")}
+        assert named and not named & ids, (sheet, named)

@@ -17,7 +17,7 @@ from assessment.problems import ProblemsFound
 from .accounts import init_accounts
 from .catalog import load_content
 from .cli import init_cli
-from .config import ContentProblems, configure
+from .config import ContentProblems, configure, instance_folder
 from .db import init_db
 from .i18n import init_i18n
 from .security import init_security
@@ -27,7 +27,7 @@ from .views import register_blueprints
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration, content, database, blueprints, commands."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=instance_folder(config), instance_relative_config=True)
     configure(app, config)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the contract's key order
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ ENV_KEYS = (
     "TQM_CONTENT",
     "TQM_PROXY_HOPS",
     "TQM_PDF_TIMEOUT",
+    "TQM_SCORE_TIMEOUT",
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -38,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "TQM_ENV": "development",
     "TQM_PDF_TIMEOUT": 25.0,  # seconds; below gunicorn's default 30 s worker timeout
+    "TQM_SCORE_TIMEOUT": 20.0,  # seconds of one /api/v1/score request (webapp/deadline.py)
     "TQM_PROXY_HOPS": 0,  # trusted reverse proxies in front (X-Forwarded-* headers), e.g. 1
 }
 
@@ -70,6 +73,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tqm.sqlite3'}"
     app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config["TQM_PDF_TIMEOUT"] = float(app.config["TQM_PDF_TIMEOUT"])
+    app.config["TQM_SCORE_TIMEOUT"] = float(app.config["TQM_SCORE_TIMEOUT"])
     hops = int(app.config["TQM_PROXY_HOPS"])
     if hops:
         # Private links are absolute URLs: behind a proxy they need its scheme and host.
@@ -84,6 +88,30 @@ def _production(app: Flask) -> None:
             '(e.g. SECRET_KEY=$(python -c "import secrets; print(secrets.token_hex(32))"))'
         )
     app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def instance_folder(overrides: Mapping[str, Any] | None) -> str | None:
+    """Where the app keeps its SQLite database and secret key (README "The web app"):
+    TQM_INSTANCE (the caller's config, else the environment); in a source checkout, Flask's
+    default (<checkout>/instance); once installed, a per-user folder (None: Flask's default)."""
+    given = (overrides or {}).get("TQM_INSTANCE") or os.environ.get("TQM_INSTANCE")
+    if given:
+        return str(Path(given).expanduser().resolve())
+    if (Path(__file__).resolve().parents[1] / "pyproject.toml").is_file():
+        return None  # a checkout: <checkout>/instance, as before
+    return str(user_data_folder())
+
+
+def user_data_folder() -> Path:
+    """The per-user folder of the installed app: ~/.local/share/tqm-maturity ($XDG_DATA_HOME) on
+    Linux, ~/Library/Application Support/tqm-maturity on macOS, %LOCALAPPDATA%\\tqm-maturity on
+    Windows."""
+    home = Path.home()
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local") / "tqm-maturity"
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "tqm-maturity"
+    return Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "tqm-maturity"
 
 
 def instance_secret(folder: Path) -> str:

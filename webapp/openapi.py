@@ -1,25 +1,21 @@
 """The OpenAPI 3.1 document of the JSON API, embedding the library's own JSON Schemas.
 
 OpenAPI 3.1 schemas are JSON Schema 2020-12, so the bundled schemas go into `components.schemas`
-as they are, except that their internal references (`#/$defs/x`) are rewritten to point into the
-OpenAPI document (`#/components/schemas/Result/$defs/x`) and `$id`/`$schema` are dropped: many
-OpenAPI tools resolve references by plain JSON pointer and do not treat `$id` as a new base.
+with their `$defs` hoisted beside them (openapi_schemas.py); the answers request schema is built
+from the questionnaires served. The scoring and questionnaire operations are open (`security: []`),
+the rounds API needs a bearer token; every operation describes its 4XX answers.
 """
 
 from __future__ import annotations
 
 import copy
-from functools import cache
 from typing import Any
 
-from assessment.io.schema import load_schema
+from assessment.content.library import Library
 
 from .config import MAX_BODY
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
+from .openapi_schemas import answers_schemas, hoisted
+from .openapi_schemas import ref as _ref
 
 PROBLEM = {
     "type": "object",
@@ -38,7 +34,18 @@ ERRORS = {
     "type": "object",
     "required": ["errors"],
     "additionalProperties": False,
-    "properties": {"errors": {"type": "array", "minItems": 1, "items": _ref("Problem")}},
+    "properties": {
+        "errors": {"type": "array", "minItems": 1, "items": _ref("Problem")},
+        "more": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "how many more problems were found than are listed (at most 100 are)",
+        },
+        "more_at_least": {
+            "type": "boolean",
+            "description": "true when counting stopped: there are at least `more` more",
+        },
+    },
 }
 TEXT = {
     "type": "object",
@@ -84,19 +91,24 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": _json("Errors")}
 
 
+OPEN: list[dict[str, list[str]]] = []  # no authentication (the scoring API stores nothing)
+REFUSED = _error("the request was refused (e.g. 405 with the methods allowed, or 429)")
+
+
 SCORE = {
     "summary": "Score an answers document",
     "description": "Checks and scores one organisation's answers (one or several respondents) "
     "and returns the result. Nothing is stored. The body is the answers file format, as JSON "
     f"or YAML, at most {MAX_BODY} bytes.",
     "operationId": "score",
+    "security": OPEN,
     "parameters": [
         {
             "name": "lang",
             "in": "query",
             "required": False,
             "description": "language of the result's texts",
-            "schema": {"enum": ["en", "zh"], "default": "en"},
+            "schema": {"type": "string", "enum": ["en", "zh"], "default": "en"},
         }
     ],
     "requestBody": {
@@ -111,7 +123,9 @@ SCORE = {
         "400": _error("the document has problems; every one is listed with its pointer"),
         "413": _error(f"the body is larger than {MAX_BODY} bytes"),
         "415": _error("the body is neither application/json nor application/yaml"),
+        "4XX": REFUSED,
         "500": _error("internal error (a bug: please report it)"),
+        "503": _error("the scoring took longer than the server allows (TQM_SCORE_TIMEOUT)"),
     },
 }
 PATHS = {
@@ -120,8 +134,10 @@ PATHS = {
         "get": {
             "summary": "List the questionnaires",
             "operationId": "listQuestionnaires",
+            "security": OPEN,
             "responses": {
-                "200": {"description": "the questionnaires", "content": _json("QuestionnaireList")}
+                "200": {"description": "the questionnaires", "content": _json("QuestionnaireList")},
+                "4XX": REFUSED,
             },
         }
     },
@@ -129,18 +145,20 @@ PATHS = {
         "get": {
             "summary": "One questionnaire, in its file format",
             "operationId": "getQuestionnaire",
+            "security": OPEN,
             "parameters": [
                 {
                     "name": "id",
                     "in": "path",
                     "required": True,
                     "description": "id (the latest version) or id@version",
-                    "schema": {"type": "string"},
+                    "schema": {"type": "string"},  # the served ids: see openapi_document
                 }
             ],
             "responses": {
                 "200": {"description": "the questionnaire", "content": _json("Questionnaire")},
                 "404": _error("no questionnaire with this id or version"),
+                "4XX": REFUSED,
             },
         }
     },
@@ -148,7 +166,14 @@ PATHS = {
         "get": {
             "summary": "This document",
             "operationId": "openapi",
-            "responses": {"200": {"description": "the OpenAPI 3.1 document"}},
+            "security": OPEN,
+            "responses": {
+                "200": {
+                    "description": "the OpenAPI 3.1 document",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "4XX": REFUSED,
+            },
         }
     },
 }
@@ -180,6 +205,7 @@ def _consultant_op(
             status: {"description": ok, "content": _OBJECT},
             "401": _error("no valid API token"),
             "404": _error("no such object in the token's consultancy"),
+            "4XX": REFUSED,
         },
     }
     if path_id:
@@ -224,29 +250,15 @@ ROUND_PATHS = {
 }
 
 
-def embed(name: str, schema: str) -> dict[str, Any]:
-    """A bundled JSON Schema as components.schemas[name], its references made document-wide."""
-    data = copy.deepcopy(load_schema(schema))
-    data.pop("$id", None)
-    data.pop("$schema", None)
-    rebased: dict[str, Any] = _rebase(data, f"#/components/schemas/{name}")
-    return rebased
-
-
-def _rebase(node: Any, base: str) -> Any:
-    if isinstance(node, dict):
-        out = {k: _rebase(v, base) for k, v in node.items()}
-        ref = out.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/"):
-            out["$ref"] = base + ref[1:]
-        return out
-    if isinstance(node, list):
-        return [_rebase(v, base) for v in node]
-    return node
-
-
-@cache
-def _document() -> dict[str, Any]:
+def openapi_document(library: Library) -> dict[str, Any]:
+    """The OpenAPI document of this server, whose request schemas name the questionnaires served."""
+    paths = copy.deepcopy({**PATHS, **ROUND_PATHS})
+    served = [f"{qid}@{v}" for qid in sorted(library.versions) for v in library.versions[qid]]
+    get_one = paths["/api/v1/questionnaires/{id}"]["get"]
+    get_one["parameters"][0]["schema"] = {
+        "type": "string",
+        "enum": sorted(library.versions) + served,
+    }
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -259,12 +271,13 @@ def _document() -> dict[str, Any]:
             "No cookies are used.",
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
-        "paths": {**PATHS, **ROUND_PATHS},
+        "servers": [{"url": "/", "description": "this server"}],
+        "paths": paths,
         "components": {
             "schemas": {
-                "Answers": embed("Answers", "answers"),
-                "Result": embed("Result", "result"),
-                "Questionnaire": embed("Questionnaire", "questionnaire"),
+                **answers_schemas(library),
+                **hoisted("Result", "result"),
+                **hoisted("Questionnaire", "questionnaire"),
                 "QuestionnaireSummary": SUMMARY,
                 "QuestionnaireList": LIST,
                 "Text": TEXT,
@@ -280,8 +293,3 @@ def _document() -> dict[str, Any]:
             },
         },
     }
-
-
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI document (a fresh copy: callers may change it)."""
-    return copy.deepcopy(_document())

@@ -6,7 +6,10 @@ file:line:col, so an author fixes a file in one pass.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import sys
+import sysconfig
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -114,9 +117,23 @@ class Library:
 
 
 def default_content_root() -> Path:
-    """The folder holding questionnaires/ and rules/ (the source checkout, or the working dir)."""
+    """The folder holding questionnaires/ and rules/: the source checkout's; else the working
+    folder's, when it has some; else the bundled content the package installed (the wheel puts a
+    copy under <prefix>/share/tqm-maturity); else the working folder."""
     here = Path(__file__).resolve().parents[2]
-    return here if (here / "questionnaires").is_dir() else Path.cwd()
+    for folder in (here, Path.cwd(), *installed_content()):
+        if (folder / "questionnaires").is_dir():
+            return folder
+    return Path.cwd()
+
+
+def installed_content() -> list[Path]:
+    """Where an installed package's bundled content may be: this environment's data folder, and
+    the user's (`pip install --user`)."""
+    roots = [sysconfig.get_path("data"), sys.prefix]
+    with contextlib.suppress(KeyError):
+        roots.append(sysconfig.get_path("data", sysconfig.get_preferred_scheme("user")))
+    return [Path(root) / "share" / "tqm-maturity" for root in roots]
 
 
 # --- questionnaires -------------------------------------------------------------------------

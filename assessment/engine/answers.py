@@ -16,10 +16,10 @@ from typing import Any
 from ..content.library import Library
 from ..content.model import Question, Questionnaire
 from ..io.files import load_file
+from ..io.plain_yaml import parse_plain_first
 from ..io.schema import schema_problems
 from ..io.source import Document, pointer_join
-from ..io.yaml_reader import parse_yaml
-from ..problems import Problem, ProblemCode, ProblemsFound, unknown
+from ..problems import Problem, ProblemCode, Problems, ProblemsFound, unknown
 
 NA = "na"
 UNKNOWN = "unknown"
@@ -57,7 +57,7 @@ class AnswerSet:
 
 def load_answers(path: str | Path, library: Library) -> AnswerSet:
     """Read and check an answers file (YAML, JSON or CSV)."""
-    doc = load_file(path)
+    doc = load_file(path, lazy=True)
     if str(path).lower().endswith(".csv"):
         doc = csv_to_answers(doc)
     return parse_answers(doc, library)
@@ -65,7 +65,7 @@ def load_answers(path: str | Path, library: Library) -> AnswerSet:
 
 def parse_answers_text(text: str, library: Library, name: str = "<input>") -> AnswerSet:
     """Check an answers document given as YAML or JSON text (the API and the tests)."""
-    return parse_answers(parse_yaml(text, name), library)
+    return parse_answers(parse_plain_first(text, name), library)
 
 
 def parse_answers(doc: Document, library: Library, *, complete: bool = True) -> AnswerSet:
@@ -122,7 +122,7 @@ def _respondent(
     entry: Mapping[str, Any],
     index: int,
     questionnaire: Questionnaire,
-    problems: list[Problem],
+    problems: Problems,
     complete: bool = True,
 ) -> Respondent:
     info = entry.get("respondent", {})
@@ -132,17 +132,19 @@ def _respondent(
     for qid, raw in given.items():
         q_ptr = pointer_join(answers_ptr, qid)
         if qid not in questionnaire.question_ids:
-            msg = unknown("question", qid, questionnaire.question_ids)
-            problems.append(doc.problem(q_ptr, msg, code="unknown.question"))
+            if problems.room():
+                msg = unknown("question", qid, questionnaire.question_ids)
+                problems.append(doc.problem(q_ptr, msg, code="unknown.question"))
             continue
         response, wrong = checked_response(raw, questionnaire.question(qid))
         if wrong:
             where = f"{q_ptr}/value" if isinstance(raw, dict) else q_ptr
-            problems.append(doc.problem(where, f"{qid}: {wrong[1]}", code=wrong[0]))
+            if problems.room():
+                problems.append(doc.problem(where, f"{qid}: {wrong[1]}", code=wrong[0]))
         elif response:
             parsed[qid] = response
     for question in questionnaire.questions:
-        if complete and question.required and question.id not in given:
+        if complete and question.required and question.id not in given and problems.room():
             msg = f"missing answer to {question.id}"
             problems.append(doc.problem(answers_ptr, msg, code="answers.missing"))
     return Respondent(str(info.get("id", f"r{index + 1}")), info.get("role"), parsed)

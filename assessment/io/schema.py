@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, relevance
 
-from ..problems import Problem, ProblemCode, did_you_mean
+from ..problems import MAX_COUNTED, MAX_PROBLEMS, Problem, ProblemCode, Problems, did_you_mean
 from .source import Document, pointer_join
 
 SCHEMAS = ("questionnaire", "answers", "pack", "baselines", "actions", "packtests", "result")
@@ -48,14 +49,17 @@ def is_plainly_valid(data: Any, schema: str) -> bool:
         return False
 
 
-def schema_problems(doc: Document, schema: str) -> list[Problem]:
-    """Every schema violation of the document, each located."""
+def schema_problems(doc: Document, schema: str) -> Problems:
+    """The schema violations of the document, each located: the first MAX_PROBLEMS, the rest
+    counted (up to MAX_COUNTED: the work stays bounded however many there are)."""
     if is_plainly_valid(doc.data, schema):
-        return []
-    errors = validator(schema).iter_errors(doc.data)
-    return [
-        _problem(doc, _specific(e)) for e in sorted(errors, key=lambda e: list(e.absolute_path))
-    ]
+        return Problems()
+    errors = list(islice(validator(schema).iter_errors(doc.data), MAX_COUNTED + 1))
+    listed = sorted(errors[:MAX_PROBLEMS], key=lambda e: list(e.absolute_path))
+    problems = Problems(_problem(doc, _specific(e)) for e in listed)
+    problems.more = len(errors[MAX_PROBLEMS:MAX_COUNTED])
+    problems.at_least = len(errors) > MAX_COUNTED
+    return problems
 
 
 _SHALLOW = ("type", "required", "const", "enum", "not")

@@ -85,6 +85,15 @@ def decode_text(raw: bytes, name: str) -> str:
         raise ProblemsFound([Problem(name, None, None, "$", msg, "text.encoding")]) from None
 
 
+def refuse_large_or_deep(text: str, name: str) -> None:
+    """ProblemsFound when the text is over the size limit or nests flow collections too deep."""
+    if len(text) > MAX_BYTES:
+        raise ProblemsFound([size_problem(name)])
+    offset = too_deep_at(text)
+    if offset is not None:
+        raise ProblemsFound([depth_problem(text, offset, name)])
+
+
 def size_problem(name: str) -> Problem:
     """The document is over the size limit (YAML and JSON alike)."""
     return Problem(name, None, None, "$", f"document exceeds {MAX_BYTES} bytes", "limit.size")

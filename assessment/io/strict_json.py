@@ -13,24 +13,23 @@ import json
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..problems import Problem, ProblemCode, ProblemsFound
+from .plain_yaml import LazyPositions
 from .source import (
-    MAX_BYTES,
     MAX_DIGITS,
     MAX_NODES,
     SURROGATE,
     TOO_MANY_DIGITS,
     Document,
-    depth_problem,
     line_and_column,
     pointer_join,
     real_unicode,
-    size_problem,
-    too_deep_at,
+    refuse_large_or_deep,
 )
-from .yaml_reader import parse_yaml, yaml_positions
+from .yaml_reader import parse_yaml
 
 # A string (skipped whole, so nothing inside one is mistaken for a token) or a bare token.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity)|-?[0-9][0-9.eE+-]*')
@@ -51,11 +50,7 @@ class _DuplicateKey(ValueError):
 
 def parse_json(text: str, name: str = "<input>") -> Document:
     """Parse strict JSON into a Document whose positions are found on first use."""
-    if len(text) > MAX_BYTES:
-        raise ProblemsFound([size_problem(name)])
-    deep = too_deep_at(text)
-    if deep is not None:
-        raise ProblemsFound([depth_problem(text, deep, name)])
+    refuse_large_or_deep(text, name)
     try:
         data = json.loads(
             text,
@@ -71,38 +66,33 @@ def parse_json(text: str, name: str = "<input>") -> Document:
         offset = _find(text, exc.token)
         raise ProblemsFound([_at(text, offset, name, str(exc), exc.code)]) from None
     except _DuplicateKey:
-        parse_yaml(text, name)  # raises the duplicate key, located
+        _locate_duplicate(text, name)
         raise  # pragma: no cover - the YAML reader refuses every duplicate key
-    doc = Document(name, data, _LazyPositions(text, name))
+    doc = Document(name, data, LazyPositions(text, name))
     problems = _value_problems(doc)
     if problems:
         raise ProblemsFound(problems)
     return doc
 
 
-class _LazyPositions(dict[str, tuple[int | None, int | None]]):
-    """Positions read from the text on first lookup (a problem is being reported)."""
+def _locate_duplicate(text: str, name: str) -> None:
+    """The duplicate key, located by the YAML reader (JSON being YAML) and named as JSON's."""
+    try:
+        parse_yaml(text, name)
+    except ProblemsFound as exc:
+        raise ProblemsFound([_as_json(p) for p in exc.problems]) from None
 
-    def __init__(self, text: str, name: str):
-        super().__init__({"": (1, 1)})
-        self.text: str | None = text
-        self.name = name
 
-    def _fill(self) -> None:
-        if self.text is not None:
-            text, self.text = self.text, None
-            self.update(yaml_positions(text, self.name))
+def _as_json(problem: Problem) -> Problem:
+    """A problem the YAML reader found in a JSON text, in JSON's words."""
+    message = problem.message
+    for yaml_words, json_words in _WORDS:
+        if message.startswith(yaml_words):
+            message = json_words + message.removeprefix(yaml_words)
+    return replace(problem, message=message)
 
-    def __contains__(self, key: object) -> bool:
-        if key == "":  # the whole document: no need to read it again
-            return True
-        self._fill()
-        return super().__contains__(key)
 
-    def __getitem__(self, key: str) -> tuple[int | None, int | None]:
-        if key != "":
-            self._fill()
-        return super().__getitem__(key)
+_WORDS = (("YAML syntax: ", "not valid JSON: "), ("YAML value: ", "not valid JSON: "))
 
 
 def _refuse_constant(name: str) -> Any:

@@ -22,18 +22,15 @@ from ruamel.yaml.reader import ReaderError
 
 from ..problems import Problem, ProblemCode, ProblemsFound
 from .source import (
-    MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
     SURROGATE,
     TOO_MANY_DIGITS,
     Document,
-    depth_problem,
     line_and_column,
     pointer_join,
     real_unicode,
-    size_problem,
-    too_deep_at,
+    refuse_large_or_deep,
 )
 
 _STANDARD_TAG = "tag:yaml.org,2002:"
@@ -84,11 +81,7 @@ def yaml_positions(text: str, name: str = "<input>") -> dict[str, tuple[int | No
 
 def _load_tree(text: str, name: str) -> Any:
     """ruamel's round-trip tree of the text, within the size, nesting and expansion limits."""
-    if len(text) > MAX_BYTES:
-        raise ProblemsFound([size_problem(name)])
-    offset = too_deep_at(text)
-    if offset is not None:
-        raise ProblemsFound([depth_problem(text, offset, name)])
+    refuse_large_or_deep(text, name)
     yaml = YAML(typ="rt")
     yaml.Constructor = _LocatingConstructor
     try:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..content.model import level_name
 from ..engine.result import Result
+from .cells import BOM, csv_cell
 
 CSV_COLUMNS = (
     "record",
@@ -30,12 +31,18 @@ CSV_COLUMNS = (
 
 
 def result_csv(result: Result, lang: str) -> str:
-    """The documented CSV layout: `record` is overall, dimension or finding."""
+    """The documented CSV layout: `record` is overall, dimension or finding (with a BOM, for
+    Excel; text that could be a formula neutralised: see cells.py)."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
+
+    def write(record: Mapping[str, Any]) -> None:
+        writer.writerow({key: csv_cell(value) for key, value in record.items()})
+
     overall = result.overall
-    writer.writerow(
+    write(
         {
             "record": "overall",
             "id": "overall",
@@ -45,7 +52,7 @@ def result_csv(result: Result, lang: str) -> str:
         }
     )
     for dim in result.dimensions.values():
-        writer.writerow(
+        write(
             {
                 "record": "dimension",
                 "id": dim.id,
@@ -59,7 +66,7 @@ def result_csv(result: Result, lang: str) -> str:
             }
         )
     for finding in result.findings:
-        writer.writerow(
+        write(
             {
                 "record": "finding",
                 "id": finding.rule,
@@ -75,8 +82,9 @@ def result_csv(result: Result, lang: str) -> str:
 
 @contextmanager
 def csv_rows(path: Path, header: Sequence[str]) -> Iterator[Callable[[Sequence[Any]], object]]:
-    """A CSV file with this header row: the function given writes one row."""
-    with path.open("w", encoding="utf-8", newline="") as file:
+    """A CSV file (UTF-8 with a BOM, for Excel) with this header row: the function given writes
+    one row, its text cells never formulas."""
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
         writer = csv.writer(file, lineterminator="\n")
-        writer.writerow(header)
-        yield writer.writerow
+        writer.writerow([csv_cell(h) for h in header])
+        yield lambda row: writer.writerow([csv_cell(v) for v in row])

@@ -26,6 +26,7 @@ from ..content.model import level_name
 from ..engine.answers import AnswerSet
 from ..engine.result import Result
 from . import MAX_CELL
+from .cells import looks_like_formula
 from .messages import msg, role_name
 from .messages.workbook import COLUMNS, SHEETS, Column
 from .report.plan_view import condition_text
@@ -66,8 +67,11 @@ def workbook_bytes(result: Result, answers: AnswerSet, lang: str) -> bytes:
 def text_cell(sheet: Any, value: str, font: Font | None = None) -> Cell:
     """A text cell that is never a formula, without the characters XLSX cannot hold, cut to
     Excel's cell limit (for normal and write-only sheets alike)."""
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL])
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # openpyxl would take text starting with "=" for a formula
+    if looks_like_formula(text):
+        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited (cells.py)
     if font is not None:
         cell.font = font
     return cell
@@ -82,13 +86,29 @@ def _cell(sheet: Any, value: Any) -> Any:
 
 @contextmanager
 def sheet_rows(path: Path, header: Sequence[str]) -> Iterator[Callable[[Sequence[Any]], object]]:
-    """A one-sheet workbook with a bold header row, frozen under it, written to `path` at the end;
-    the function given appends one row (write-only: rows stream to a temporary file)."""
+    """A one-sheet workbook with a bold header row, frozen under it, columns as wide as their
+    headers and a filter on every column, written to `path` at the end; the function given
+    appends one row (write-only: rows stream to a temporary file)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Organisations")
     sheet.freeze_panes = "A2"
-    sheet.append([text_cell(sheet, h, Font(bold=True)) for h in header])
-    yield lambda row: sheet.append([_cell(sheet, v) for v in row])
+    for index, title in enumerate(header, start=1):
+        width = max(MIN_WIDTH, min(MAX_WIDTH, _display_width(title) + 4))
+        sheet.column_dimensions[get_column_letter(index)].width = max(
+            width, 12 if index > 1 else 30
+        )
+    titles = [text_cell(sheet, h, HEADER_FONT) for h in header]
+    for cell in titles:
+        cell.fill, cell.alignment = HEADER_FILL, WRAP
+    sheet.append(titles)
+    rows = [1]
+
+    def append(row: Sequence[Any]) -> None:
+        sheet.append([_cell(sheet, v) for v in row])
+        rows[0] += 1
+
+    yield append
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows[0]}"
     book.save(path)
 
 
@@ -137,7 +157,10 @@ def dimension_rows(result: Result, lang: str) -> list[list[Any]]:
     """One row per dimension, then the overall row."""
     rows = []
     for d in result.dimensions.values():
-        roles = "; ".join(f"{r}: {v}" for r, v in d.by_role.items())
+        roles = _joined(
+            [f"{role_name(r, lang, plural=False)}{_colon(lang)}{v}" for r, v in d.by_role.items()],
+            lang,
+        )
         rows.append([d.id, d.title.get(lang), d.index, d.level, level_name(d.level, lang),
                      d.traditional, d.target, d.to_target, d.above_traditional, d.previous,
                      d.answered, d.na, d.unknown, d.agreement, roles])  # fmt: skip
@@ -150,7 +173,8 @@ def finding_rows(result: Result, lang: str) -> list[list[Any]]:
     """One row per finding, in the result's order (most severe first)."""
     return [
         [f.rule, msg(f"kind.{f.kind}", lang), msg(f"severity.{f.severity}", lang),
-         ", ".join(f.dimensions), f.title.get(lang), f.detail.get(lang),
+         _joined([_dimension(result, d, lang) for d in f.dimensions], lang),
+         f.title.get(lang), f.detail.get(lang),
          "; ".join(e.question for e in f.evidence), ", ".join(f.actions)]
         for f in result.findings
     ]  # fmt: skip
@@ -163,7 +187,8 @@ def roadmap_rows(result: Result, lang: str) -> list[list[Any]]:
         months = "{}-{}".format(*phase.months)
         for p in phase.actions:
             a, number = p.action, number + 1
-            rows.append([phase.number, months, number, a.id, a.dimension, a.title.get(lang),
+            rows.append([phase.number, months, number, a.id, _dimension(result, a.dimension, lang),
+                         a.title.get(lang),
                          a.description.get(lang), ", ".join(str(r) for r in p.because),
                          a.effort_days, a.duration_weeks, a.impact, p.priority,
                          a.kpi.get(lang), ", ".join(a.requires)])  # fmt: skip
@@ -180,10 +205,32 @@ def answer_rows(answers: AnswerSet, lang: str) -> list[list[Any]]:
             response = respondent.answers.get(question.id)
             if response is None:
                 continue
-            value = response.value if response.status == "value" else response.status
-            rows.append([respondent.id, role, question.id, question.dimension,
+            value = response.value if response.status == "value" else _status(response.status, lang)
+            found = questionnaire.dimension(question.dimension)
+            dimension = found.title.get(lang) if found else question.dimension
+            rows.append([respondent.id, role, question.id, dimension,
                          question.text.get(lang), value, response.evidence, response.note])  # fmt: skip
     return rows
+
+
+def _dimension(result: Result, dimension_id: str, lang: str) -> str:
+    """A dimension's name in `lang` (its id when the result does not hold it)."""
+    found = result.dimensions.get(dimension_id)
+    return found.title.get(lang) if found else dimension_id
+
+
+def _joined(parts: Sequence[str], lang: str) -> str:
+    """Items of one cell: 'a; b' in English, 'a；b' in Chinese."""
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _status(status: str, lang: str) -> str:
+    """'na' / 'unknown' as the answers file has them; in Chinese, in words."""
+    return {"na": "不适用", "unknown": "不清楚"}.get(status, status) if lang == "zh" else status
+
+
+def _colon(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
 
 
 def trace_rows(result: Result, lang: str) -> list[list[Any]]:

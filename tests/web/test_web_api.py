@@ -17,7 +17,7 @@ from referencing.jsonschema import DRAFT202012
 
 from assessment.content.library import Library
 from assessment.io.schema import validator
-from assessment.problems import MAX_MESSAGE
+from assessment.problems import MAX_COUNTED, MAX_MESSAGE, MAX_PROBLEMS
 
 
 def answers(library: Library, questionnaire: str = "tqm-quick", fill: Any = 3) -> dict[str, Any]:
@@ -263,3 +263,29 @@ def test_the_last_resort_handler_answers_json_500(
     assert response.status_code == 500
     assert response.get_json()["errors"][0]["message"] == "internal error"
     assert "boom" not in response.get_data(as_text=True)
+
+
+def test_a_body_of_thousands_of_problems_lists_a_hundred_and_counts_the_rest(
+    client: FlaskClient,
+) -> None:
+    line = "  - {respondent: {role: 1, id: 1, name: 1, x: 1}, answers: 1, y: 1}\n"
+    body = "questionnaire: tqm-quick\nresponses:\n" + line * 2000
+    response = client.post("/api/v1/score", data=body.encode(), content_type="application/yaml")
+    assert response.status_code == 400
+    answer = response.get_json()
+    assert len(answer["errors"]) == MAX_PROBLEMS
+    assert answer["more"] >= MAX_COUNTED - MAX_PROBLEMS and answer["more_at_least"] is True
+    assert answer["errors"][0]["line"] == 3  # located, though read by libyaml
+
+
+def test_a_score_that_outlasts_its_time_limit_is_503(
+    client: FlaskClient, web_library: Library
+) -> None:
+    client.application.config["TQM_SCORE_TIMEOUT"] = 0.001
+    many = [answers(web_library)["answers"]] * 1000
+    body = {"questionnaire": "tqm-quick", "responses": [{"answers": a} for a in many]}
+    response = client.post("/api/v1/score", json=body)
+    assert response.status_code == 503
+    assert "took longer than 0.001 s" in response.get_json()["errors"][0]["message"]
+    client.application.config["TQM_SCORE_TIMEOUT"] = 20.0
+    assert client.post("/api/v1/score", json=answers(web_library)).status_code == 200

@@ -7,20 +7,21 @@ cross-site without a CORS preflight, which this app never grants).
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from assessment.content.versions import parse_ref
 from assessment.engine.answers import parse_answers
 from assessment.engine.pipeline import assess
+from assessment.io.plain_yaml import parse_plain_first
 from assessment.io.source import Document, decode_text
 from assessment.io.strict_json import parse_json
-from assessment.io.yaml_reader import parse_yaml
 from assessment.problems import Problem, ProblemsFound
 
 from ..catalog import library, questionnaire_data, summary
+from ..deadline import TooSlow, time_limit
 from ..i18n import LANGUAGES
 from ..openapi import openapi_document
-from ..security import csrf
+from ..security import csrf, json_error
 
 api = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(api)
@@ -33,7 +34,7 @@ SOURCE = "request"
 @api.errorhandler(ProblemsFound)
 def problems(error: ProblemsFound) -> tuple[Response, int]:
     """Every problem of the input, each with its pointer (and line:col where known)."""
-    return jsonify(errors=[p.as_dict() for p in error.problems]), 400
+    return jsonify(error.as_dict()), 400
 
 
 def _lang() -> str:
@@ -52,7 +53,7 @@ def _document() -> Document:
     text = decode_text(request.get_data(cache=False), SOURCE)  # 413 above MAX_CONTENT_LENGTH
     if mimetype in JSON_TYPES:
         return parse_json(text, SOURCE)  # fast; positions found only for a problem to report
-    return parse_yaml(text, SOURCE)
+    return parse_plain_first(text, SOURCE)  # libyaml; positions found only for a problem
 
 
 @api.post("/v1/score")
@@ -60,8 +61,15 @@ def score() -> Response:
     """Score an answers document and return the result (contract tqm-result/1); its
     `questionnaire` is `id` (the latest version) or `id@N` (version N, scored by its own pack)."""
     lang = _lang()
-    answers = parse_answers(_document(), library())
-    return jsonify(assess(answers, library()).to_document(lang))
+    with time_limit(current_app.config["TQM_SCORE_TIMEOUT"]):
+        answers = parse_answers(_document(), library())
+        return jsonify(assess(answers, library()).to_document(lang))
+
+
+@api.errorhandler(TooSlow)
+def too_slow(error: TooSlow) -> tuple[Response, int]:
+    """The score took longer than TQM_SCORE_TIMEOUT: 503, so the client may retry or send less."""
+    return json_error(503, str(error))
 
 
 @api.get("/v1/questionnaires")
@@ -88,4 +96,7 @@ def questionnaire(questionnaire_id: str) -> Response:
 @api.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API."""
-    return jsonify(openapi_document())
+    document = current_app.extensions.get("tqm_openapi")
+    if document is None:  # built once per app, from the content it serves
+        document = current_app.extensions["tqm_openapi"] = openapi_document(library())
+    return jsonify(document)

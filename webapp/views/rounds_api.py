@@ -60,7 +60,7 @@ def _problem(pointer: str, message: str) -> dict[str, Any]:
 @rounds_api.errorhandler(ProblemsFound)
 def problems(error: ProblemsFound) -> tuple[Response, int]:
     """The request's problems, each with its place."""
-    return jsonify(errors=[p.as_dict() for p in error.problems]), 400
+    return jsonify(error.as_dict()), 400
 
 
 def _body() -> Mapping[str, Any]:

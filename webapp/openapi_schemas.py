@@ -1,0 +1,168 @@
+"""The schemas of the OpenAPI document: the library's JSON Schemas made tool-friendly, and the
+answers request schema as strict as the server.
+
+Client generators resolve references by plain JSON pointer and make a class of every titled
+schema, so the bundled schemas' `$defs` become top-level components (`Result` + `$defs/level` ->
+`ResultLevel`, referenced as `#/components/schemas/ResultLevel`), `$id`/`$schema` are dropped, and
+titles become descriptions (a title such as "Answers to a TQM questionnaire (one respondent…)"
+would be a class name). The answers schema is built from the questionnaires this server scores:
+one branch per questionnaire version and shape (`answers` or `responses`, never both), with its
+questions, required answers and scale, so that a request valid by the schema is one the server
+accepts.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from assessment.content.library import Library
+from assessment.content.model import Question, Questionnaire
+from assessment.engine.answers import NA, UNKNOWN
+from assessment.io.schema import load_schema
+
+Schema = dict[str, Any]
+COMPONENTS = "#/components/schemas/"
+
+
+def ref(name: str) -> Schema:
+    """A reference to a component schema."""
+    return {"$ref": f"{COMPONENTS}{name}"}
+
+
+def camel(text: str) -> str:
+    """'respondent_group' / 'tqm-quick' -> 'RespondentGroup' / 'TqmQuick' (a component name)."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text))
+
+
+def hoisted(name: str, schema: str) -> dict[str, Schema]:
+    """A bundled JSON Schema as components: itself under `name`, each of its $defs beside it."""
+    data = copy.deepcopy(load_schema(schema))
+    data.pop("$id", None)
+    data.pop("$schema", None)
+    defs = data.pop("$defs", {})
+    names = {key: f"{name}{camel(key)}" for key in defs}
+    out = {name: _rewritten(data, names)}
+    out.update({names[key]: _rewritten(value, names) for key, value in defs.items()})
+    return out
+
+
+_BY_NAME = ("properties", "patternProperties", "$defs", "dependentSchemas")  # names -> schemas
+
+
+def _rewritten(node: Any, names: dict[str, str]) -> Any:
+    """A schema whose references to `#/$defs/x` point at the hoisted components, and whose
+    titles are descriptions."""
+    if isinstance(node, list):
+        return [_rewritten(v, names) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out: Schema = {}
+    for key, value in node.items():
+        if key in _BY_NAME and isinstance(value, dict):
+            out[key] = {name: _rewritten(sub, names) for name, sub in value.items()}
+        elif key != "title" or not isinstance(value, str):
+            out[key] = _rewritten(value, names)
+    if isinstance(node.get("title"), str):
+        out.setdefault("description", node["title"])
+    target = out.get("$ref")
+    if isinstance(target, str) and target.startswith("#/$defs/"):
+        key, _, rest = target.removeprefix("#/$defs/").partition("/")
+        out["$ref"] = f"{COMPONENTS}{names[key]}" + (f"/{rest}" if rest else "")
+    return out
+
+
+def answers_schemas(library: Library) -> dict[str, Schema]:
+    """The answers request schema (`Answers`) and its parts, from the questionnaires served."""
+    base = load_schema("answers")
+    common = {
+        key: _rewritten(base["properties"][key], {})
+        for key in ("organisation", "date", "target", "previous")
+    }
+    out: dict[str, Schema] = {"AnswersRespondent": _rewritten(base["$defs"]["respondent"], {})}
+    branches = []
+    for qid in sorted(library.versions):
+        latest = max(library.versions[qid])
+        for version, questionnaire in sorted(library.versions[qid].items()):
+            refs = [f"{qid}@{version}", *([qid] if version == latest else [])]
+            stem = f"Answers{camel(qid)}V{version}"
+            out[f"{stem}Values"] = _values(questionnaire, out)
+            for shape in ("answers", "responses"):
+                out[f"{stem}{camel(shape)}"] = _branch(refs, stem, shape, common)
+                branches.append(ref(f"{stem}{camel(shape)}"))
+    out["Answers"] = {
+        "description": "Answers to one of the questionnaires this server scores: one respondent "
+        "(`answers`) or several (`responses`), never both (the answers file format)",
+        "oneOf": branches,
+    }
+    return out
+
+
+def _branch(refs: list[str], stem: str, shape: str, common: Schema) -> Schema:
+    """One questionnaire version, answered by one respondent or several."""
+    properties: Schema = {"questionnaire": {"type": "string", "enum": refs}, **common}
+    if shape == "answers":
+        properties["respondent"] = ref("AnswersRespondent")
+        properties["answers"] = ref(f"{stem}Values")
+    else:
+        entry = {
+            "type": "object",
+            "required": ["answers"],
+            "additionalProperties": False,
+            "properties": {
+                "respondent": ref("AnswersRespondent"),
+                "answers": ref(f"{stem}Values"),
+            },
+        }
+        properties["responses"] = {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 10_000,
+            "items": entry,
+        }
+    return {
+        "type": "object",
+        "required": ["questionnaire", shape],
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+def _values(questionnaire: Questionnaire, forms: dict[str, Schema]) -> Schema:
+    """Every question's answer: on its scale, 'unknown', or 'na' where the question allows it."""
+    return {
+        "description": f"answers to {questionnaire.id}@{questionnaire.version}, by question id",
+        "type": "object",
+        "additionalProperties": False,
+        "required": [q.id for q in questionnaire.questions if q.required],
+        "properties": {q.id: ref(_answer_form(q, forms)) for q in questionnaire.questions},
+    }
+
+
+def _answer_form(question: Question, forms: dict[str, Schema]) -> str:
+    """The component of a question's answer, shared by every question with its scale and N/A."""
+    values = sorted({_number(o.value) for o in question.options})
+    words = [UNKNOWN, NA] if question.allow_na else [UNKNOWN]
+    name = "Answer" + "Or".join(str(v).replace(".", "_") for v in values)
+    name += "OrNa" if question.allow_na else ""
+    kind = "integer" if all(isinstance(v, int) for v in values) else "number"
+    choice = {"anyOf": [{"type": kind, "enum": values}, {"type": "string", "enum": words}]}
+    text = {"type": "string", "maxLength": 5000}
+    forms[f"{name}Detailed"] = {
+        "description": "an answer with its evidence and note",
+        "type": "object",
+        "required": ["value"],
+        "additionalProperties": False,
+        "properties": {"value": choice, "evidence": text, "note": text},
+    }
+    forms[name] = {
+        "description": f"one of {values}, {' or '.join(repr(w) for w in words)}, or that with "
+        "evidence and a note",
+        "anyOf": [*choice["anyOf"], ref(f"{name}Detailed")],
+    }
+    return name
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
