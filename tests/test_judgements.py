@@ -63,12 +63,11 @@ def flat_answer_sets(draw: st.DrawFn, questions: list[Any]) -> dict[str, Any]:
     all indices stay within the material margin of each other.
     """
     base = draw(st.integers(2, 5))
-    answers: dict[str, Any] = {q.id: base for q in questions}
+    answers: dict[str, Any] = {q.id: q.answer_at(base) for q in questions}
     for dim in sorted({q.dimension for q in questions}):
-        ids = [q.id for q in questions if q.dimension == dim]
-        lowered = draw(st.sampled_from([None, *ids]))
-        if lowered:
-            answers[lowered] = base - 1
+        lowered = draw(st.sampled_from([None, *[q for q in questions if q.dimension == dim]]))
+        if lowered:  # a step lower on the maturity scale (a step higher on a reverse-keyed item)
+            answers[lowered.id] = lowered.answer_at(base - 1)
     return {"organisation": "Flat Co", "answers": answers}
 
 
@@ -97,7 +96,7 @@ def uneven_answer_sets(draw: st.DrawFn, questions: list[Any]) -> dict[str, Any]:
     dims = sorted({q.dimension for q in questions})
     base = {d: draw(st.integers(1, 5)) for d in dims}
     answers = {
-        q.id: max(1, min(5, base[q.dimension] + draw(st.sampled_from([0, 0, -1, 1]))))
+        q.id: q.answer_at(max(1, min(5, base[q.dimension] + draw(st.sampled_from([0, 0, -1, 1])))))
         for q in questions
     }
     return {"organisation": "Uneven Co", "answers": answers}
