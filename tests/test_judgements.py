@@ -177,12 +177,16 @@ def test_every_audit_item_is_read_by_a_finding_rule(library: Library) -> None:
     assert {q.id for q in library.questionnaires["tqm-audit"].questions} - read == set()
 
 
-def test_every_audit_item_at_1_produces_a_finding_that_names_it(
+def test_every_audit_item_at_its_lowest_produces_a_finding_that_names_it(
     library: Library, make_answers: Any
 ) -> None:
     silent = []
     for question in library.questionnaires["tqm-audit"].questions:
-        answers = make_answers(library, "tqm-audit", fill=3, **{question.id.replace(".", "__"): 1})
+        # the answer at the bottom of the maturity scale: 5 on a reverse-keyed item
+        lowest = question.answer_at(1)
+        answers = make_answers(
+            library, "tqm-audit", fill=3, **{question.id.replace(".", "__"): lowest}
+        )
         result = assess(answers, library, trace=False)
         named = {
             e["question"]
