@@ -23,6 +23,7 @@ from .result import (
     QuestionnaireRef,
     Respondents,
     Result,
+    ResultItem,
 )
 from .roadmap import PRIORITY_FORMULA, Phase, PlannedAction, Reason, Roadmap
 
@@ -92,7 +93,10 @@ def _dimension(d: DimensionResult, lang: str) -> dict[str, Any]:
         out["results"] = {
             "index": d.results.index,
             "answered": d.results.answered,
-            "items": [{"question": q, "mean": m} for q, m in d.results.items.items()],
+            "items": [
+                {"question": i.question, "text": i.text.get(lang), "mean": i.mean}
+                for i in d.results.items
+            ],
         }
     return out
 
@@ -237,7 +241,7 @@ def _read_dimension(dim_id: str, d: Mapping[str, Any], lang: str) -> DimensionRe
 
 
 def _read_results(r: Mapping[str, Any]) -> DimensionResults:
-    items = {i["question"]: i["mean"] for i in r["items"]}
+    items = tuple(ResultItem(i["question"], _text(i["text"]), i["mean"]) for i in r["items"])
     return DimensionResults(r["index"], r["answered"], items)
 
 

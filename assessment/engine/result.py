@@ -35,6 +35,7 @@ __all__ = [
     "QuestionnaireRef",
     "Respondents",
     "Result",
+    "ResultItem",
     "build_result",
 ]
 
@@ -76,12 +77,21 @@ class Overall:
 
 
 @dataclass(frozen=True)
+class ResultItem:
+    """One result item: its question, its text and its mean answer (None: nobody rated it)."""
+
+    question: str
+    text: Text
+    mean: float | None
+
+
+@dataclass(frozen=True)
 class DimensionResults:
     """A dimension's result items, scored apart from its practice items (they set no level)."""
 
     index: float | None  # the index arithmetic over the result items; None: none has a value
     answered: int  # result answers given a value
-    items: Mapping[str, float | None]  # each result item's mean answer (1..5), in order
+    items: tuple[ResultItem, ...]  # in the questionnaire's order
 
 
 @dataclass(frozen=True)
@@ -219,8 +229,8 @@ def dimension_results(dim: Dimension, profile: Profile) -> DimensionResults | No
     if not items:
         return None
     score = profile.dimensions[dim.id]
-    means = {q.id: profile.items.get(q.id) for q in items}
-    return DimensionResults(score.results_index, score.results_answered, means)
+    shown = tuple(ResultItem(q.id, q.text, profile.items.get(q.id)) for q in items)
+    return DimensionResults(score.results_index, score.results_answered, shown)
 
 
 # --- Evidence and many-respondent statistics (issue #12) -------------------------------------
