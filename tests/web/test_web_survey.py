@@ -102,7 +102,7 @@ def test_bad_value_shows_error_next_to_question_and_stores_nothing(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'class="error-summary" role="alert"' in page
-    for bad in qids[1:]:
+    for bad in qids[1:3]:  # the value off the scale and N/A where it is not allowed
         assert f'id="error-{bad}"' in page
         assert f'<a href="#q-{bad}">' in page  # the summary links to the question
         assert f'aria-describedby="error-{bad}"' in page
