@@ -174,6 +174,9 @@ def strings(node: Any, path: str = "$") -> list[tuple[str, str, str]]:
 CONTENT_FILES = [
     "questionnaires/tqm-quick/1.yaml",
     "questionnaires/tqm-audit/1.yaml",
+    "questionnaires/tqm-quick/2.yaml",
+    "questionnaires/tqm-audit/2.yaml",
+    "rules/tqm-1/pack.yaml",
     "rules/tqm/pack.yaml",
     "rules/tqm/actions.yaml",
     "rules/tqm/baselines.yaml",
