@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .content.library import Library, RulePack, load_pack
+from .content.model import Questionnaire
+from .content.versions import format_ref, parse_ref
 from .engine.answers import parse_answers
 from .engine.pipeline import assess
 from .io.files import load_file
@@ -56,8 +58,12 @@ def load_cases(folder: str | Path) -> Document:
 
 
 def case_answers(case: Mapping[str, Any], library: Library) -> dict[str, Any]:
-    """The answers document a case describes (fill, then whole dimensions, then single answers)."""
-    questionnaire = library.questionnaires[case["questionnaire"]]
+    """The answers document a case describes (fill, then whole dimensions, then single answers).
+
+    `fill` and `dimensions` give scale positions (a reverse-keyed item gets the mirrored answer);
+    `answers` are taken as written."""
+    questionnaire = _questionnaire(case["questionnaire"], library)
+    assert questionnaire is not None  # the case's questionnaire was checked before it is run
     respondents = case.get("respondents") or [case]
     responses = []
     for spec in respondents:
@@ -66,7 +72,10 @@ def case_answers(case: Mapping[str, Any], library: Library) -> dict[str, Any]:
             value = spec.get("dimensions", {}).get(
                 question.dimension, spec.get("fill", case.get("fill", 3))
             )
-            answers[question.id] = value
+            # fill and dimensions are scale positions: a reverse-keyed item gets the mirror
+            answers[question.id] = (
+                question.answer_at(value) if isinstance(value, int | float) else value
+            )
         answers.update(spec.get("answers", {}))
         evidence = case.get("evidence")
         if evidence:  # the same dated evidence on every rated answer (the audit verifies ratings)
@@ -75,16 +84,35 @@ def case_answers(case: Mapping[str, Any], library: Library) -> dict[str, Any]:
         if "role" in spec:
             entry["respondent"] = {"role": spec["role"]}
         responses.append(entry)
-    return {"questionnaire": questionnaire.id, "organisation": case["name"], "responses": responses}
+    return {
+        "questionnaire": case["questionnaire"],
+        "organisation": case["name"],
+        "responses": responses,
+    }
 
 
 def _evidenced(value: Any, evidence: str) -> Any:
     return {"value": value, "evidence": evidence} if isinstance(value, int | float) else value
 
 
+def _questionnaire(ref: str, library: Library) -> Questionnaire | None:
+    """The questionnaire a case names: 'id' (the latest version) or 'id@N'; None if unknown."""
+    try:
+        return library.find(*parse_ref(ref))
+    except ValueError:
+        return None
+
+
+def known_refs(library: Library) -> list[str]:
+    """Every questionnaire reference a case may use: each id and each id@N."""
+    refs = list(library.questionnaires)
+    refs += [format_ref(qid, n) for qid, by_version in library.versions.items() for n in by_version]
+    return refs
+
+
 def run_case(case: Mapping[str, Any], library: Library, name: str = "tests.yaml") -> CaseResult:
     """Run one case; failures say what differed."""
-    if case["questionnaire"] not in library.questionnaires:
+    if _questionnaire(case["questionnaire"], library) is None:
         return CaseResult(case["name"], (f"unknown questionnaire {case['questionnaire']!r}",))
     try:
         answers = parse_answers(Document(name, case_answers(case, library)), library)
@@ -124,13 +152,13 @@ def run_pack_tests(folder: str | Path, library: Library) -> PackTestRun:
     """
     doc = load_cases(folder)
     pack = pack_in(folder, library)
-    own = Library(library.questionnaires, {pack.id: pack})
-    problems = reference_problems(doc, [r.id for r in pack.rules], own.questionnaires)
+    own = Library(library.questionnaires, {pack.id: pack}, library.versions, library.migrations)
+    problems = reference_problems(doc, [r.id for r in pack.rules], known_refs(own))
     problems += coverage_problems(doc, [r.id for r in pack.rules])
     cases = tuple(
         run_case(case, own, doc.name)
         for case in doc.data["cases"]
-        if case["questionnaire"] in own.questionnaires  # else: a problem, reported above
+        if _questionnaire(case["questionnaire"], own)  # else: a problem, reported above
     )
     return PackTestRun(cases, tuple(problems))
 
@@ -141,7 +169,7 @@ def pack_in(folder: str | Path, library: Library) -> RulePack:
     for pack in library.packs.values():
         if Path(pack.path).resolve() == where:
             return pack
-    return load_pack(where, library.questionnaires)
+    return load_pack(where, library.questionnaires, versions=library.versions)
 
 
 def reference_problems(

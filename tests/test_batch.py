@@ -33,11 +33,15 @@ def questions(library: Library) -> list[str]:
 
 
 def respondent(library: Library, org: str | None, rid: str, fill: Any = 3, **over: Any) -> dict:
-    """One CSV row: every question `fill`, then the given cells (dots in names as '__')."""
+    """One CSV row: every question at `fill`, then the given cells (dots in names as '__')."""
     row: dict[str, Any] = {"questionnaire": QUICK, "respondent": rid, "role": "staff"}
     if org is not None:
         row["organisation"] = org
-    row |= {q: fill for q in questions(library)}
+    # `fill` is a scale position: a reverse-keyed item is answered at the mirror
+    row |= {
+        q.id: q.answer_at(fill) if isinstance(fill, int) else fill
+        for q in library.questionnaires[QUICK].questions
+    }
     return row | {k.replace("__", "."): v for k, v in over.items()}
 
 
@@ -272,7 +276,9 @@ def test_a_row_longer_than_the_header_rejects_its_group_only(
     grouped.write_text("\n".join(lines) + "\n", "utf-8")
     summary = score_batch(grouped, tmp_path / "out.csv", library)
     assert (summary.scored, summary.rejected) == (2, 1)
-    assert "row has 24 cells but the header has 23" in dict(_errors(tmp_path / "out.csv"))["B"]
+    header = len(lines[0].split(","))
+    message = f"row has {header + 1} cells but the header has {header}"
+    assert message in dict(_errors(tmp_path / "out.csv"))["B"]
 
 
 def test_an_oversized_group_is_rejected_without_holding_its_rows(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from helpers.answers import answers_data
 
 from assessment.content.library import Library
-from assessment.content.model import Dimension, Question
+from assessment.content.model import Dimension
 from assessment.engine.answers import Respondent, Response, load_answers, parse_answers
 from assessment.engine.pipeline import assess as run_pipeline
 from assessment.engine.scoring import (
@@ -27,6 +27,8 @@ def assess(answers: Any, library: Any, lang: str = "en", **options: Any) -> dict
 
 DATA = Path(__file__).parent / "data" / "answers"
 ROOT = Path(__file__).resolve().parent.parent
+# The consensus statistics are shown on the version-1 quick scan: every item asked of every role.
+QUICK_V1 = "tqm-quick@1"
 
 
 def findings_of(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -67,7 +69,7 @@ def test_a_gap_with_two_leaders_and_two_staff_reports_hedges_g(library: Library)
 def test_one_leader_against_one_staff_member_is_only_indicative(library: Library) -> None:
     answers = team(
         library,
-        "tqm-quick",
+        QUICK_V1,
         ("leader", 3, {q: 5 for q in _dimension_ids(library, "customer")}),
         ("staff", 3, {q: 2 for q in _dimension_ids(library, "customer")}),
     )
@@ -79,25 +81,16 @@ def test_one_leader_against_one_staff_member_is_only_indicative(library: Library
 
 
 def _dimension_ids(library: Library, dim: str) -> list[str]:
-    return [q.id for q in library.questionnaires["tqm-quick"].questions if q.dimension == dim]
-
-
-@dataclass(frozen=True)
-class AskedOf(Question):
-    """A question asked only of some roles (the `roles:` field of the instrument issue)."""
-
-    roles: tuple[str, ...] = ()
+    return [q.id for q in library.resolve(QUICK_V1).questions if q.dimension == dim]
 
 
 def test_an_item_asked_only_of_leaders_is_left_out_of_the_leader_staff_comparison(
     library: Library,
 ) -> None:
-    base = library.questionnaires["tqm-quick"].dimension("customer")
+    base = library.resolve(QUICK_V1).dimension("customer")
     assert base is not None and len(base.questions) >= 2  # the item to restrict, and the rest
     first, *rest = base.questions
-    only_leaders = AskedOf(
-        **{f.name: getattr(first, f.name) for f in fields(Question)}, roles=("leader",)
-    )
+    only_leaders = replace(first, roles=("leader",))
     dim = Dimension(base.id, base.title, None, 1.0, (only_leaders, *rest))
     people = [
         _respondent("leader", {first.id: 5, **{q.id: 3 for q in rest}}),
@@ -120,21 +113,21 @@ def test_the_same_answer_to_every_item_is_straight_lining_from_ten_items() -> No
 
 def test_a_straight_lining_respondent_raises_a_confidence_finding(library: Library) -> None:
     answers = team(
-        library, "tqm-quick", ("manager", 3, {"customer.voice_to_design": 4}), ("staff", 2, {})
+        library, QUICK_V1, ("manager", 3, {"customer.voice_to_design": 4}), ("staff", 2, {})
     )
     finding = findings_of(assess(answers, library))["confidence.straight_lining"]
     assert finding["detail"].startswith("1 respondent(s)")
 
 
 def test_the_share_of_unrated_items_counts_na_unknown_and_blanks(library: Library) -> None:
-    quick = library.questionnaires["tqm-quick"]
+    quick = library.resolve(QUICK_V1)
     ids = [q.id for q in quick.questions]
     answers = {q: Response(3.0) for q in ids[:9]} | {ids[9]: Response(None, "unknown")}
     assert unanswered_share(quick, Respondent("r", "staff", answers)) == 0.5
 
 
 def test_a_respondent_who_knows_almost_nothing_is_flagged(library: Library) -> None:
-    answers = team(library, "tqm-quick", ("manager", 3, {}), ("customer", "unknown", {}))
+    answers = team(library, QUICK_V1, ("manager", 3, {}), ("customer", "unknown", {}))
     findings = findings_of(assess(answers, library, "zh"))
     assert "1" in findings["confidence.mostly_unanswered"]["detail"]
 
@@ -151,7 +144,7 @@ def test_the_result_gives_statistics_per_dimension_with_the_reason_when_missing(
 
 
 def test_a_single_respondent_has_no_alpha_and_no_rwg(library: Library) -> None:
-    data = answers_data(library, "tqm-quick", 3)
+    data = answers_data(library, QUICK_V1, 3)
     result = assess(parse_answers(Document("t", data), library), library, "zh")
     stats = result["dimensions"]["customer"]["statistics"]
     assert (stats["cronbach_alpha"], stats["rwg_j"]) == (None, None)

@@ -64,12 +64,11 @@ def flat_answer_sets(draw: st.DrawFn, questions: list[Any]) -> dict[str, Any]:
     all indices stay within the material margin of each other.
     """
     base = draw(st.integers(2, 5))
-    answers: dict[str, Any] = {q.id: base for q in questions}
+    answers: dict[str, Any] = {q.id: q.answer_at(base) for q in questions}
     for dim in sorted({q.dimension for q in questions}):
-        ids = [q.id for q in questions if q.dimension == dim]
-        lowered = draw(st.sampled_from([None, *ids]))
-        if lowered:
-            answers[lowered] = base - 1
+        lowered = draw(st.sampled_from([None, *[q for q in questions if q.dimension == dim]]))
+        if lowered:  # a step lower on the maturity scale (a step higher on a reverse-keyed item)
+            answers[lowered.id] = lowered.answer_at(base - 1)
     return {"organisation": "Flat Co", "answers": answers}
 
 
@@ -98,7 +97,7 @@ def uneven_answer_sets(draw: st.DrawFn, questions: list[Any]) -> dict[str, Any]:
     dims = sorted({q.dimension for q in questions})
     base = {d: draw(st.integers(1, 5)) for d in dims}
     answers = {
-        q.id: max(1, min(5, base[q.dimension] + draw(st.sampled_from([0, 0, -1, 1]))))
+        q.id: q.answer_at(max(1, min(5, base[q.dimension] + draw(st.sampled_from([0, 0, -1, 1])))))
         for q in questions
     }
     return {"organisation": "Uneven Co", "answers": answers}
@@ -179,12 +178,16 @@ def test_every_audit_item_is_read_by_a_finding_rule(library: Library) -> None:
     assert {q.id for q in library.questionnaires["tqm-audit"].questions} - read == set()
 
 
-def test_every_audit_item_at_1_produces_a_finding_that_names_it(
+def test_every_audit_item_at_its_lowest_produces_a_finding_that_names_it(
     library: Library, make_answers: Any
 ) -> None:
     silent = []
     for question in library.questionnaires["tqm-audit"].questions:
-        answers = make_answers(library, "tqm-audit", fill=3, **{question.id.replace(".", "__"): 1})
+        # the answer at the bottom of the maturity scale: 5 on a reverse-keyed item
+        lowest = question.answer_at(1)
+        answers = make_answers(
+            library, "tqm-audit", fill=3, **{question.id.replace(".", "__"): lowest}
+        )
         result = assess(answers, library, trace=False)
         named = {
             e["question"]

@@ -138,15 +138,17 @@ def test_every_action_is_called_for_by_a_rule(library: Library) -> None:
     assert set(pack.actions) - called == set()
 
 
-def test_the_audit_has_eight_questions_per_dimension_with_every_anchor(library: Library) -> None:
-    audit = library.questionnaires["tqm-audit"]
+def test_the_version_1_audit_has_eight_questions_per_dimension_with_every_anchor(
+    library: Library,
+) -> None:
+    audit = library.resolve("tqm-audit@1")
     assert [len(d.questions) for d in audit.dimensions] == [8] * 6
     assert all(sorted(q.anchors) == [1, 2, 3, 4, 5] and q.evidence_prompt for q in audit.questions)
     assert all(any(q.critical for q in d.questions) for d in audit.dimensions)
 
 
-def test_the_quick_scan_asks_audit_questions_unchanged(library: Library) -> None:
-    audit, quick = library.questionnaires["tqm-audit"], library.questionnaires["tqm-quick"]
+def test_the_version_1_quick_scan_asks_audit_questions_unchanged(library: Library) -> None:
+    audit, quick = library.resolve("tqm-audit@1"), library.resolve("tqm-quick@1")
     assert [len(d.questions) for d in quick.dimensions] == [3] * 6
     for question in quick.questions:
         original = audit.question(question.id)
@@ -172,6 +174,9 @@ def strings(node: Any, path: str = "$") -> list[tuple[str, str, str]]:
 CONTENT_FILES = [
     "questionnaires/tqm-quick/1.yaml",
     "questionnaires/tqm-audit/1.yaml",
+    "questionnaires/tqm-quick/2.yaml",
+    "questionnaires/tqm-audit/2.yaml",
+    "rules/tqm-1/pack.yaml",
     "rules/tqm/pack.yaml",
     "rules/tqm/actions.yaml",
     "rules/tqm/baselines.yaml",

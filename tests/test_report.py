@@ -24,6 +24,7 @@ from assessment.render.report import html as report_html
 from assessment.render.report.html import environment, render_html
 from assessment.render.report.plan_view import because_text, condition_text, trace_rows
 from assessment.render.report.view import dimension_views, perception_rows, report_date
+from assessment.render.text import render_result
 
 TEMPLATES = Path(report_html.__file__).parent / "templates"
 ORG = "<script>alert('org')</script> Acme & Sons"
@@ -257,3 +258,22 @@ def test_previous_scores_show_beside_the_index(result: Result) -> None:
     band = document.split('class="dim-band"')[1].split("</div>\n    </div>")[0]
     assert "Index\tPrevious\tTraditional" in html.unescape(band)
     assert '<span class="fig">10 <span class="muted">(+' in band
+
+
+def test_results_are_shown_apart_in_each_dimension(pages: dict[str, str], result: Result) -> None:
+    # result items: the leader's 4 counts as 3 without evidence, staff answer 2 (customer, process)
+    process = result.dimensions["process"]
+    assert process.results is not None and process.results.index == 37.5
+    english, chinese = text_of(pages["en"]), text_of(pages["zh"])
+    assert english.count("(kept apart: the level comes from the practices)") == 6
+    assert "Results index 37.5 (kept apart" in english and "Results index 25 (kept apart" in english
+    assert "What do the on-time delivery results show? 2.5 of 5" in english
+    assert chinese.count("（单独列示：等级只依据做法判定）") == 6
+    assert "准时交付结果呈现怎样的水平和趋势？ 2.5 分（满分 5 分）" in chinese
+
+
+def test_the_text_report_lists_results_after_the_levels(result: Result) -> None:
+    text = render_result(result, "en")
+    levels, results = text.index("Overall"), text.index("Results (scored apart")
+    assert levels < results < text.index("Findings")
+    assert "What do the staff-turnover results show?" in text and "2/5" in text

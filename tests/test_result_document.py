@@ -77,3 +77,44 @@ def test_texts_filled_in_one_language_give_the_same_document(library: Library) -
     assert dump(zh.to_document("zh")) == dump(both.to_document("zh"))
     with pytest.raises(ValueError, match="not 'en'"):
         zh.to_document("en")
+
+
+def _practice_at_3_results_at(library: Library, results: int) -> Result:
+    audit = library.questionnaires["tqm-audit"]
+    answers = {q.id: results if q.kind == "result" else q.answer_at(3) for q in audit.questions}
+    data = {"questionnaire": "tqm-audit", "organisation": "Results Co", "answers": answers}
+    return assess(parse_answers(Document("t", data), library), library)
+
+
+def test_result_items_are_reported_apart_and_set_no_level(library: Library) -> None:
+    low, high = _practice_at_3_results_at(library, 1), _practice_at_3_results_at(library, 3)
+    for dim in low.dimensions.values():
+        assert dim.results is not None and dim.results.index == 0.0
+        assert (dim.index, dim.level) == (50.0, 3) == (high.dimensions[dim.id].index, dim.level)
+        assert high.dimensions[dim.id].results.index == 50.0  # type: ignore[union-attr]
+        assert {i.mean for i in dim.results.items} == {1.0}
+    document = low.to_document("en")
+    assert not list(RESULT.iter_errors(document))
+    process = document["dimensions"]["process"]["results"]
+    assert (process["index"], process["answered"]) == (0.0, 3)
+    assert [i["question"] for i in process["items"]] == [
+        "process.result_delivery",
+        "process.result_defects",
+        "process.result_quality_cost",
+    ]
+    again = Result.from_document(json.loads(dump(document)))
+    read, made = again.dimensions["process"].results, low.dimensions["process"].results
+    assert read is not None and made is not None
+    assert (read.index, read.answered) == (made.index, made.answered)
+    assert [(i.question, i.text.en, i.mean) for i in read.items] == [
+        (i.question, i.text.en, i.mean) for i in made.items
+    ]
+    assert dump(again.to_document("en")) == dump(document)
+
+
+def test_a_questionnaire_without_result_items_has_no_results_block(library: Library) -> None:
+    quick = library.resolve("tqm-quick@1")
+    data = {"questionnaire": "tqm-quick@1", "answers": dict.fromkeys(quick.question_ids, 3)}
+    result = assess(parse_answers(Document("t", data), library), library)
+    assert all(d.results is None for d in result.dimensions.values())
+    assert all("results" not in d for d in result.to_document("en")["dimensions"].values())

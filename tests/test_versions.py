@@ -67,7 +67,8 @@ def test_an_unknown_version_names_the_versions_there_are(versioned: Library) -> 
 
 def test_the_bundled_questionnaires_live_in_version_folders(library: Library) -> None:
     assert library.resolve("tqm-audit@1").source.endswith("questionnaires/tqm-audit/1.yaml")
-    assert library.resolve("tqm-quick").source.endswith("questionnaires/tqm-quick/1.yaml")
+    assert library.resolve("tqm-quick@1").source.endswith("questionnaires/tqm-quick/1.yaml")
+    assert library.resolve("tqm-quick").source.endswith("questionnaires/tqm-quick/2.yaml")
 
 
 def test_a_reference_is_an_id_or_id_at_version() -> None:

@@ -57,6 +57,11 @@ class Question:
         share = (value - self.low) / (self.high - self.low)
         return 100.0 * (1.0 - share if self.reverse else share)
 
+    def answer_at(self, value: float) -> float:
+        """The answer that puts this item at scale position `value`: the value itself, mirrored
+        (low + high - value) on a reverse-keyed item, whose high end is the traditional practice."""
+        return self.low + self.high - value if self.reverse else value
+
 
 @dataclass(frozen=True)
 class Dimension:

@@ -13,7 +13,14 @@ from .conditions import Condition, Leaf, facts_of, parse_condition, prepare_leav
 from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
 
 COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
-DIMENSION_FACTS = ("index", "critical_min", "critical_level", "unknown_share", "level")
+DIMENSION_FACTS = (
+    "index",
+    "results_index",
+    "critical_min",
+    "critical_level",
+    "unknown_share",
+    "level",
+)
 QUESTION_FACTS = ("answer", "evidence", "item_level")
 OVERALL_FACTS = ("index", "uncapped_level", "median_level")
 STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level", "overall.median_level")

@@ -15,7 +15,16 @@ from typing import Any
 from ..content.model import Action, Text, level_name
 from .evaluation import Cap, TraceStep, overall_gates
 from .findings import Evidence, FindingResult
-from .result import DimensionResult, Overall, PackRef, QuestionnaireRef, Respondents, Result
+from .result import (
+    DimensionResult,
+    DimensionResults,
+    Overall,
+    PackRef,
+    QuestionnaireRef,
+    Respondents,
+    Result,
+    ResultItem,
+)
 from .roadmap import PRIORITY_FORMULA, Phase, PlannedAction, Reason, Roadmap
 
 SCHEMA = "tqm-result/1"
@@ -80,6 +89,15 @@ def _dimension(d: DimensionResult, lang: str) -> dict[str, Any]:
     }
     if d.previous is not None:
         out["previous"] = d.previous
+    if d.results is not None:
+        out["results"] = {
+            "index": d.results.index,
+            "answered": d.results.answered,
+            "items": [
+                {"question": i.question, "text": i.text.get(lang), "mean": i.mean}
+                for i in d.results.items
+            ],
+        }
     return out
 
 
@@ -217,8 +235,14 @@ def _read_dimension(dim_id: str, d: Mapping[str, Any], lang: str) -> DimensionRe
         by_role=dict(d["by_role"]),
         agreement=d["agreement"],
         previous=d.get("previous"),
+        results=_read_results(d["results"]) if "results" in d else None,
         extras={lang: {k: d[k] for k in ("statistics", "claimed") if k in d}},
     )
+
+
+def _read_results(r: Mapping[str, Any]) -> DimensionResults:
+    items = tuple(ResultItem(i["question"], _text(i["text"]), i["mean"]) for i in r["items"])
+    return DimensionResults(r["index"], r["answered"], items)
 
 
 def _read_finding(f: Mapping[str, Any]) -> FindingResult:

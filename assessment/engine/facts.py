@@ -42,6 +42,8 @@ def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
         return lambda s: 1.0 if s.profile.evidence.get(rest) else 0.0
     if head == "index":
         return lambda s: _dim(s, rest, "index")
+    if head == "results_index":
+        return lambda s: _dim(s, rest, "results_index")
     if head == "critical_min":
         return lambda s: _dim(s, rest, "critical_min")
     if head == "item_level":

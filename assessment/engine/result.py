@@ -18,22 +18,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..content.library import RulePack
-from ..content.model import LANGS, Text
+from ..content.model import LANGS, Dimension, Text
 from .answers import AnswerSet
 from .evaluation import Cap, Judgement, TraceStep
 from .findings import FindingResult, build_findings
 from .roadmap import Roadmap
-from .scoring import Profile
+from .scoring import Profile, result_items
 
 __all__ = [
     "Cap",
     "DimensionResult",
+    "DimensionResults",
     "FindingResult",
     "Overall",
     "PackRef",
     "QuestionnaireRef",
     "Respondents",
     "Result",
+    "ResultItem",
     "build_result",
 ]
 
@@ -75,6 +77,24 @@ class Overall:
 
 
 @dataclass(frozen=True)
+class ResultItem:
+    """One result item: its question, its text and its mean answer (None: nobody rated it)."""
+
+    question: str
+    text: Text
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class DimensionResults:
+    """A dimension's result items, scored apart from its practice items (they set no level)."""
+
+    index: float | None  # the index arithmetic over the result items; None: none has a value
+    answered: int  # result answers given a value
+    items: tuple[ResultItem, ...]  # in the questionnaire's order
+
+
+@dataclass(frozen=True)
 class DimensionResult:
     """One dimension: index, level, counts, baselines, target and gaps, per-role indices."""
 
@@ -93,6 +113,7 @@ class DimensionResult:
     by_role: Mapping[str, float | None]
     agreement: float | None
     previous: float | None = None  # the index of the previous assessment, when given
+    results: DimensionResults | None = None  # None: the dimension has no result items
     # `statistics` and `claimed` as the document writes them, per language (their reasons are
     # text): computed once with the profile, carried unchanged through a stored document.
     extras: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -196,9 +217,20 @@ def build_dimensions(
             by_role=dict(score.by_role),
             agreement=score.agreement,
             previous=answers.previous.get(dim.id),
+            results=dimension_results(dim, profile),
             extras={lang: dimension_extras(dim.id, profile, judgement, lang) for lang in langs},
         )
     return out
+
+
+def dimension_results(dim: Dimension, profile: Profile) -> DimensionResults | None:
+    """The dimension's results block, or None when it has no result items."""
+    items = result_items(dim)
+    if not items:
+        return None
+    score = profile.dimensions[dim.id]
+    shown = tuple(ResultItem(q.id, q.text, profile.items.get(q.id)) for q in items)
+    return DimensionResults(score.results_index, score.results_answered, shown)
 
 
 # --- Evidence and many-respondent statistics (issue #12) -------------------------------------

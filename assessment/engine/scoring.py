@@ -2,8 +2,11 @@
 
 Definitions (README "How scores are computed"):
 - an item's value is the mean of its respondents' values; N/A and "don't know" are left out;
-- index = weighted mean over the dimension's items of (value - min) / (max - min) * 100, reverse items
-  flipped, weights re-normalised over the items that have a value;
+- index = weighted mean over the dimension's practice items (`kind: practice`) of
+  (value - min) / (max - min) * 100, reverse items flipped, weights re-normalised over the items
+  that have a value; the index and the level say how mature the approach and its deployment are;
+- results index = the same arithmetic over the dimension's result items (`kind: result`: level,
+  trend and comparison of a measure), kept apart: results do not raise or lower the level;
 - overall index = weighted mean of the dimension indices (dimension weights);
 - agreement = 1 - mean over items of (population standard deviation of the normalised values) / 50,
   clipped to 0..1; None with fewer than two respondents;
@@ -43,6 +46,8 @@ class DimensionScore:
     agreement: float | None
     statistics: DimensionStatistics | None = None
     perception: LeaderStaffGap | None = None
+    results_index: float | None = None  # over the result items (None: none has a value)
+    results_answered: int = 0  # result answers given a value
 
     @property
     def unknown_share(self) -> float:
@@ -94,8 +99,29 @@ def item_means(
 
 
 def dimension_index(dimension: Dimension, means: Mapping[str, float | None]) -> float | None:
-    """Weighted mean of the normalised item values; None when no item has a value."""
-    index = _index_over(dimension.questions, means)
+    """Weighted mean of the normalised values of the practice items; None when none has a value.
+
+    A dimension without practice items (a content author's choice) is indexed on all its items."""
+    index = _index_over(practice_items(dimension), means)
+    return None if index is None else round(index, 2)
+
+
+def practice_items(dimension: Dimension) -> tuple[Question, ...]:
+    """The items the index and the level are computed from (all, if none is a practice item)."""
+    practice = tuple(q for q in dimension.questions if q.kind != "result")
+    return practice or dimension.questions
+
+
+def result_items(dimension: Dimension) -> tuple[Question, ...]:
+    """The dimension's result items (none when every item is a practice item)."""
+    if len(practice_items(dimension)) == len(dimension.questions):
+        return ()
+    return tuple(q for q in dimension.questions if q.kind == "result")
+
+
+def results_index(dimension: Dimension, means: Mapping[str, float | None]) -> float | None:
+    """The dimension index's arithmetic over its result items; None when none has a value."""
+    index = _index_over(result_items(dimension), means)
     return None if index is None else round(index, 2)
 
 
@@ -190,6 +216,8 @@ def _dimension_score(
         agreement=_agreement(dim, respondents),
         statistics=given.statistics if given else dimension_statistics(dim, respondents),
         perception=given.perception if given else leader_staff_gap(dim, respondents),
+        results_index=results_index(dim, means),
+        results_answered=sum(1 for r in respondents for q in result_items(dim) if _rated(r, q)),
     )
 
 

@@ -62,10 +62,28 @@ def render_result(result: Result, lang: str) -> str:
     lines = [head, meta, "", *table(rows, right=(1, 3, 4))]
     for cap in overall.caps:
         lines.append("  * " + msg("capped", lang, **{"from": cap.before, "rule": cap.rule}))
+    lines += render_results(result, lang)
     lines += ["", msg("findings", lang), *render_findings(result.findings, lang)]
     if result.phases:
         lines += ["", msg("roadmap", lang), *render_roadmap(result.phases, lang)]
     return "\n".join(lines)
+
+
+def render_results(result: Result, lang: str) -> list[str]:
+    """Each dimension's results index and result items (nothing when there are none)."""
+    rows = [[msg("dimension", lang), msg("index", lang), ""]]
+    for dim in result.dimensions.values():
+        if dim.results is None:
+            continue
+        rows.append([dim.title.get(lang), decimal(dim.results.index, lang), ""])
+        # an item's mean answer on its 1..5 scale, told apart from the 0..100 index by "/5"
+        rows += [
+            ["  " + i.text.get(lang), "—" if i.mean is None else f"{decimal(i.mean, lang)}/5", ""]
+            for i in dim.results.items
+        ]
+    if len(rows) == 1:
+        return []
+    return ["", msg("results", lang), *table([r[:2] for r in rows], right=(1,))]
 
 
 def render_findings(findings: Sequence[FindingResult], lang: str) -> list[str]:

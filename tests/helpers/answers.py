@@ -6,6 +6,7 @@ import random
 from typing import Any
 
 from assessment.content.library import Library
+from assessment.content.model import Question
 
 RANDOM_ROLES = ["leader", "manager", "staff", "staff", "customer", "auditor"]
 
@@ -13,11 +14,24 @@ RANDOM_ROLES = ["leader", "manager", "staff", "staff", "customer", "auditor"]
 def answers_data(
     library: Library, questionnaire: str, fill: Any = 3, **answers: Any
 ) -> dict[str, Any]:
-    """An answers document: every question `fill`, then the given answers (dots as '__')."""
-    q = library.questionnaires[questionnaire]
-    values = {question.id: fill for question in q.questions}
+    """An answers document: every question at `fill`, then the given answers (dots as '__').
+
+    `fill` is a position on the maturity scale: a reverse-keyed item gets the mirrored answer
+    (answer_at), so "every item at 4" describes one organisation; the given answers are as written.
+    """
+    found = library.resolve(questionnaire)
+    values = {question.id: at_position(question, fill) for question in found.questions}
     values.update({k.replace("__", "."): v for k, v in answers.items()})
     return {"questionnaire": questionnaire, "organisation": "Test Co", "answers": values}
+
+
+def at_position(question: Question, fill: Any) -> Any:
+    """`fill` (a number, an evidenced rating or a word such as "unknown") for this question."""
+    if isinstance(fill, int | float):
+        return question.answer_at(fill)
+    if isinstance(fill, dict) and isinstance(fill.get("value"), int | float):
+        return {**fill, "value": question.answer_at(fill["value"])}
+    return fill
 
 
 def random_answers_data(library: Library, questionnaire: str, rng: random.Random) -> dict[str, Any]:
@@ -25,7 +39,7 @@ def random_answers_data(library: Library, questionnaire: str, rng: random.Random
 
     About 6% of the answers are "unknown", 6% "na" (where the question allows it), 20% carry evidence.
     """
-    questions = library.questionnaires[questionnaire].questions
+    questions = library.resolve(questionnaire).questions
     responses = []
     for index in range(rng.choice([1, 1, 2, 3, 5])):
         bias, answers = rng.randint(1, 5), dict[str, Any]()

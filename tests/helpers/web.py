@@ -108,8 +108,12 @@ class Respondent:
         return self.client.post(self.page(dimension), data=data)
 
     def answer_all(self, value: Any = 3, **overrides: Any) -> None:
-        """Answer every question (dots in ids as '__' in overrides)."""
+        """Answer every question at scale position `value` (a reverse-keyed item gets the mirrored
+        answer), then the overrides as written (dots in ids as '__')."""
         wanted = {k.replace("__", "."): v for k, v in overrides.items()}
         for dim in self.library.questionnaires[self.questionnaire].dimensions:
-            answers = {q.id: wanted.get(q.id, value) for q in dim.questions}
+            answers = {
+                q.id: wanted.get(q.id, q.answer_at(value) if isinstance(value, int) else value)
+                for q in dim.questions
+            }
             assert self.submit(dim.id, answers).status_code == 303

@@ -139,7 +139,7 @@ def test_questionnaire_list(client: FlaskClient, web_library: Library) -> None:
     openapi_validator(client, "/api/v1/questionnaires", "get", "200").validate(response.get_json())
     listed = {q["id"]: q for q in response.get_json()["questionnaires"]}
     assert set(listed) == set(web_library.questionnaires)
-    assert listed["tqm-quick"]["questions"] == 18 and listed["tqm-audit"]["questions"] == 48
+    assert listed["tqm-quick"]["questions"] == 24 and listed["tqm-audit"]["questions"] == 68
 
 
 def test_questionnaire_detail_is_in_the_file_format(

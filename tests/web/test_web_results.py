@@ -40,8 +40,9 @@ def test_results_page_shows_levels_chart_table_findings_roadmap(respondent: Resp
 
 
 def test_results_explain_the_leadership_cap(respondent: Respondent) -> None:
-    weak = {f"leadership__{q}": 1 for q in ("leaders_coach", "quality_in_strategy",
-                                            "customer_indicators_in_strategy")}  # fmt: skip
+    # the quick scan's leadership practices at their weakest (close supervision almost always seen)
+    weak = {"leadership__leaders_coach": 1, "leadership__quality_in_strategy": 1,
+            "leadership__close_supervision": 5}  # fmt: skip
     respondent.answer_all(4, **weak)
     page = _results(respondent)
     assert "Level 2: Awakening" in page
@@ -63,7 +64,7 @@ def test_results_show_evidence_and_notes(new_respondent) -> None:  # type: ignor
     person = new_respondent("tqm-audit")
     person.start()
     person.answer_all(4)
-    qid = "performance.appraisal_scope"
+    qid = "performance.appraisal_improvement"
     person.submit("performance", {qid: (1, "appraisal form 2026", "only output counts")})
     page = _results(person)
     assert "appraisal form 2026" in page and "only output counts" in page

@@ -21,6 +21,10 @@ MESSAGES: dict[str, Text] = {
     "to_target": Text("to target", "距目标"),
     "overall": Text("Overall", "总体"),
     "capped": Text("capped from {from} by {rule}", "因 {rule} 由 {from} 级封顶"),
+    "results": Text(
+        "Results (scored apart: the level comes from the practices)",
+        "结果（单独计分：等级只依据做法判定）",
+    ),
     "findings": Text("Findings", "诊断发现"),
     "no_findings": Text("No findings.", "没有诊断发现。"),
     "respondents": Text("respondents", "位答卷人"),

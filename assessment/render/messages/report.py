@@ -139,6 +139,12 @@ LABELS: Mapping[str, Text] = MappingProxyType(
             "计分答案 {answered} 个，不适用 {na} 个，不清楚 {unknown} 个",
         ),
         "agreement": Text("Agreement", "一致度"),
+        "results": Text("Results", "结果"),
+        "results_index": Text(
+            "Results index {index} (kept apart: the level comes from the practices)",
+            "结果指数 {index}（单独列示：等级只依据做法判定）",
+        ),
+        "result_mean": Text("{mean} of 5", "{mean} 分（满分 5 分）"),
         "strengths": Text("Strengths", "优势"),
         "no_strengths": Text(
             "No strength was identified by the rules; the index stands {above} points above the "

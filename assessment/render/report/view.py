@@ -71,6 +71,8 @@ class DimensionView:
     also: tuple[FindingView, ...]
     roles: str
     planned: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]  # phase, ((number, title), ...)
+    results: str = ""  # the results index line; "" when the dimension has no result items
+    result_items: tuple[tuple[str, str], ...] = ()  # (item text, mean answer)
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,14 @@ def _dimension_view(
         also=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] != dim.id),
         roles=_roles_line(dim, lang),
         planned=tuple(_planned(dim.id, result, numbers, lang)),
+        results=label("results_index", lang, index=fmt(dim.results.index)) if dim.results else "",
+        result_items=tuple(
+            (
+                i.text.get(lang),
+                label("result_mean", lang, mean=fmt(i.mean)) if i.mean is not None else "—",
+            )
+            for i in (dim.results.items if dim.results else ())
+        ),
     )
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from assessment.content.library import build_questionnaire, questionnaire_problems
+from assessment.content.conditions import facts_of
+from assessment.content.library import build_questionnaire, load_library, questionnaire_problems
 from assessment.content.model import DIMENSIONS, ROLES, Questionnaire
 from assessment.io.source import load_file
 
@@ -19,9 +20,10 @@ AUDIT = ROOT / "questionnaires" / "tqm-audit" / "2.yaml"
 QUICK = ROOT / "questionnaires" / "tqm-quick" / "2.yaml"
 ACTIONS = ROOT / "rules" / "tqm" / "actions.yaml"
 BASELINES = ROOT / "rules" / "tqm" / "baselines.yaml"
+PACK = ROOT / "rules" / "tqm" / "pack.yaml"
 GLOSSARY = ROOT / "docs" / "glossary.md"
 SEED_HASHES = ROOT / "tests" / "data" / "seed-12gram-sha256.txt"
-CHINESE_FILES = (AUDIT, QUICK, ACTIONS, BASELINES)
+CHINESE_FILES = (AUDIT, QUICK, ACTIONS, BASELINES, PACK)
 
 CJK = r"[\u4e00-\u9fff]"
 HALF_WIDTH_NEXT_TO_CJK = re.compile(rf"{CJK}\s*[,;:?()!]|[,;:?()!]\s*{CJK}")
@@ -223,13 +225,16 @@ def test_the_migration_names_v1_ids_on_the_old_side_and_v2_ids_on_the_new(
     v2 = _questionnaire(v2_path).question_ids
     migration = _data(v2_path)["migration"]
     assert migration["from"] == 1
-    old = list(migration["renamed"]) + list(migration["split"]) + migration["removed"]
-    old += [i for m in migration["merged"] for i in m["from"]]
-    new = list(migration["renamed"].values()) + [m["into"] for m in migration["merged"]]
-    new += [i for ids in migration["split"].values() for i in ids]
+    renamed, split = migration.get("renamed", {}), migration.get("split", {})
+    merged, removed = migration.get("merged", []), migration.get("removed", [])
+    reworded = migration.get("reworded", [])
+    old = list(renamed) + list(split) + removed + [i for m in merged for i in m["from"]]
+    new = list(renamed.values()) + [m["into"] for m in merged]
+    new += [i for ids in split.values() for i in ids]
     assert set(old) <= v1 and set(new) <= v2
-    assert set(migration["reworded"]) <= v1 & v2
-    assert set(old) | set(migration["reworded"]) == v1  # every v1 item is accounted for
+    assert set(reworded) <= v1 & v2
+    assert set(old) | set(reworded) == v1  # every v1 item is accounted for
+    assert all(len(ids) >= 2 for ids in split.values())  # a one-to-one split is a rename
 
 
 def test_every_v1_item_appears_in_the_change_table_of_content_md() -> None:
@@ -269,3 +274,21 @@ def test_the_well_known_practices_are_in_the_catalogue() -> None:
         "performance.engagement_survey",
     ):
         assert practice in ids, practice
+
+
+def test_the_version_1_pack_still_judges_version_1_and_pack_3_judges_version_2() -> None:
+    library = load_library(ROOT)
+    for questionnaire_id in ("tqm-audit", "tqm-quick"):
+        old, new = library.pack_for(questionnaire_id, 1), library.pack_for(questionnaire_id)
+        assert (old.id, old.version, Path(old.path).name) == ("tqm", "2.0.0", "tqm-1")
+        assert (new.id, new.version, Path(new.path).name) == ("tqm", "3.0.0", "tqm")
+
+
+def test_every_item_of_both_versions_2_is_read_by_a_rule_and_every_action_called_for() -> None:
+    library = load_library(ROOT)
+    pack = library.pack_for("tqm-audit")
+    read = {f.split(".", 1)[1] for r in pack.rules for f in facts_of(r.when) if "." in f}
+    for questionnaire_id in ("tqm-audit", "tqm-quick"):
+        asked = library.questionnaires[questionnaire_id].question_ids
+        assert asked - read == set(), questionnaire_id
+    assert set(pack.actions) - {a for r in pack.rules for a in r.then.actions} == set()
