@@ -27,10 +27,9 @@ LANG = click.option(
 )
 CAPACITY = click.option(
     "--days-per-month",
-    type=click.FloatRange(min=0.5, max=2000),
-    default=20.0,
-    show_default=True,
-    help="Person-days a month the roadmap may plan.",
+    type=click.FloatRange(min=0.5, max=100000),
+    default=None,
+    help="Person-days a month the roadmap may plan (default: from the organisation's size).",
 )
 CONTENT = click.option(
     "--content",
@@ -123,7 +122,9 @@ def template(questionnaire: str, lang: str, value: int | None, content: Path | N
 @CAPACITY
 @CONTENT
 @reports_errors
-def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Path | None) -> None:
+def score(
+    answers: Path, fmt: str, lang: str, days_per_month: float | None, content: Path | None
+) -> None:
     """Score one organisation's answers (one or many respondents)."""
     answer_set, result = _assess(answers, content, lang, days_per_month)
     text = render(fmt, result, answer_set, lang)
@@ -131,7 +132,9 @@ def score(answers: Path, fmt: str, lang: str, days_per_month: float, content: Pa
     click.echo(text, nl=not text.endswith("\n"))
 
 
-def _assess(answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0) -> Any:
+def _assess(
+    answers: Path, content: Path | None, lang: str, days_per_month: float | None = None
+) -> Any:
     """The answer set read from a file and its result (texts in `lang` only)."""
     from .engine.answers import load_answers
     from .engine.pipeline import assess
@@ -232,7 +235,7 @@ def report(
     pdf_variant: str | None,
     template: Path | None,
     lang: str,
-    days_per_month: float,
+    days_per_month: float | None,
     content: Path | None,
 ) -> None:
     """Write the assessment report (PDF, Word or standalone HTML)."""
@@ -256,7 +259,7 @@ def _write(output: Path, content: str | bytes) -> None:
 @CONTENT
 @reports_errors
 def export(
-    answers: Path, output: Path, lang: str, days_per_month: float, content: Path | None
+    answers: Path, output: Path, lang: str, days_per_month: float | None, content: Path | None
 ) -> None:
     """Write the assessment as an Excel workbook (dimensions, findings, roadmap, answers)."""
     fmt = format_of(output, "export")

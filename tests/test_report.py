@@ -114,7 +114,7 @@ def test_report_shows_every_dimension_finding_and_action(
         for planned in phase.actions:
             action = planned.action
             assert action.title.get(lang) in text
-            assert action.kpi.get(lang).replace(">=", "≥") in text
+            assert action.kpi.get(lang).replace(">=", "≥").replace("<=", "≤") in text
 
 
 def test_chinese_report_is_chinese(pages: dict[str, str]) -> None:

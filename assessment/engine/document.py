@@ -16,7 +16,8 @@ from ..content.model import Action, Text, level_name
 from .evaluation import Cap, TraceStep, overall_gates
 from .findings import Evidence, FindingResult
 from .result import DimensionResult, Overall, PackRef, QuestionnaireRef, Respondents, Result
-from .roadmap import PRIORITY_FORMULA, Phase, PlannedAction, Reason, Roadmap
+from .roadmap import PRIORITY_FORMULA, Phase, PlannedAction, Reason, Roadmap, Skipped
+from .schedule import CAPACITY_RULE, EFFORT_RULE, EMBED_WEEKS
 
 SCHEMA = "tqm-result/1"
 
@@ -53,13 +54,28 @@ def result_document(result: Result, lang: str) -> dict[str, Any]:
         "trace": [_step(s) for s in result.trace],
     }
     if result.roadmap is not None:
-        doc["plan"] = {
-            "days_per_month": result.roadmap.days_per_month,
-            "cornerstone_first": result.roadmap.cornerstone_first,
-            "deferred": list(result.roadmap.deferred),
-            "priority_formula": PRIORITY_FORMULA,
-        }
+        doc["plan"] = _plan(result.roadmap)
     return doc
+
+
+def _plan(plan: Roadmap) -> dict[str, Any]:
+    return {
+        "days_per_month": plan.days_per_month,
+        "organisation_size": plan.organisation_size,
+        "size_given": plan.size_given,
+        "effort_factor": plan.effort_factor,
+        "effort_rule": EFFORT_RULE,
+        "capacity_rule": CAPACITY_RULE,
+        "embed_weeks": EMBED_WEEKS,
+        "cornerstone_first": plan.cornerstone_first,
+        "foundation_first": plan.foundation_first,
+        "deferred": list(plan.deferred),
+        "skipped": [
+            {"id": s.id, "dimension": s.dimension, "level": s.level, "aims_at": s.aims_at}
+            for s in plan.skipped
+        ],
+        "priority_formula": PRIORITY_FORMULA,
+    }
 
 
 def _dimension(d: DimensionResult, lang: str) -> dict[str, Any]:
@@ -109,10 +125,12 @@ def _phase(phase: Phase, lang: str) -> dict[str, Any]:
     return {
         "phase": phase.number,
         "months": list(phase.months),
+        "weeks": list(phase.weeks),
         "capacity_days": phase.capacity_days,
         "effort_days": phase.effort_days,
         "actions": [_action(p, lang) for p in phase.actions],
         "projected": dict(phase.projected),
+        "projected_levels": dict(phase.projected_levels or {}),
     }
 
 
@@ -125,7 +143,10 @@ def _action(planned: PlannedAction, lang: str) -> dict[str, Any]:
         "description": a.description.get(lang),
         "kpi": a.kpi.get(lang),
         "lifts": [a.lift_from, a.lift_to],
-        "effort_days": a.effort_days,
+        "foundation": a.foundation,
+        "weeks": list(planned.weeks),
+        "effort_days": planned.effort_days,
+        "reference_effort_days": a.effort_days,
         "duration_weeks": a.duration_weeks,
         "impact": a.impact,
         "priority": planned.priority,
@@ -164,7 +185,17 @@ def read_result(doc: Mapping[str, Any]) -> Result:
     if plan is not None:
         phases = tuple(_read_phase(p) for p in doc["roadmap"])
         roadmap = Roadmap(
-            phases, plan["days_per_month"], plan["cornerstone_first"], tuple(plan["deferred"])
+            phases,
+            plan["days_per_month"],
+            plan["cornerstone_first"],
+            tuple(plan["deferred"]),
+            organisation_size=plan["organisation_size"],
+            size_given=plan["size_given"],
+            effort_factor=plan["effort_factor"],
+            foundation_first=plan["foundation_first"],
+            skipped=tuple(
+                Skipped(s["id"], s["dimension"], s["level"], s["aims_at"]) for s in plan["skipped"]
+            ),
         )
     return Result(
         questionnaire=QuestionnaireRef(q["id"], q["version"], _text(q["title"])),
@@ -241,6 +272,7 @@ def _read_finding(f: Mapping[str, Any]) -> FindingResult:
 
 def _read_phase(p: Mapping[str, Any]) -> Phase:
     start, end = p["months"]
+    first, last = p["weeks"]
     return Phase(
         number=p["phase"],
         months=(start, end),
@@ -248,6 +280,8 @@ def _read_phase(p: Mapping[str, Any]) -> Phase:
         effort_days=p["effort_days"],
         actions=tuple(_read_action(a) for a in p["actions"]),
         projected=dict(p["projected"]),
+        weeks=(first, last),
+        projected_levels=dict(p["projected_levels"]),
     )
 
 
@@ -260,10 +294,13 @@ def _read_action(a: Mapping[str, Any]) -> PlannedAction:
         description=_text(a["description"]),
         lift_from=lift_from,
         lift_to=lift_to,
-        effort_days=a["effort_days"],
+        effort_days=a["reference_effort_days"],
         duration_weeks=a["duration_weeks"],
         impact=a["impact"],
         requires=tuple(a["requires"]),
         kpi=_text(a["kpi"]),
+        foundation=a["foundation"],
     )
-    return PlannedAction(action, a["priority"], tuple(Reason.parse(r) for r in a["because"]))
+    start, end = a["weeks"]
+    because = tuple(Reason.parse(r) for r in a["because"])
+    return PlannedAction(action, a["priority"], because, (start, end), a["effort_days"])

@@ -42,6 +42,10 @@ MESSAGES: dict[str, Text] = {
     ),
     "template.na_allowed": Text("N/A allowed", "可填不适用"),
     "template.critical": Text("critical item", "关键条目"),
+    "template.organisation_size": Text(
+        "Headcount (optional): the roadmap scales effort and capacity by it; without it, 300 people",
+        "员工人数（可选）：路线图据此调整工作量和能力；不填时按300人计",
+    ),
     "tests.passed": Text("{passed} passed, {failed} failed", "{passed} passed, {failed} failed"),
 }
 

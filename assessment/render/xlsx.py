@@ -245,7 +245,7 @@ def roadmap_rows(result: Result, lang: str) -> list[list[Any]]:
             a, number = p.action, number + 1
             rows.append([phase.number, months, number, a.id, a.dimension, a.title.get(lang),
                          a.description.get(lang), ", ".join(str(r) for r in p.because),
-                         a.effort_days, a.duration_weeks, a.impact, p.priority,
+                         p.effort_days, a.duration_weeks, a.impact, p.priority,
                          a.kpi.get(lang), ", ".join(a.requires)])  # fmt: skip
     return rows
 

@@ -72,8 +72,8 @@ def _action_view(
     planned: PlannedAction, numbers: Mapping[str, int], result: Result, lang: str
 ) -> ActionView:
     action, dims = planned.action, result.dimensions
-    effort = label("effort_value", lang, days=fmt(action.effort_days),
-                   weeks=fmt(action.duration_weeks))  # fmt: skip
+    start, end = planned.weeks
+    effort = label("effort_value", lang, days=fmt(planned.effort_days), a=start, b=end)
     return ActionView(
         number=numbers[action.id],
         title=action.title.get(lang),
