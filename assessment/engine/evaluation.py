@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from ..content.conditions import evaluate, explain_leaves, fill_placeholders
+from ..content.conditions import Leaf, evaluate, explain_leaves, fill_placeholders
 from ..content.library import RulePack
 from ..content.model import Effects, Questionnaire
 from ..content.rules import Instance, instantiate
@@ -120,6 +120,36 @@ class Program:
         """Each instance's effects as data, for traces (the same for every evaluation)."""
         return {i.key: effect_summary(i) for i in self.instances}
 
+    @cached_property
+    def leaves(self) -> dict[int, tuple[Leaf, ...]]:
+        """Each stage's distinct comparisons, prepared for traces: many instances share one (the
+        same gate or threshold on the same fact), and a trace explains each once."""
+        return {n: tuple(self._leaf_index[n].values()) for n in (1, 2)}
+
+    @cached_property
+    def _leaf_index(self) -> dict[int, dict[tuple[Any, ...], Leaf]]:
+        out: dict[int, dict[tuple[Any, ...], Leaf]] = {1: {}, 2: {}}
+        for i in self.instances:
+            for leaf in i.comparisons:
+                out[i.stage].setdefault(_leaf_key(leaf), leaf)
+        return out
+
+    @cached_property
+    def traced(self) -> tuple[tuple[str, int, tuple[int, ...], dict[str, Any]], ...]:
+        """What a trace step needs of each instance that never changes: its key, stage, the
+        positions of its comparisons in `leaves[stage]`, and its effects."""
+        effects = self.effects
+        position = {n: {k: j for j, k in enumerate(index)} for n, index in self._leaf_index.items()}
+        return tuple(
+            (
+                i.key,
+                i.stage,
+                tuple(position[i.stage][_leaf_key(leaf)] for leaf in i.comparisons),
+                effects[i.key],
+            )
+            for i in self.instances
+        )
+
     def decide(self, number: int, facts: Mapping[str, float], use_engine: bool) -> list[Instance]:
         """The instances of a stage that fire."""
         instances = self.stage(number)
@@ -149,6 +179,12 @@ def judge(
     if profile.claimed is not None:  # evidence: claimed levels come from the same gates
         claimed = judge(program.gates, profile.claimed, use_engine=use_engine, trace=False)
     return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps, claimed)
+
+
+def _leaf_key(leaf: Leaf) -> tuple[Any, ...]:
+    """What makes two prepared comparisons explain alike: fact, op, threshold, ref, plus, not."""
+    fact, _, value, ref, plus, static = leaf  # types too: a threshold of 2 is written as 2, not 2.0
+    return fact, static["op"], type(value), value, ref, type(plus), plus, "negated" in static
 
 
 def _sets_levels(effects: Effects) -> bool:
@@ -200,16 +236,10 @@ def _trace(
     program: Program, fired: Sequence[Instance], facts: Mapping[int, Mapping[str, float]]
 ) -> tuple[TraceStep, ...]:
     keys = {i.key for i in fired}
-    effects = program.effects
+    explained = {n: explain_leaves(leaves, facts[n]) for n, leaves in program.leaves.items()}
     return tuple(
-        TraceStep(
-            i.key,
-            i.stage,
-            i.key in keys,
-            explain_leaves(i.comparisons, facts[i.stage]),
-            effects[i.key],
-        )
-        for i in program.instances
+        TraceStep(key, stage, key in keys, [explained[stage][j] for j in at], effect)
+        for key, stage, at, effect in program.traced
     )
 
 

@@ -93,22 +93,16 @@ class Calendar:
     def place(self, action: Action, effort: float, earliest: int) -> Slot | None:
         """The action at the first start from `earliest` where its load fits, or None."""
         weeks = self.weeks_needed(action, effort)
-        rate = effort / weeks
+        rate, room, load = effort / weeks, self.capacity + _SLACK, self.load
         start = earliest
-        while start + weeks <= len(self.load):
-            full = next(
-                (
-                    w
-                    for w in range(start, start + weeks)
-                    if self.load[w] + rate > self.capacity + _SLACK
-                ),
-                None,
-            )
-            if full is None:
-                for w in range(start, start + weeks):
-                    self.load[w] += rate
+        while start + weeks <= len(load):
+            window = load[start : start + weeks]
+            if max(window) + rate <= room:
+                load[start : start + weeks] = [w + rate for w in window]
                 return Slot(action, start, start + weeks, effort)
-            start = full + 1
+            start += (
+                next(i for i, w in enumerate(window) if w + rate > room) + 1
+            )  # past the full week
         return None
 
     def used(self, start: int, end: int) -> float:
