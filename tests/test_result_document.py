@@ -33,6 +33,8 @@ def test_a_document_read_back_gives_the_same_document_in_its_language(
         for n, role in enumerate(rng.sample(["leader", "staff", "customer"], rng.randint(1, 3)))
     ]  # fmt: skip
     data = {"questionnaire": questionnaire.id, "organisation": "R", "responses": responses}
+    if seed % 2:  # the plan's weeks, scaled efforts, skipped actions and size read back too
+        data["organisation_size"] = rng.randint(1, 5000)
     result = assess(parse_answers(Document("t", data), library), library)
     for lang in ("en", "zh"):
         document = result.to_document(lang)
@@ -77,3 +79,23 @@ def test_texts_filled_in_one_language_give_the_same_document(library: Library) -
     assert dump(zh.to_document("zh")) == dump(both.to_document("zh"))
     with pytest.raises(ValueError, match="not 'en'"):
         zh.to_document("en")
+
+
+def test_the_plan_states_size_capacity_and_what_was_skipped(library: Library) -> None:
+    q = library.questionnaires["tqm-quick"]
+    answers = {x.id: 4 if x.dimension == "leadership" else 2 for x in q.questions}
+    data = {"questionnaire": "tqm-quick", "answers": answers, "organisation_size": 1000}
+    document = assess(parse_answers(Document("t", data), library), library).to_document("en")
+    assert not list(RESULT.iter_errors(document))
+    plan = document["plan"]
+    assert (plan["organisation_size"], plan["size_given"], plan["days_per_month"]) == (
+        1000,
+        True,
+        420.0,
+    )
+    assert plan["effort_rule"] == "effort_days * (size / 300) ^ 0.7"
+    assert {"id": "leadership.quality_council", "dimension": "leadership", "level": 4,
+            "aims_at": 3} in plan["skipped"]  # fmt: skip
+    again = Result.from_document(json.loads(dump(document)))
+    assert again.roadmap is not None and again.roadmap.skipped
+    assert dump(again.to_document("en")) == dump(document)

@@ -255,6 +255,11 @@ def test_random_organisations_get_plans_that_keep_every_invariant(
                 if a["dimension"] == dim
             )
             assert levels[dim] <= level <= levels[dim] + lifts, "one level per action at most"
+    for action in planned(result):  # a practice in place is planned only when a finding cites
+        if levels[action["dimension"]] >= action["lifts"][1]:  # an item below it
+            assert any(not r.startswith(("gap.", "prerequisite:")) for r in action["because"])
+    for skipped in result["plan"]["skipped"]:
+        assert skipped["level"] == levels[skipped["dimension"]] >= skipped["aims_at"]
     if capacity is None:  # foundations in a traditional organisation are never deferred
         traditional = result["overall"]["level"] == 1
         for action_id in result["plan"]["deferred"]:
