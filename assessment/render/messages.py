@@ -20,6 +20,10 @@ MESSAGES: dict[str, Text] = {
     "rule_pack": Text("rule pack", "规则包"),
     "roadmap": Text("Roadmap", "改进路线图"),
     "phase": Text("Phase {n} (months {start}-{end})", "第 {n} 阶段（第 {start}-{end} 个月）"),
+    "action_line": Text(
+        "{title} ({id}), weeks {a}-{b}, {days} person-days",
+        "{title}（{id}），第 {a}-{b} 周，{days} 人日",
+    ),
     "fired": Text("fired", "已触发"),
     "not_fired": Text("not fired", "未触发"),
     "absent": Text("absent", "缺失"),

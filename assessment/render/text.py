@@ -88,7 +88,19 @@ def render_roadmap(phases: Sequence[Phase], lang: str) -> list[str]:
     for phase in phases:
         start, end = phase.months
         lines.append("  " + msg("phase", lang, n=phase.number, start=start, end=end))
-        lines += [f"    - {p.action.title.get(lang)} ({p.action.id})" for p in phase.actions]
+        lines += [
+            "    - "
+            + msg(
+                "action_line",
+                lang,
+                title=p.action.title.get(lang),
+                id=p.action.id,
+                a=p.weeks[0],
+                b=p.weeks[1],
+                days=format_number(p.effort_days),
+            )
+            for p in phase.actions
+        ]
     return lines
 
 
