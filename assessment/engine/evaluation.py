@@ -202,9 +202,9 @@ def dimension_levels(fired: Sequence[Instance], dimensions: Sequence[str]) -> di
     """Each dimension's level from the level gates that fired."""
     gates: dict[str, set[int | None]] = {d: set() for d in dimensions}
     for instance in fired:
-        if instance.rule.then.level:
-            dim, value = instance.rule.then.level
-            gates.setdefault(fill_placeholders(dim, instance.bindings), set()).add(value)
+        if instance.level:
+            dim, value = instance.level
+            gates.setdefault(dim, set()).add(value)
     return {d: highest_gate(gates[d]) for d in dimensions}
 
 
