@@ -13,6 +13,8 @@ from assessment.engine.pipeline import assess
 from assessment.engine.result import Result
 from assessment.io.schema import validator
 from assessment.io.source import Document
+from assessment.render.report.html import render_html
+from assessment.render.text import render_result
 
 RESULT = validator("result")
 
@@ -99,3 +101,24 @@ def test_the_plan_states_size_capacity_and_what_was_skipped(library: Library) ->
     again = Result.from_document(json.loads(dump(document)))
     assert again.roadmap is not None and again.roadmap.skipped
     assert dump(again.to_document("en")) == dump(document)
+
+
+def test_a_document_stored_before_plans_in_weeks_still_reads_and_renders(library: Library) -> None:
+    data = {"questionnaire": "tqm-quick", "answers": dict.fromkeys(
+        (q.id for q in library.questionnaires["tqm-quick"].questions), 2)}  # fmt: skip
+    document = assess(parse_answers(Document("t", data), library), library).to_document("en")
+    for key in ("organisation_size", "size_given", "effort_factor", "effort_rule", "capacity_rule",
+                "embed_weeks", "foundation_first", "skipped"):  # fmt: skip
+        del document["plan"][key]
+    for phase in document["roadmap"]:
+        del phase["weeks"], phase["projected_levels"]
+        for action in phase["actions"]:
+            action["effort_days"] = action.pop("reference_effort_days")
+            del action["weeks"], action["foundation"]
+    assert not list(RESULT.iter_errors(document))
+    old = Result.from_document(json.loads(dump(document)))
+    assert old.roadmap is not None and old.roadmap.organisation_size == 300
+    first = old.phases[0].actions[0]
+    assert first.weeks is None and first.effort_days == first.action.effort_days
+    assert "person-days over" in render_html(old, "en")
+    assert f"({first.action.id})\n" in render_result(old, "en") + "\n"

@@ -17,7 +17,7 @@ from .evaluation import Cap, TraceStep, overall_gates
 from .findings import Evidence, FindingResult
 from .result import DimensionResult, Overall, PackRef, QuestionnaireRef, Respondents, Result
 from .roadmap import PRIORITY_FORMULA, Phase, PlannedAction, Reason, Roadmap, Skipped
-from .schedule import CAPACITY_RULE, EFFORT_RULE, EMBED_WEEKS
+from .schedule import CAPACITY_RULE, EFFORT_RULE, EMBED_WEEKS, REFERENCE_SIZE, to_weeks
 
 SCHEMA = "tqm-result/1"
 
@@ -144,7 +144,7 @@ def _action(planned: PlannedAction, lang: str) -> dict[str, Any]:
         "kpi": a.kpi.get(lang),
         "lifts": [a.lift_from, a.lift_to],
         "foundation": a.foundation,
-        "weeks": list(planned.weeks),
+        **({"weeks": list(planned.weeks)} if planned.weeks is not None else {}),
         "effort_days": planned.effort_days,
         "reference_effort_days": a.effort_days,
         "duration_weeks": a.duration_weeks,
@@ -184,17 +184,19 @@ def read_result(doc: Mapping[str, Any]) -> Result:
     roadmap = None
     if plan is not None:
         phases = tuple(_read_phase(p) for p in doc["roadmap"])
+        # documents stored before the plan was made in weeks lack its newer fields: defaults
         roadmap = Roadmap(
             phases,
             plan["days_per_month"],
             plan["cornerstone_first"],
             tuple(plan["deferred"]),
-            organisation_size=plan["organisation_size"],
-            size_given=plan["size_given"],
-            effort_factor=plan["effort_factor"],
-            foundation_first=plan["foundation_first"],
+            organisation_size=plan.get("organisation_size", REFERENCE_SIZE),
+            size_given=plan.get("size_given", False),
+            effort_factor=plan.get("effort_factor", 1.0),
+            foundation_first=plan.get("foundation_first", False),
             skipped=tuple(
-                Skipped(s["id"], s["dimension"], s["level"], s["aims_at"]) for s in plan["skipped"]
+                Skipped(s["id"], s["dimension"], s["level"], s["aims_at"])
+                for s in plan.get("skipped", ())
             ),
         )
     return Result(
@@ -272,7 +274,7 @@ def _read_finding(f: Mapping[str, Any]) -> FindingResult:
 
 def _read_phase(p: Mapping[str, Any]) -> Phase:
     start, end = p["months"]
-    first, last = p["weeks"]
+    first, last = p.get("weeks", (to_weeks(start), to_weeks(end)))
     return Phase(
         number=p["phase"],
         months=(start, end),
@@ -281,7 +283,7 @@ def _read_phase(p: Mapping[str, Any]) -> Phase:
         actions=tuple(_read_action(a) for a in p["actions"]),
         projected=dict(p["projected"]),
         weeks=(first, last),
-        projected_levels=dict(p["projected_levels"]),
+        projected_levels=dict(p["projected_levels"]) if "projected_levels" in p else None,
     )
 
 
@@ -294,13 +296,13 @@ def _read_action(a: Mapping[str, Any]) -> PlannedAction:
         description=_text(a["description"]),
         lift_from=lift_from,
         lift_to=lift_to,
-        effort_days=a["reference_effort_days"],
+        effort_days=a.get("reference_effort_days", a["effort_days"]),
         duration_weeks=a["duration_weeks"],
         impact=a["impact"],
         requires=tuple(a["requires"]),
         kpi=_text(a["kpi"]),
-        foundation=a["foundation"],
+        foundation=a.get("foundation", False),
     )
-    start, end = a["weeks"]
+    weeks = (a["weeks"][0], a["weeks"][1]) if "weeks" in a else None
     because = tuple(Reason.parse(r) for r in a["because"])
-    return PlannedAction(action, a["priority"], because, (start, end), a["effort_days"])
+    return PlannedAction(action, a["priority"], because, weeks, a["effort_days"])

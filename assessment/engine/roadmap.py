@@ -132,12 +132,13 @@ class Situation:
 @dataclass(frozen=True)
 class PlannedAction:
     """An action in the plan: its priority, the reasons it is there, its weeks [start, end) and the
-    effort it takes in this organisation (the catalogue's, scaled by size)."""
+    effort it takes in this organisation (the catalogue's, scaled by size). A plan stored before
+    plans were made in weeks has no weeks, and its effort is the catalogue's."""
 
     action: Action
     priority: float
     because: tuple[Reason, ...]
-    weeks: tuple[int, int] = (0, 0)
+    weeks: tuple[int, int] | None = None
     effort_days: float = 0.0
 
 

@@ -189,6 +189,9 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "no_actions": Text("No actions in this phase.", "本阶段没有安排行动。"),
         "why": Text("Why", "原因"),
         "effort": Text("Effort", "投入"),
+        "effort_duration": Text(
+            "{days} person-days over {weeks} weeks", "{days} 人日，历时 {weeks} 周"
+        ),
         "effort_value": Text("{days} person-days, weeks {a}–{b}", "{days} 人日，第 {a}–{b} 周"),
         "skipped": Text(
             "Not planned, the practice is already in place: {ids}.",
