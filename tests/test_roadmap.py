@@ -22,10 +22,10 @@ from assessment.engine.roadmap import (
     target_level,
 )
 from assessment.engine.schedule import (
-    EMBED_WEEKS,
     Slot,
     capacity_per_month,
     effort_factor,
+    embed_weeks,
     level_steps,
     projected_at,
 )
@@ -84,6 +84,13 @@ def check_plan(library: Library, result: dict[str, Any]) -> None:
             assert weeks[required][1] <= start, f"{action['id']} starts before {required} ends"
         seen.add(action["id"])
     assert not seen & skipped
+    for action in planned(result):  # it starts once its dimension can be at the level it builds on
+        now = result["dimensions"][action["dimension"]]["level"]
+        before = [
+            a for a in planned(result)
+            if a["dimension"] == action["dimension"] and a["weeks"][1] <= action["weeks"][0]
+        ]  # fmt: skip
+        assert len(before) >= action["lifts"][0] - now, f"{action['id']} starts too early"
     for phase in result["roadmap"]:
         first, last = phase["weeks"]
         assert all(first < a["weeks"][1] <= last for a in phase["actions"]), "ends in its phase"
@@ -243,9 +250,11 @@ def test_random_organisations_get_plans_that_keep_every_invariant(
     catalogue = library.packs["tqm"].actions
     levels = {d: v["level"] for d, v in result["dimensions"].items()}
     first_year = next(p for p in result["roadmap"] if p["months"][1] == 12)
+    last = result["roadmap"][-1]
     for dim, level in levels.items():
-        if level == 1:  # one level per action and per half year: not past 3 in the first year
+        if level == 1:  # one level per action, each held before the next: <= 3 in 1 year, 4 in 2
             assert first_year["projected_levels"][dim] <= 3
+            assert last["projected_levels"][dim] <= 4
     for phase in result["roadmap"]:
         for dim, level in phase["projected_levels"].items():
             lifts = sum(
@@ -298,7 +307,12 @@ def test_an_action_lifts_one_level_and_the_next_lift_waits_half_a_year() -> None
     # ACTION lifts customer 1 -> 3: one level only, however wide its range
     assert level_steps(1, [slot(ACTION, 4)]) == [(4, 2)]
     second = Action(**{**ACTION.__dict__, "id": "customer.y", "lift_from": 2})
-    assert level_steps(1, [slot(ACTION, 4), slot(second, 6)]) == [(4, 2), (4 + EMBED_WEEKS, 3)]
+    assert level_steps(1, [slot(ACTION, 4), slot(second, 6)]) == [(4, 2), (30, 3)]
+    assert [embed_weeks(level) for level in (3, 4, 5)] == [26, 39, 52]
+    third = Action(**{**ACTION.__dict__, "id": "customer.z", "lift_from": 3, "lift_to": 5})
+    fourth = Action(**{**third.__dict__, "id": "customer.w", "lift_from": 4})
+    slots = [slot(ACTION, 4), slot(second, 6), slot(third, 8), slot(fourth, 10)]
+    assert level_steps(1, slots) == [(4, 2), (30, 3), (69, 4), (121, 5)]
     assert level_steps(3, [slot(ACTION, 4)]) == [], "the action aims below the level now"
 
 

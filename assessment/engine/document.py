@@ -17,7 +17,7 @@ from .evaluation import Cap, TraceStep, overall_gates
 from .findings import Evidence, FindingResult
 from .result import DimensionResult, Overall, PackRef, QuestionnaireRef, Respondents, Result
 from .roadmap import PRIORITY_FORMULA, Phase, PlannedAction, Reason, Roadmap, Skipped
-from .schedule import CAPACITY_RULE, EFFORT_RULE, EMBED_WEEKS, REFERENCE_SIZE, to_weeks
+from .schedule import CAPACITY_RULE, EFFORT_RULE, REFERENCE_SIZE, embed_weeks, to_weeks
 
 SCHEMA = "tqm-result/1"
 
@@ -66,7 +66,7 @@ def _plan(plan: Roadmap) -> dict[str, Any]:
         "effort_factor": plan.effort_factor,
         "effort_rule": EFFORT_RULE,
         "capacity_rule": CAPACITY_RULE,
-        "embed_weeks": EMBED_WEEKS,
+        "embed_weeks": {str(level): embed_weeks(level) for level in range(3, 6)},
         "cornerstone_first": plan.cornerstone_first,
         "foundation_first": plan.foundation_first,
         "deferred": list(plan.deferred),

@@ -19,9 +19,12 @@ level 1, or their dimension at level 1), then leadership actions when leadership
 dimension or caps the overall level (leadership is the cornerstone), then the higher priority, then
 the id.
 
-Time. Each action, in that order, is placed in weeks within the organisation's capacity and after its
-prerequisites have finished; the phase it ends in holds it (schedule.py says how, how size scales
-effort and capacity, and what the plan can achieve). The roadmap lists actions by the week they end.
+Time. Each action, in that order, is placed in weeks within the organisation's capacity, after its
+prerequisites have finished and once its dimension is projected at the level it builds on (its
+`lifts.from`; an action waiting for that level is tried again after the others, and deferred when
+the plan does not reach it in time); the phase it ends in holds it (schedule.py says how, how size
+scales effort and capacity, and what the plan can achieve). The roadmap lists actions by the week
+they end.
 """
 
 from __future__ import annotations
@@ -305,23 +308,53 @@ def _leads(action: Action, situation: Situation) -> bool:
 
 
 def schedule(
-    ordered: Sequence[tuple[Action, float]], calendar: Calendar, factor: float
+    ordered: Sequence[tuple[Action, float]],
+    calendar: Calendar,
+    factor: float,
+    levels: Mapping[str, int],
 ) -> tuple[dict[str, tuple[Slot, float]], list[str]]:
-    """Each action in weeks (see schedule.py), in the given order; returns the placed actions with
-    their priorities, and the ids deferred beyond the horizon (with everything requiring them)."""
+    """Each action in weeks (see schedule.py), in the given order, starting once its prerequisites
+    have finished and its dimension is projected at the level it builds on (`lifts.from`); an action
+    waiting for a level is tried again after the others. Returns the placed actions with their
+    priorities, and the ids deferred beyond the horizon (with everything requiring them)."""
     placed: dict[str, tuple[Slot, float]] = {}
     deferred: list[str] = []
-    for action, prio in ordered:
-        if any(r in deferred for r in action.requires):
-            deferred.append(action.id)
-            continue
-        earliest = max((placed[r][0].end for r in action.requires if r in placed), default=0)
-        slot = calendar.place(action, round(action.effort_days * factor, 1), earliest)
-        if slot is None:
-            deferred.append(action.id)
-        else:
-            placed[action.id] = (slot, prio)
+    waiting = list(ordered)
+    chosen = {a.id for a, _ in ordered}
+    while waiting:
+        later: list[tuple[Action, float]] = []
+        for action, prio in waiting:
+            needed = [r for r in action.requires if r in chosen]  # the others are in place
+            if any(r in deferred for r in needed):
+                deferred.append(action.id)
+                continue
+            ready = _level_reached(action, levels, placed)
+            if ready is None or any(r not in placed for r in needed):
+                later.append((action, prio))
+                continue
+            earliest = max([ready, *(placed[r][0].end for r in needed)])
+            slot = calendar.place(action, round(action.effort_days * factor, 1), earliest)
+            if slot is None:
+                deferred.append(action.id)
+            else:
+                placed[action.id] = (slot, prio)
+        if len(later) == len(waiting):  # nothing moved: these never reach their level in time
+            deferred += [a.id for a, _ in later]
+            break
+        waiting = later
     return placed, deferred
+
+
+def _level_reached(
+    action: Action, levels: Mapping[str, int], placed: Mapping[str, tuple[Slot, float]]
+) -> int | None:
+    """The week the action's dimension is projected at its `lifts.from` level, by the actions
+    placed so far (0 when it is there today; None when they do not take it there)."""
+    now = levels.get(action.dimension, 1)
+    if action.lift_from <= now:
+        return 0
+    slots = [s for s, _ in placed.values() if s.action.dimension == action.dimension]
+    return next((w for w, lv in level_steps(now, slots) if lv >= action.lift_from), None)
 
 
 def plan_roadmap(
@@ -337,7 +370,8 @@ def plan_roadmap(
     windows = [(to_weeks(start), to_weeks(end)) for start, end in PHASES]
     calendar = Calendar(capacity, windows[-1][1])
     reasons, skipped = select_actions(situation, catalogue)
-    placed, deferred = schedule(order_actions(reasons, catalogue, situation), calendar, factor)
+    ordered = order_actions(reasons, catalogue, situation)
+    placed, deferred = schedule(ordered, calendar, factor, situation.levels)
     by_dimension: dict[str, list[Slot]] = {}
     for slot, _ in placed.values():
         by_dimension.setdefault(slot.action.dimension, []).append(slot)

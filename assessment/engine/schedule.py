@@ -15,7 +15,8 @@ three people, next to the daily work), and even the smallest organisation two pe
 
 Weeks. Months become weeks at 52/12 a month, so the phases (months 0-3, 3-6, 6-12, 12-24) are weeks
 0-13, 13-26, 26-52 and 52-104. An action starts in the first week after all its prerequisites have
-finished (or are already in place) where its load fits: it spreads its effort evenly over its
+finished (or are already in place), and its dimension is projected at the level it builds on
+(`lifts.from`), where its load fits: it spreads its effort evenly over its
 `duration_weeks` (whole weeks), and in no week may the planned load exceed the weekly capacity. An
 action whose effort the capacity cannot carry within its duration is stretched until it can. It
 belongs to the phase in which it ends; one that would end after week 104 is deferred, with
@@ -23,10 +24,13 @@ everything that requires it.
 
 What the plan can achieve. An action lifts its dimension by at most one level, from a level inside
 its `lifts` range (from <= level < to) to the next, and only once. A lift counts when the action
-ends, but not sooner than 26 weeks (`EMBED_WEEKS`) after the dimension's previous lift: a level's
-practices must run for two quarterly reviews before the next level builds on them, as examiners ask
-for deployment before results. So a dimension at level 1 is at level 3 at the soonest after 27
-weeks and at level 4 after 53: never past level 3 within the first year. The projected index of a
+ends, but a lift to level L (from its second lift on) waits until the level below has been held
+13 * (L - 1) weeks (`embed_weeks`): 26 weeks before level 3, 39 before level 4, 52 before level 5.
+A level's practices must run for two, three, four quarterly reviews before the next level builds on
+them, as examiners ask for deployment before results, and the higher the level the more of the
+organisation it must reach. So a dimension at level 1 is at level 3 at the soonest after 27 weeks,
+at level 4 after 66 and at level 5 after 118: never past level 3 within the first year, nor past
+level 4 within two. The projected index of a
 dimension is the index of a uniform answer set at its projected level (25 * (level - 1)), never
 below today's index and never above 100.
 """
@@ -44,7 +48,7 @@ EFFORT_EXPONENT = 0.7
 IMPROVEMENT_SHARE = 0.02
 WORKING_DAYS_PER_MONTH = 21
 MIN_DAYS_PER_MONTH = 2.0
-EMBED_WEEKS = 26
+EMBED_WEEKS_PER_LEVEL = 13  # a quarter
 WEEKS_PER_MONTH = 52 / 12
 EFFORT_RULE = f"effort_days * (size / {REFERENCE_SIZE}) ^ {EFFORT_EXPONENT}"
 CAPACITY_RULE = (
@@ -62,6 +66,11 @@ def effort_factor(size: int) -> float:
 def capacity_per_month(size: int) -> float:
     """Person-days a month an organisation of `size` people can give to improvement work."""
     return round(max(MIN_DAYS_PER_MONTH, IMPROVEMENT_SHARE * WORKING_DAYS_PER_MONTH * size), 1)
+
+
+def embed_weeks(level: int) -> int:
+    """How long the level below must have held before a lift to `level` counts (3 -> 26 weeks)."""
+    return EMBED_WEEKS_PER_LEVEL * (level - 1)
 
 
 def to_weeks(months: int) -> int:
@@ -112,13 +121,13 @@ class Calendar:
 
 def level_steps(level: int, slots: Iterable[Slot]) -> list[tuple[int, int]]:
     """(week, level) each time the dimension's projected level rises, from `level` today (see the
-    module docstring: one level per action, each lift at least EMBED_WEEKS after the previous)."""
+    module docstring: one level per action, each lift embed_weeks after the previous one)."""
     pending = sorted(slots, key=lambda s: (s.end, s.action.id))
     steps: list[tuple[int, int]] = []
     since: int | None = None
     while True:
         options = [
-            (s.end if since is None else max(s.end, since + EMBED_WEEKS), i)
+            (s.end if since is None else max(s.end, since + embed_weeks(level + 1)), i)
             for i, s in enumerate(pending)
             if s.action.lift_from <= level < s.action.lift_to
         ]

@@ -204,8 +204,9 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "because_gap": Text("gap to target in {dim}", "{dim}与目标存在差距"),
         "because_prereq": Text("prerequisite of action {nums}", "是第 {nums} 项行动的前提"),
         "deferred": Text(
-            "Deferred beyond month 24 for lack of capacity: {ids}.",
-            "因资源所限推迟到第 24 个月以后：{ids}。",
+            "Deferred beyond month 24, for lack of capacity or because the level they build on "
+            "is not reached in time: {ids}.",
+            "因资源所限或其所依托的等级未能及时达到，推迟到第 24 个月以后：{ids}。",
         ),
         "empty_roadmap": Text(
             "No actions are needed to reach the targets.", "无需行动即可达到目标。"
@@ -254,13 +255,14 @@ LABELS: Mapping[str, Text] = MappingProxyType(
             "action's effort is the catalogue's estimate for 300 people × (size ÷ 300)^0.7, "
             "because part of every action is fixed and only the rest grows with the people it "
             "touches; the capacity is 2% of working time, {days} person-days a month. An action "
-            "lifts its dimension by one level at most, and a dimension rises by at most one level "
-            "every 26 weeks, so that each level's practices run for two quarterly reviews before "
-            "the next builds on them.",
+            "lifts its dimension by one level at most, and a level's practices must run before "
+            "the next builds on them: 26 weeks before level 3, 39 before level 4 and 52 before "
+            "level 5 (two, three and four quarterly reviews).",
             "投入和能力随组织规模（{size} 人{assumed}）调整：每项行动的投入 = 行动库按 300 人估算的人日"
             " × (人数 ÷ 300)^0.7，因为每项行动都有一部分固定投入，只有其余部分随涉及的人数增长；"
-            "改进工作的能力为工作时间的 2%，即每月 {days} 人日。一项行动最多使其维度提升一个等级，"
-            "同一维度每 26 周最多提升一个等级，使每个等级的做法先经过两次季度评审，再在其上建设下一等级。",
+            "改进工作的能力为工作时间的 2%，即每月 {days} 人日。一项行动最多使其维度提升一个等级；"
+            "每个等级的做法须先运行一段时间，才能在其上建设下一等级：升到 3 级前须运行 26 周，"
+            "升到 4 级前 39 周，升到 5 级前 52 周（即经过两次、三次和四次季度评审）。",
         ),
         "size_assumed": Text(
             ", assumed: the answers do not give a headcount", "，答卷未给出人数，按此假定"
