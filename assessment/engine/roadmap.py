@@ -321,6 +321,7 @@ def schedule(
     deferred: list[str] = []
     waiting = list(ordered)
     chosen = {a.id for a, _ in ordered}
+    steps = _LevelSteps(levels)
     while waiting:
         later: list[tuple[Action, float]] = []
         for action, prio in waiting:
@@ -328,7 +329,7 @@ def schedule(
             if any(r in deferred for r in needed):
                 deferred.append(action.id)
                 continue
-            ready = _level_reached(action, levels, placed)
+            ready = steps.reached(action.dimension, action.lift_from)
             if ready is None or any(r not in placed for r in needed):
                 later.append((action, prio))
                 continue
@@ -338,6 +339,7 @@ def schedule(
                 deferred.append(action.id)
             else:
                 placed[action.id] = (slot, prio)
+                steps.add(slot)
         if len(later) == len(waiting):  # nothing moved: these never reach their level in time
             deferred += [a.id for a, _ in later]
             break
@@ -345,16 +347,28 @@ def schedule(
     return placed, deferred
 
 
-def _level_reached(
-    action: Action, levels: Mapping[str, int], placed: Mapping[str, tuple[Slot, float]]
-) -> int | None:
-    """The week the action's dimension is projected at its `lifts.from` level, by the actions
-    placed so far (0 when it is there today; None when they do not take it there)."""
-    now = levels.get(action.dimension, 1)
-    if action.lift_from <= now:
-        return 0
-    slots = [s for s, _ in placed.values() if s.action.dimension == action.dimension]
-    return next((w for w, lv in level_steps(now, slots) if lv >= action.lift_from), None)
+class _LevelSteps:
+    """Each dimension's projected lifts by the actions placed so far, kept up to date."""
+
+    def __init__(self, levels: Mapping[str, int]) -> None:
+        self.levels = levels
+        self.slots: dict[str, list[Slot]] = {}
+        self.steps: dict[str, list[tuple[int, int]]] = {}
+
+    def add(self, slot: Slot) -> None:
+        dim = slot.action.dimension
+        self.slots.setdefault(dim, []).append(slot)
+        self.steps.pop(dim, None)  # worked out again when next asked
+
+    def reached(self, dimension: str, level: int) -> int | None:
+        """The week the dimension is projected at `level` (0 when it is there today; None when
+        the actions placed so far do not take it there)."""
+        now = self.levels.get(dimension, 1)
+        if level <= now:
+            return 0
+        if dimension not in self.steps:
+            self.steps[dimension] = level_steps(now, self.slots.get(dimension, ()))
+        return next((w for w, lv in self.steps[dimension] if lv >= level), None)
 
 
 def plan_roadmap(
