@@ -157,3 +157,67 @@ def projected_at(
             None if index is None else round(min(100.0, max(index, 25.0 * (level - 1))), 2)
         )
     return out_levels, out_indices
+
+
+def schedule(
+    ordered: Sequence[tuple[Action, float]],
+    calendar: Calendar,
+    factor: float,
+    levels: Mapping[str, int],
+) -> tuple[dict[str, tuple[Slot, float]], list[str]]:
+    """Each action in weeks (see schedule.py), in the given order, starting once its prerequisites
+    have finished and its dimension is projected at the level it builds on (`lifts.from`); an action
+    waiting for a level is tried again after the others. Returns the placed actions with their
+    priorities, and the ids deferred beyond the horizon (with everything requiring them)."""
+    placed: dict[str, tuple[Slot, float]] = {}
+    deferred: list[str] = []
+    waiting = list(ordered)
+    chosen = {a.id for a, _ in ordered}
+    steps = _LevelSteps(levels)
+    while waiting:
+        later: list[tuple[Action, float]] = []
+        for action, prio in waiting:
+            needed = [r for r in action.requires if r in chosen]  # the others are in place
+            if any(r in deferred for r in needed):
+                deferred.append(action.id)
+                continue
+            ready = steps.reached(action.dimension, action.lift_from)
+            if ready is None or any(r not in placed for r in needed):
+                later.append((action, prio))
+                continue
+            earliest = max([ready, *(placed[r][0].end for r in needed)])
+            slot = calendar.place(action, round(action.effort_days * factor, 1), earliest)
+            if slot is None:
+                deferred.append(action.id)
+            else:
+                placed[action.id] = (slot, prio)
+                steps.add(slot)
+        if len(later) == len(waiting):  # nothing moved: these never reach their level in time
+            deferred += [a.id for a, _ in later]
+            break
+        waiting = later
+    return placed, deferred
+
+
+class _LevelSteps:
+    """Each dimension's projected lifts by the actions placed so far, kept up to date."""
+
+    def __init__(self, levels: Mapping[str, int]) -> None:
+        self.levels = levels
+        self.slots: dict[str, list[Slot]] = {}
+        self.steps: dict[str, list[tuple[int, int]]] = {}
+
+    def add(self, slot: Slot) -> None:
+        dim = slot.action.dimension
+        self.slots.setdefault(dim, []).append(slot)
+        self.steps.pop(dim, None)  # worked out again when next asked
+
+    def reached(self, dimension: str, level: int) -> int | None:
+        """The week the dimension is projected at `level` (0 when it is there today; None when
+        the actions placed so far do not take it there)."""
+        now = self.levels.get(dimension, 1)
+        if level <= now:
+            return 0
+        if dimension not in self.steps:
+            self.steps[dimension] = level_steps(now, self.slots.get(dimension, ()))
+        return next((w for w, lv in self.steps[dimension] if lv >= level), None)
