@@ -18,6 +18,8 @@ def answers_template(
     lines += [
         f"questionnaire: {q.id}@{q.version}",
         'organisation: ""',
+        f"# {msg('template.organisation_size', lang)}",
+        "# organisation_size: 300",
         "respondent: {id: r1, role: staff}",
         "answers:",
     ]

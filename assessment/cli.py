@@ -35,10 +35,9 @@ LANG = click.option(
 )
 CAPACITY = click.option(
     "--days-per-month",
-    type=click.FloatRange(min=0.5, max=2000),
-    default=20.0,
-    show_default=True,
-    help="Person-days a month the roadmap may plan.",
+    type=click.FloatRange(min=0.5, max=100000),
+    default=None,
+    help="Person-days a month the roadmap may plan (default: from the organisation's size).",
 )
 CONTENT = click.option(
     "--content",
@@ -143,7 +142,7 @@ def score(
     fmt: str | None,
     output: Path | None,
     lang: str,
-    days_per_month: float,
+    days_per_month: float | None,
     content: Path | None,
 ) -> None:
     """Score one organisation's answers (one or many respondents)."""
@@ -178,7 +177,9 @@ def output_format(output: Path | None, fmt: str | None, use: str, default: str) 
     return named.name
 
 
-def _assess(answers: Path, content: Path | None, lang: str, days_per_month: float = 20.0) -> Any:
+def _assess(
+    answers: Path, content: Path | None, lang: str, days_per_month: float | None = None
+) -> Any:
     """The answer set read from a file and its result (texts in `lang` only)."""
     from .engine.answers import load_answers
     from .engine.pipeline import assess
@@ -279,7 +280,7 @@ def report(
     pdf_variant: str | None,
     template: Path | None,
     lang: str,
-    days_per_month: float,
+    days_per_month: float | None,
     content: Path | None,
 ) -> None:
     """Write the assessment report (PDF, Word or standalone HTML)."""
@@ -302,7 +303,7 @@ def _write(output: Path, content: str | bytes) -> None:
 @CONTENT
 @reports_errors
 def export(
-    answers: Path, output: Path, lang: str, days_per_month: float, content: Path | None
+    answers: Path, output: Path, lang: str, days_per_month: float | None, content: Path | None
 ) -> None:
     """Write the assessment as an Excel workbook (dimensions, findings, roadmap, answers)."""
     name = output_format(output, None, "export", "xlsx")

@@ -523,3 +523,34 @@ def test_each_kind_of_wrong_answers_csv_has_its_own_code(
     with pytest.raises(ProblemsFound) as caught:
         load_answers(write(tmp_path, *lines), mini)
     assert [p.code for p in caught.value.problems] == [code]
+
+
+# --- organisation size -------------------------------------------------------------------------
+
+
+def test_organisation_size_is_an_optional_headcount(mini: Library) -> None:
+    assert accepted(answers_yaml(mini), mini).organisation_size is None
+    head = "questionnaire: mini\norganisation_size: 120"
+    assert accepted(answers_yaml(mini, head), mini).organisation_size == 120
+
+
+@pytest.mark.parametrize("size", ["0", "-5", "12.5", "many"])
+def test_an_organisation_size_that_is_not_a_headcount_is_rejected_at_it(
+    mini: Library, size: str
+) -> None:
+    text = answers_yaml(mini, f"questionnaire: mini\norganisation_size: {size}")
+    (problem,) = rejected(text, mini)
+    assert problem.startswith("a.yaml:2:20: $.organisation_size: ")
+
+
+def test_a_csv_gives_the_organisation_size_from_its_column(mini: Library, tmp_path: Path) -> None:
+    header = HEADER.replace("organisation,", "organisation,organisation_size,")
+    rows = [csv_row(r).replace("Csv Co,", "Csv Co,45,") for r in ("r1", "r2")]
+    assert load_answers(write(tmp_path, header, *rows), mini).organisation_size == 45
+    rows[1] = rows[1].replace(",45,", ",46,")
+    (problem,) = rejected_file(write(tmp_path, header, *rows), mini)
+    assert "several sizes in one file" in problem
+    rows[1] = rows[1].replace(",46,", ",lots,")
+    rows[0] = rows[0].replace(",45,", ",lots,")
+    (problem,) = rejected_file(write(tmp_path, header, *rows), mini)
+    assert f"{tmp_path / 'answers.csv'}:2:3: $.organisation_size: 'lots'" in problem

@@ -265,6 +265,19 @@ def test_a_prefilled_template_parses_and_scores(cli: Cli, library: Library, tmp_
     assert {d["level"] for d in scored["dimensions"].values()} == {3}
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "Headcount (optional)"), ("zh", "员工人数（可选）")]
+)
+def test_a_template_offers_the_organisation_size_in_a_comment(
+    cli: Cli, library: Library, lang: str, words: str
+) -> None:
+    text = cli("template", "tqm-quick", "--lang", lang).stdout
+    assert words in text and "# organisation_size: 300" in text
+    uncommented = text.replace("# organisation_size: 300", "organisation_size: 40")
+    answers = parse_answers_text(uncommented.replace("unknown", "2"), library, "t.yaml")
+    assert answers.organisation_size == 40
+
+
 def test_a_chinese_template_shows_the_chinese_question_texts(cli: Cli, library: Library) -> None:
     result = cli("template", "tqm-quick", "--lang", "zh")
     assert result.exit_code == 0, result.output

@@ -74,6 +74,20 @@ def test_findings_and_their_evidence_are_in_the_document(
     assert "QFD matrix, design review minutes" in text and "Projects borrow people." in text
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_method_and_the_actions_say_weeks_and_capacity(
+    documents: dict[str, WordDocument], result: Result, lang: str
+) -> None:
+    text = "\n".join(p.text for p in documents[lang].paragraphs)
+    plan = result.roadmap
+    assert plan is not None
+    days = format(plan.days_per_month, "g")
+    assert (f"{days} person-days a month" if lang == "en" else f"每月 {days} 人日") in text
+    action = result.phases[0].actions[0]
+    weeks = "weeks {}–{}" if lang == "en" else "第 {}–{} 周"
+    assert weeks.format(*action.weeks) in text
+
+
 def test_charts_are_pictures_with_alternative_text(documents: dict[str, WordDocument]) -> None:
     for lang, document in documents.items():
         properties = document.element.body.findall(f".//{{{DRAWING_NS}}}docPr")

@@ -13,7 +13,7 @@ import pytest
 from assessment.content.conditions import facts_of
 from assessment.content.library import build_questionnaire, load_library, questionnaire_problems
 from assessment.content.model import DIMENSIONS, ROLES, Questionnaire
-from assessment.io.source import load_file
+from assessment.io.files import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 AUDIT = ROOT / "questionnaires" / "tqm-audit" / "2.yaml"

@@ -115,7 +115,7 @@ def test_report_shows_every_dimension_finding_and_action(
         for planned in phase.actions:
             action = planned.action
             assert action.title.get(lang) in text
-            assert action.kpi.get(lang).replace(">=", "≥") in text
+            assert action.kpi.get(lang).replace(">=", "≥").replace("<=", "≤") in text
 
 
 def test_chinese_report_is_chinese(pages: dict[str, str]) -> None:
@@ -277,3 +277,46 @@ def test_the_text_report_lists_results_after_the_levels(result: Result) -> None:
     levels, results = text.index("Overall"), text.index("Results (scored apart")
     assert levels < results < text.index("Findings")
     assert "What do the staff-turnover results show?" in text and "2/5" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["(300 people, assumed", "126 person-days a month", "one level at most", "weeks"]),
+        (
+            "zh",
+            ["（300 人，答卷未给出人数", "每月 126 人日", "最多使其维度提升一个等级", "按周编排"],
+        ),
+    ],
+)
+def test_the_method_states_how_size_sets_effort_and_capacity(
+    pages: dict[str, str], lang: str, words: list[str]
+) -> None:
+    text = text_of(pages[lang])
+    for word in words:
+        assert word in text
+
+
+def test_each_action_shows_its_weeks_and_scaled_effort(
+    library: Library, pages: dict[str, str]
+) -> None:
+    doc = answers_doc(library) | {"organisation_size": 30}
+    small = assess(parse_answers(Document("report", doc), library), library, langs=("en",))
+    text = text_of(render_html(small, "en"))
+    assert "(30 people)" in text and "12.6 person-days a month" in text
+    for phase in small.phases:
+        for planned in phase.actions:
+            start, end = planned.weeks
+            assert f"person-days, weeks {start}–{end}" in text
+
+
+def test_actions_already_in_place_are_named(library: Library) -> None:
+    q = library.questionnaires["tqm-audit"]
+    values = {x.id: 4 if x.dimension == "leadership" else 2 for x in q.questions}
+    answers = {k: {"value": v, "evidence": "board minutes, 2026-09"} for k, v in values.items()}
+    doc = {"questionnaire": "tqm-audit", "organisation": "In place", "answers": answers}
+    result = assess(parse_answers(Document("r", doc), library), library, langs=("zh",))
+    assert result.roadmap and result.roadmap.skipped
+    text = text_of(render_html(result, "zh"))
+    assert "以下行动不再安排，相应做法已经到位：" in text
+    assert "leadership.quality_council" in text

@@ -13,6 +13,8 @@ from assessment.engine.pipeline import assess
 from assessment.engine.result import Result
 from assessment.io.schema import validator
 from assessment.io.source import Document
+from assessment.render.report.html import render_html
+from assessment.render.text import render_result
 
 RESULT = validator("result")
 
@@ -33,6 +35,8 @@ def test_a_document_read_back_gives_the_same_document_in_its_language(
         for n, role in enumerate(rng.sample(["leader", "staff", "customer"], rng.randint(1, 3)))
     ]  # fmt: skip
     data = {"questionnaire": questionnaire.id, "organisation": "R", "responses": responses}
+    if seed % 2:  # the plan's weeks, scaled efforts, skipped actions and size read back too
+        data["organisation_size"] = rng.randint(1, 5000)
     result = assess(parse_answers(Document("t", data), library), library)
     for lang in ("en", "zh"):
         document = result.to_document(lang)
@@ -118,3 +122,44 @@ def test_a_questionnaire_without_result_items_has_no_results_block(library: Libr
     result = assess(parse_answers(Document("t", data), library), library)
     assert all(d.results is None for d in result.dimensions.values())
     assert all("results" not in d for d in result.to_document("en")["dimensions"].values())
+
+
+def test_the_plan_states_size_capacity_and_what_was_skipped(library: Library) -> None:
+    q = library.questionnaires["tqm-quick"]
+    answers = {x.id: 4 if x.dimension == "leadership" else 2 for x in q.questions}
+    data = {"questionnaire": "tqm-quick", "answers": answers, "organisation_size": 1000}
+    document = assess(parse_answers(Document("t", data), library), library).to_document("en")
+    assert not list(RESULT.iter_errors(document))
+    plan = document["plan"]
+    assert (plan["organisation_size"], plan["size_given"], plan["days_per_month"]) == (
+        1000,
+        True,
+        420.0,
+    )
+    assert plan["effort_rule"] == "effort_days * (size / 300) ^ 0.7"
+    assert {"id": "leadership.quality_council", "dimension": "leadership", "level": 4,
+            "aims_at": 3} in plan["skipped"]  # fmt: skip
+    again = Result.from_document(json.loads(dump(document)))
+    assert again.roadmap is not None and again.roadmap.skipped
+    assert dump(again.to_document("en")) == dump(document)
+
+
+def test_a_document_stored_before_plans_in_weeks_still_reads_and_renders(library: Library) -> None:
+    data = {"questionnaire": "tqm-quick", "answers": dict.fromkeys(
+        (q.id for q in library.questionnaires["tqm-quick"].questions), 2)}  # fmt: skip
+    document = assess(parse_answers(Document("t", data), library), library).to_document("en")
+    for key in ("organisation_size", "size_given", "effort_factor", "effort_rule", "capacity_rule",
+                "embed_weeks", "foundation_first", "skipped"):  # fmt: skip
+        del document["plan"][key]
+    for phase in document["roadmap"]:
+        del phase["weeks"], phase["projected_levels"]
+        for action in phase["actions"]:
+            action["effort_days"] = action.pop("reference_effort_days")
+            del action["weeks"], action["foundation"]
+    assert not list(RESULT.iter_errors(document))
+    old = Result.from_document(json.loads(dump(document)))
+    assert old.roadmap is not None and old.roadmap.organisation_size == 300
+    first = old.phases[0].actions[0]
+    assert first.weeks is None and first.effort_days == first.action.effort_days
+    assert "person-days over" in render_html(old, "en")
+    assert f"({first.action.id})\n" in render_result(old, "en") + "\n"

@@ -1,4 +1,5 @@
-"""The roadmap planner: dependency order, capacity, projections, cornerstone first, determinism."""
+"""The roadmap planner: weeks and prerequisites, capacity and effort by size, one level per action,
+foundations first, practices in place skipped, cornerstone first, determinism."""
 
 from __future__ import annotations
 
@@ -18,18 +19,34 @@ from assessment.engine.roadmap import (
     Situation,
     plan_roadmap,
     priority,
-    project,
     target_level,
 )
+from assessment.engine.schedule import (
+    Slot,
+    capacity_per_month,
+    effort_factor,
+    embed_weeks,
+    level_steps,
+    projected_at,
+)
 from assessment.io.source import Document
+from tests.helpers.strategies import valid_answers
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
-def result_for(library: Library, answers: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    data = {"questionnaire": "tqm-audit", "organisation": "R", "answers": answers}
+def result_for(
+    library: Library,
+    answers: dict[str, Any],
+    size: int | None = None,
+    questionnaire: str = "tqm-audit",
+    **kwargs: Any,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"questionnaire": questionnaire, "organisation": "R", "answers": answers}
+    if size is not None:
+        data["organisation_size"] = size
     answer_set = parse_answers(Document("t", data), library)
     return assess(answer_set, library, trace=False, **kwargs).to_document("en")
 
@@ -55,33 +72,81 @@ def planned(result: dict[str, Any]) -> list[dict[str, Any]]:
 def check_plan(library: Library, result: dict[str, Any]) -> None:
     """The invariants every plan must keep."""
     catalogue = library.packs["tqm"].actions
+    skipped = {s["id"] for s in result["plan"]["skipped"]}
+    weeks = {a["id"]: a["weeks"] for a in planned(result)}
     phase_of = {a["id"]: p["phase"] for p in result["roadmap"] for a in p["actions"]}
     seen: set[str] = set()
     for action in planned(result):
+        start, end = action["weeks"]
+        assert end - start >= catalogue[action["id"]].duration_weeks
         for required in catalogue[action["id"]].requires:
+            if required in skipped:
+                continue
             assert required in seen, f"{action['id']} is listed before {required}"
             assert phase_of[required] <= phase_of[action["id"]]
+            assert weeks[required][1] <= start, f"{action['id']} starts before {required} ends"
         seen.add(action["id"])
+    assert not seen & skipped
+    for action in planned(result):  # it starts once its dimension can be at the level it builds on
+        now = result["dimensions"][action["dimension"]]["level"]
+        before = [
+            a for a in planned(result)
+            if a["dimension"] == action["dimension"] and a["weeks"][1] <= action["weeks"][0]
+        ]  # fmt: skip
+        assert len(before) >= action["lifts"][0] - now, f"{action['id']} starts too early"
     for phase in result["roadmap"]:
+        first, last = phase["weeks"]
+        assert all(first < a["weeks"][1] <= last for a in phase["actions"]), "ends in its phase"
         assert phase["effort_days"] <= phase["capacity_days"]
     previous = {d: v["index"] for d, v in result["dimensions"].items()}
     for phase in result["roadmap"]:
         for dim, value in phase["projected"].items():
+            if value is None:  # nothing scored in this dimension: nothing projected
+                assert previous[dim] is None
+                continue
             assert previous[dim] <= value <= 100
         previous = phase["projected"]
 
 
-def test_a_traditional_organisation_gets_a_feasible_plan_with_foundations_first(
+def test_a_traditional_organisation_starts_with_its_foundations_and_keeps_them(
     library: Library,
 ) -> None:
-    result = result_for(library, audit_answers(library, 1))
+    result = result_for(library, audit_answers(library, 1), size=20)  # little capacity
     check_plan(library, result)
-    first = planned(result)[0]
-    assert first["dimension"] == "leadership"
+    catalogue = library.packs["tqm"].actions
+    foundations = {a.id for a in catalogue.values() if a.foundation}
+    assert foundations, "the catalogue marks its foundation actions"
+    assert result["plan"]["foundation_first"] is True
+    weeks = {a["id"]: a["weeks"] for a in planned(result)}
+    for action_id in foundations:  # each starts as soon as what it requires has finished
+        requires = catalogue[action_id].requires
+        assert weeks[action_id][0] == max((weeks[r][1] for r in requires), default=0)
+    assert not foundations & set(result["plan"]["deferred"])
+    assert result["plan"]["deferred"], "20 people cannot do everything in 24 months"
+    assert planned(result)[0]["dimension"] == "leadership"
     assert result["plan"]["cornerstone_first"] is True
-    assert result["plan"]["deferred"], (
-        "an organisation starting from scratch cannot do everything in 24 months"
-    )
+
+
+def test_a_prerequisite_chain_longer_than_a_phase_spans_phases(library: Library) -> None:
+    result = result_for(library, audit_answers(library, 1))
+    weeks = {a["id"]: a["weeks"] for a in planned(result)}
+    phase_of = {a["id"]: p["phase"] for p in result["roadmap"] for a in p["actions"]}
+    # quality council (6 weeks) -> policy (8) -> business planning (12): 26 weeks, two phases
+    assert weeks["leadership.quality_council"] == [0, 6]
+    assert weeks["leadership.quality_policy_vision"] == [6, 14]
+    assert weeks["leadership.quality_in_business_planning"] == [14, 26]
+    assert phase_of["leadership.quality_council"] == 1
+    assert phase_of["leadership.quality_policy_vision"] == 2
+    assert [p["weeks"] for p in result["roadmap"]] == [[0, 13], [13, 26], [26, 52], [52, 104]]
+
+
+def test_an_organisation_at_level_one_is_not_projected_past_level_three_in_its_first_year(
+    library: Library,
+) -> None:
+    result = result_for(library, audit_answers(library, 1), size=5000)
+    first_year = next(p for p in result["roadmap"] if p["months"][1] == 12)
+    assert max(first_year["projected_levels"].values()) == 3
+    assert max(first_year["projected"].values()) == 50.0
 
 
 def test_leadership_leads_when_it_caps_the_overall_level(library: Library) -> None:
@@ -95,10 +160,12 @@ def test_leadership_leads_when_it_caps_the_overall_level(library: Library) -> No
 def test_without_the_cornerstone_the_highest_priority_ready_action_leads(library: Library) -> None:
     result = result_for(library, audit_answers(library, 4, leadership=5, process=2))
     assert result["plan"]["cornerstone_first"] is False
+    skipped = {s["id"] for s in result["plan"]["skipped"]}
     first = planned(result)[0]
-    # ready (nothing required) and there for a finding or a prerequisite, not for the cornerstone
-    # (in the version-2 catalogue a leadership foundation may lead because a process finding needs it)
-    assert not first["requires"] and "leadership.cornerstone" not in first["because"]
+    assert set(first["requires"]) <= skipped, "ready: whatever it requires is in place"
+    # there for a finding or a prerequisite, not for the cornerstone (in the version-2 catalogue a
+    # leadership foundation may lead because a process finding needs it)
+    assert "leadership.cornerstone" not in first["because"]
 
 
 def test_every_action_says_why_it_is_there(library: Library) -> None:
@@ -118,6 +185,50 @@ def test_a_smaller_capacity_moves_actions_later_and_says_so(library: Library) ->
     assert len(tight["plan"]["deferred"]) > len(roomy["plan"]["deferred"])
 
 
+def test_effort_and_capacity_follow_the_stated_size_rules(library: Library) -> None:
+    assert capacity_per_month(300) == 126.0 and capacity_per_month(1) == 2.0
+    assert effort_factor(300) == 1.0
+    assert effort_factor(3000) == pytest.approx(10**0.7)
+    small = result_for(library, audit_answers(library, 2), size=30)
+    default = result_for(library, audit_answers(library, 2))
+    assert default["plan"]["organisation_size"] == 300 and default["plan"]["size_given"] is False
+    assert small["plan"]["organisation_size"] == 30 and small["plan"]["size_given"] is True
+    assert small["plan"]["days_per_month"] == 12.6
+    catalogue = library.packs["tqm"].actions
+    for action in planned(small):
+        reference = catalogue[action["id"]].effort_days
+        assert action["reference_effort_days"] == reference
+        assert action["effort_days"] == round(reference * 0.1**0.7, 1)
+    check_plan(library, small)
+
+
+def test_a_small_organisation_needs_longer_than_a_large_one(library: Library) -> None:
+    def last_end(result: dict[str, Any]) -> int:
+        return max(a["weeks"][1] for a in planned(result))
+
+    small = result_for(library, audit_answers(library, 1), size=10)
+    large = result_for(library, audit_answers(library, 1), size=3000)
+    assert len(planned(small)) < len(planned(large)) or last_end(small) > last_end(large)
+
+
+def test_actions_whose_practice_is_in_place_are_skipped_not_planned(library: Library) -> None:
+    result = result_for(library, audit_answers(library, 2, leadership=4, learning=4))
+    check_plan(library, result)
+    skipped = {s["id"]: s for s in result["plan"]["skipped"]}
+    assert "leadership.quality_council" in skipped, "required by others, but in place"
+    assert skipped["leadership.quality_council"] == {
+        "id": "leadership.quality_council",
+        "dimension": "leadership",
+        "level": 4,
+        "aims_at": 3,
+    }
+    for action in planned(result):
+        level = result["dimensions"][action["dimension"]]["level"]
+        assert action["lifts"][1] > level or any(
+            not r.startswith(("gap.", "prerequisite:")) for r in action["because"]
+        )
+
+
 def test_a_total_quality_organisation_needs_no_roadmap(library: Library) -> None:
     assert planned(result_for(library, audit_answers(library, 5))) == []
 
@@ -132,12 +243,39 @@ def test_the_same_input_gives_the_same_plan(library: Library) -> None:
 def test_random_organisations_get_plans_that_keep_every_invariant(
     library: Library, data: st.DataObject
 ) -> None:
-    questions = library.questionnaires["tqm-audit"].questions
-    answers = {q.id: data.draw(st.integers(1, 5)) for q in questions}
-    check_plan(
-        library,
-        result_for(library, answers, days_per_month=data.draw(st.sampled_from([5, 20, 60]))),
-    )
+    questionnaire = data.draw(st.sampled_from(["tqm-audit", "tqm-quick"]))
+    answers = valid_answers(library, questionnaire, data.draw)
+    size = data.draw(st.none() | st.integers(1, 100_000))
+    capacity = data.draw(st.sampled_from([None, None, 5, 60]))
+    result = result_for(library, answers, size, questionnaire, days_per_month=capacity)
+    check_plan(library, result)
+    catalogue = library.packs["tqm"].actions
+    levels = {d: v["level"] for d, v in result["dimensions"].items()}
+    first_year = next(p for p in result["roadmap"] if p["months"][1] == 12)
+    last = result["roadmap"][-1]
+    for dim, level in levels.items():
+        if level == 1:  # one level per action, each held before the next: <= 3 in 1 year, 4 in 2
+            assert first_year["projected_levels"][dim] <= 3
+            assert last["projected_levels"][dim] <= 4
+    for phase in result["roadmap"]:
+        for dim, level in phase["projected_levels"].items():
+            lifts = sum(
+                1
+                for p in result["roadmap"][: phase["phase"]]
+                for a in p["actions"]
+                if a["dimension"] == dim
+            )
+            assert levels[dim] <= level <= levels[dim] + lifts, "one level per action at most"
+    for action in planned(result):  # a practice in place is planned only when a finding cites
+        if levels[action["dimension"]] >= action["lifts"][1]:  # an item below it
+            assert any(not r.startswith(("gap.", "prerequisite:")) for r in action["because"])
+    for skipped in result["plan"]["skipped"]:
+        assert skipped["level"] == levels[skipped["dimension"]] >= skipped["aims_at"]
+    if capacity is None:  # foundations in a traditional organisation are never deferred
+        traditional = result["overall"]["level"] == 1
+        for action_id in result["plan"]["deferred"]:
+            action = catalogue[action_id]
+            assert not (action.foundation and (traditional or levels[action.dimension] == 1))
 
 
 ACTION = Action(
@@ -163,20 +301,53 @@ def test_priority_follows_the_documented_formula() -> None:
     assert priority(ACTION, [Reason("finding", "r1")], situation) == (40 + 10 * 3) * 5 / 10
 
 
-def test_projection_moves_toward_the_lifted_level_and_never_past_100() -> None:
-    assert project({"customer": 10.0}, [ACTION]) == {
-        "customer": 50.0
-    }  # toward 25*(3-1) by impact 5/5
-    assert project({"customer": 90.0}, [ACTION]) == {"customer": 90.0}
-    assert project({"customer": None}, [ACTION]) == {"customer": None}
+def slot(action: Action, end: int) -> Slot:
+    return Slot(action, end - 4, end, 10.0)
 
 
-def test_plan_roadmap_lists_four_phases_with_their_months() -> None:
+def test_an_action_lifts_one_level_and_the_next_lift_waits_half_a_year() -> None:
+    # ACTION lifts customer 1 -> 3: one level only, however wide its range
+    assert level_steps(1, [slot(ACTION, 4)]) == [(4, 2)]
+    second = Action(**{**ACTION.__dict__, "id": "customer.y", "lift_from": 2})
+    assert level_steps(1, [slot(ACTION, 4), slot(second, 6)]) == [(4, 2), (30, 3)]
+    assert [embed_weeks(level) for level in (3, 4, 5)] == [26, 39, 52]
+    third = Action(**{**ACTION.__dict__, "id": "customer.z", "lift_from": 3, "lift_to": 5})
+    fourth = Action(**{**third.__dict__, "id": "customer.w", "lift_from": 4})
+    slots = [slot(ACTION, 4), slot(second, 6), slot(third, 8), slot(fourth, 10)]
+    assert level_steps(1, slots) == [(4, 2), (30, 3), (69, 4), (121, 5)]
+    assert level_steps(3, [slot(ACTION, 4)]) == [], "the action aims below the level now"
+
+
+def test_the_projected_index_is_the_uniform_index_of_the_projected_level() -> None:
+    steps = {"customer": [(4, 2), (30, 3)]}
+    indices = {"customer": 10.0, "process": None}
+    levels = {"customer": 1, "process": 1}
+    assert projected_at(13, levels, indices, steps) == (
+        {"customer": 2, "process": 1},
+        {"customer": 25.0, "process": None},
+    )
+    assert projected_at(52, levels, {"customer": 80.0, "process": None}, steps)[1] == {
+        "customer": 80.0,
+        "process": None,
+    }, "never below today's index"
+
+
+def test_plan_roadmap_lists_four_phases_with_their_months_and_weeks() -> None:
     situation = Situation({"customer": 10.0}, {"customer": 1}, {"customer": 80.0}, [], False)
     roadmap = plan_roadmap(situation, {ACTION.id: ACTION})
     assert [p.months for p in roadmap.phases] == [(0, 3), (3, 6), (6, 12), (12, 24)]
+    assert [p.weeks for p in roadmap.phases] == [(0, 13), (13, 26), (26, 52), (52, 104)]
     assert [a.action.id for a in roadmap.phases[0].actions] == ["customer.x"]
+    assert roadmap.phases[0].actions[0].weeks == (0, 4)
     assert roadmap.deferred == ()
+
+
+def test_an_action_too_long_for_the_horizon_is_deferred() -> None:
+    long = Action(**{**ACTION.__dict__, "duration_weeks": 105.0})
+    situation = Situation({"customer": 10.0}, {"customer": 1}, {"customer": 80.0}, [], False)
+    roadmap = plan_roadmap(situation, {long.id: long})
+    assert roadmap.deferred == ("customer.x",)
+    assert all(not p.actions for p in roadmap.phases)
 
 
 def test_reasons_read_back_from_their_document_strings() -> None:

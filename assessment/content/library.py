@@ -354,6 +354,7 @@ def _action(a: Mapping[str, Any]) -> Action:
         impact=a["impact"],
         requires=tuple(a.get("requires", ())),
         kpi=Text.from_data(a["kpi"]),
+        foundation=bool(a.get("foundation", False)),
     )
 
 

@@ -118,6 +118,9 @@ class Action:
     impact: int
     requires: tuple[str, ...]
     kpi: Text
+    # A foundation of the whole programme (leadership commitment, basic quality tools, listening to
+    # customers): planned first in a traditional organisation, never deferred.
+    foundation: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,15 @@ from functools import cached_property
 from typing import Any
 
 from ..problems import ProblemCode, did_you_mean, unknown
-from .conditions import Condition, Leaf, facts_of, parse_condition, prepare_leaves, substitute
+from .conditions import (
+    Condition,
+    Leaf,
+    facts_of,
+    fill_placeholders,
+    parse_condition,
+    prepare_leaves,
+    substitute,
+)
 from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
 
 COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
@@ -60,6 +68,14 @@ class Instance:
     def comparisons(self) -> tuple[Leaf, ...]:
         """The condition's comparisons, prepared once for traces."""
         return prepare_leaves(self.when)
+
+    @cached_property
+    def level(self) -> tuple[str, int] | None:
+        """The level gate this instance sets, its dimension filled in: (dimension, level)."""
+        if not self.rule.then.level:
+            return None
+        dim, value = self.rule.then.level
+        return fill_placeholders(dim, self.bindings), value
 
 
 def parse_rule(data: Mapping[str, Any]) -> Rule:

@@ -53,6 +53,7 @@ class AnswerSet:
     date: str = ""
     target: Mapping[str, float] = field(default_factory=dict)
     previous: Mapping[str, float] = field(default_factory=dict)
+    organisation_size: int | None = None  # headcount; the roadmap scales effort and capacity by it
 
 
 def load_answers(path: str | Path, library: Library) -> AnswerSet:
@@ -103,6 +104,7 @@ def parse_answers(doc: Document, library: Library, *, complete: bool = True) -> 
         data.get("date", ""),
         data.get("target", {}),
         data.get("previous", {}),
+        data.get("organisation_size"),
     )
 
 
@@ -190,7 +192,7 @@ def _fmt(value: float) -> str:
 
 # --- CSV -------------------------------------------------------------------------------------
 
-META_COLUMNS = ("questionnaire", "organisation", "respondent", "role")
+META_COLUMNS = ("questionnaire", "organisation", "organisation_size", "respondent", "role")
 
 
 def csv_to_answers(doc: Document) -> Document:
@@ -210,10 +212,14 @@ def csv_to_answers(doc: Document) -> Document:
         "organisation",
         "several organisations in one file; use 'tqm batch' to score each of them",
     )
+    _check_same_in_every_row(doc, rows, "organisation_size", "several sizes in one file")
     data: dict[str, Any] = {"questionnaire": first["questionnaire"], "responses": []}
     if first.get("organisation"):
         data["organisation"] = first["organisation"]
     positions = {"": (1, 1), "/questionnaire": doc.where("/rows/0/questionnaire")}
+    if size := first.get("organisation_size"):  # the schema names a cell that is not a headcount
+        data["organisation_size"] = int(size) if size.isdigit() else size
+        positions["/organisation_size"] = doc.where("/rows/0/organisation_size")
     for index, row in enumerate(rows):
         data["responses"].append(_csv_response(doc, index, row, positions))
     return Document(doc.name, data, positions)

@@ -25,7 +25,8 @@ from .result import (
     Result,
     ResultItem,
 )
-from .roadmap import PRIORITY_FORMULA, Phase, PlannedAction, Reason, Roadmap
+from .roadmap import PRIORITY_FORMULA, Phase, PlannedAction, Reason, Roadmap, Skipped
+from .schedule import CAPACITY_RULE, EFFORT_RULE, REFERENCE_SIZE, embed_weeks, to_weeks
 
 SCHEMA = "tqm-result/1"
 
@@ -62,13 +63,28 @@ def result_document(result: Result, lang: str) -> dict[str, Any]:
         "trace": [_step(s) for s in result.trace],
     }
     if result.roadmap is not None:
-        doc["plan"] = {
-            "days_per_month": result.roadmap.days_per_month,
-            "cornerstone_first": result.roadmap.cornerstone_first,
-            "deferred": list(result.roadmap.deferred),
-            "priority_formula": PRIORITY_FORMULA,
-        }
+        doc["plan"] = _plan(result.roadmap)
     return doc
+
+
+def _plan(plan: Roadmap) -> dict[str, Any]:
+    return {
+        "days_per_month": plan.days_per_month,
+        "organisation_size": plan.organisation_size,
+        "size_given": plan.size_given,
+        "effort_factor": plan.effort_factor,
+        "effort_rule": EFFORT_RULE,
+        "capacity_rule": CAPACITY_RULE,
+        "embed_weeks": {str(level): embed_weeks(level) for level in range(3, 6)},
+        "cornerstone_first": plan.cornerstone_first,
+        "foundation_first": plan.foundation_first,
+        "deferred": list(plan.deferred),
+        "skipped": [
+            {"id": s.id, "dimension": s.dimension, "level": s.level, "aims_at": s.aims_at}
+            for s in plan.skipped
+        ],
+        "priority_formula": PRIORITY_FORMULA,
+    }
 
 
 def _dimension(d: DimensionResult, lang: str) -> dict[str, Any]:
@@ -127,10 +143,12 @@ def _phase(phase: Phase, lang: str) -> dict[str, Any]:
     return {
         "phase": phase.number,
         "months": list(phase.months),
+        "weeks": list(phase.weeks),
         "capacity_days": phase.capacity_days,
         "effort_days": phase.effort_days,
         "actions": [_action(p, lang) for p in phase.actions],
         "projected": dict(phase.projected),
+        "projected_levels": dict(phase.projected_levels or {}),
     }
 
 
@@ -143,7 +161,10 @@ def _action(planned: PlannedAction, lang: str) -> dict[str, Any]:
         "description": a.description.get(lang),
         "kpi": a.kpi.get(lang),
         "lifts": [a.lift_from, a.lift_to],
-        "effort_days": a.effort_days,
+        "foundation": a.foundation,
+        **({"weeks": list(planned.weeks)} if planned.weeks is not None else {}),
+        "effort_days": planned.effort_days,
+        "reference_effort_days": a.effort_days,
         "duration_weeks": a.duration_weeks,
         "impact": a.impact,
         "priority": planned.priority,
@@ -181,8 +202,20 @@ def read_result(doc: Mapping[str, Any]) -> Result:
     roadmap = None
     if plan is not None:
         phases = tuple(_read_phase(p) for p in doc["roadmap"])
+        # documents stored before the plan was made in weeks lack its newer fields: defaults
         roadmap = Roadmap(
-            phases, plan["days_per_month"], plan["cornerstone_first"], tuple(plan["deferred"])
+            phases,
+            plan["days_per_month"],
+            plan["cornerstone_first"],
+            tuple(plan["deferred"]),
+            organisation_size=plan.get("organisation_size", REFERENCE_SIZE),
+            size_given=plan.get("size_given", False),
+            effort_factor=plan.get("effort_factor", 1.0),
+            foundation_first=plan.get("foundation_first", False),
+            skipped=tuple(
+                Skipped(s["id"], s["dimension"], s["level"], s["aims_at"])
+                for s in plan.get("skipped", ())
+            ),
         )
     return Result(
         questionnaire=QuestionnaireRef(q["id"], q["version"], _text(q["title"])),
@@ -265,6 +298,7 @@ def _read_finding(f: Mapping[str, Any]) -> FindingResult:
 
 def _read_phase(p: Mapping[str, Any]) -> Phase:
     start, end = p["months"]
+    first, last = p.get("weeks", (to_weeks(start), to_weeks(end)))
     return Phase(
         number=p["phase"],
         months=(start, end),
@@ -272,6 +306,8 @@ def _read_phase(p: Mapping[str, Any]) -> Phase:
         effort_days=p["effort_days"],
         actions=tuple(_read_action(a) for a in p["actions"]),
         projected=dict(p["projected"]),
+        weeks=(first, last),
+        projected_levels=dict(p["projected_levels"]) if "projected_levels" in p else None,
     )
 
 
@@ -284,10 +320,13 @@ def _read_action(a: Mapping[str, Any]) -> PlannedAction:
         description=_text(a["description"]),
         lift_from=lift_from,
         lift_to=lift_to,
-        effort_days=a["effort_days"],
+        effort_days=a.get("reference_effort_days", a["effort_days"]),
         duration_weeks=a["duration_weeks"],
         impact=a["impact"],
         requires=tuple(a["requires"]),
         kpi=_text(a["kpi"]),
+        foundation=a.get("foundation", False),
     )
-    return PlannedAction(action, a["priority"], tuple(Reason.parse(r) for r in a["because"]))
+    weeks = (a["weeks"][0], a["weeks"][1]) if "weeks" in a else None
+    because = tuple(Reason.parse(r) for r in a["because"])
+    return PlannedAction(action, a["priority"], because, weeks, a["effort_days"])

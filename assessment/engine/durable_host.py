@@ -134,7 +134,7 @@ def fire(ruleset: CompiledRuleset, facts: Mapping[str, float]) -> set[int]:
 
 
 def _fire_chunk(chunk: Chunk, facts: Mapping[str, float]) -> set[int]:
-    message: dict[str, Any] = {chunk.keys[k]: v for k, v in facts.items() if k in chunk.keys}
+    message: dict[str, Any] = {key: facts[f] for f, key in chunk.keys.items() if f in facts}
     sid = secrets.token_hex(16)
     message["sid"] = sid
     message[_ANCHOR] = 1

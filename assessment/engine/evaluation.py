@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from ..content.conditions import evaluate, explain_leaves, fill_placeholders
+from ..content.conditions import Leaf, evaluate, explain_leaves, fill_placeholders
 from ..content.library import RulePack
 from ..content.model import Effects, Questionnaire
 from ..content.rules import Instance, instantiate
@@ -120,6 +120,36 @@ class Program:
         """Each instance's effects as data, for traces (the same for every evaluation)."""
         return {i.key: effect_summary(i) for i in self.instances}
 
+    @cached_property
+    def leaves(self) -> dict[int, tuple[Leaf, ...]]:
+        """Each stage's distinct comparisons, prepared for traces: many instances share one (the
+        same gate or threshold on the same fact), and a trace explains each once."""
+        return {n: tuple(self._leaf_index[n].values()) for n in (1, 2)}
+
+    @cached_property
+    def _leaf_index(self) -> dict[int, dict[tuple[Any, ...], Leaf]]:
+        out: dict[int, dict[tuple[Any, ...], Leaf]] = {1: {}, 2: {}}
+        for i in self.instances:
+            for leaf in i.comparisons:
+                out[i.stage].setdefault(_leaf_key(leaf), leaf)
+        return out
+
+    @cached_property
+    def traced(self) -> tuple[tuple[str, int, tuple[int, ...], dict[str, Any]], ...]:
+        """What a trace step needs of each instance that never changes: its key, stage, the
+        positions of its comparisons in `leaves[stage]`, and its effects."""
+        effects = self.effects
+        position = {n: {k: j for j, k in enumerate(index)} for n, index in self._leaf_index.items()}
+        return tuple(
+            (
+                i.key,
+                i.stage,
+                tuple(position[i.stage][_leaf_key(leaf)] for leaf in i.comparisons),
+                effects[i.key],
+            )
+            for i in self.instances
+        )
+
     def decide(self, number: int, facts: Mapping[str, float], use_engine: bool) -> list[Instance]:
         """The instances of a stage that fire."""
         instances = self.stage(number)
@@ -151,6 +181,12 @@ def judge(
     return Judgement(levels, uncapped, overall, tuple(caps), fired, facts, steps, claimed)
 
 
+def _leaf_key(leaf: Leaf) -> tuple[Any, ...]:
+    """What makes two prepared comparisons explain alike: fact, op, threshold, ref, plus, not."""
+    fact, _, value, ref, plus, static = leaf  # types too: a threshold of 2 is written as 2, not 2.0
+    return fact, static["op"], type(value), value, ref, type(plus), plus, "negated" in static
+
+
 def _sets_levels(effects: Effects) -> bool:
     return bool(
         effects.level or effects.overall_level or effects.cap_to is not None or effects.cap_fact
@@ -166,9 +202,9 @@ def dimension_levels(fired: Sequence[Instance], dimensions: Sequence[str]) -> di
     """Each dimension's level from the level gates that fired."""
     gates: dict[str, set[int | None]] = {d: set() for d in dimensions}
     for instance in fired:
-        if instance.rule.then.level:
-            dim, value = instance.rule.then.level
-            gates.setdefault(fill_placeholders(dim, instance.bindings), set()).add(value)
+        if instance.level:
+            dim, value = instance.level
+            gates.setdefault(dim, set()).add(value)
     return {d: highest_gate(gates[d]) for d in dimensions}
 
 
@@ -200,16 +236,10 @@ def _trace(
     program: Program, fired: Sequence[Instance], facts: Mapping[int, Mapping[str, float]]
 ) -> tuple[TraceStep, ...]:
     keys = {i.key for i in fired}
-    effects = program.effects
+    explained = {n: explain_leaves(leaves, facts[n]) for n, leaves in program.leaves.items()}
     return tuple(
-        TraceStep(
-            i.key,
-            i.stage,
-            i.key in keys,
-            explain_leaves(i.comparisons, facts[i.stage]),
-            effects[i.key],
-        )
-        for i in program.instances
+        TraceStep(key, stage, key in keys, [explained[stage][j] for j in at], effect)
+        for key, stage, at, effect in program.traced
     )
 
 

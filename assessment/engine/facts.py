@@ -47,8 +47,8 @@ def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
     if head == "critical_min":
         return lambda s: _dim(s, rest, "critical_min")
     if head == "item_level":
-        question = questionnaire.question(rest)
-        return lambda s: _item_level(question, s.profile.items.get(rest))
+        level_of = _level_memo(questionnaire.question(rest))
+        return lambda s: None if (m := s.profile.items.get(rest)) is None else float(level_of(m))
     if head == "critical_level":
         return _critical_level_getter(rest, questionnaire)
     if head == "unknown_share":
@@ -91,20 +91,33 @@ def item_level(question: Question, mean: float) -> int:
     return max(1, min(5, tenths // 10))
 
 
-def _item_level(question: Question, mean: float | None) -> float | None:
-    return None if mean is None else float(item_level(question, mean))
+_MEMO_SIZE = 4096  # means one item takes are few (answers and their averages); bounded anyway
+
+
+def _level_memo(question: Question) -> Callable[[float], int]:
+    """item_level for one question, remembered by mean (facts ask for it on every evaluation)."""
+    memo: dict[float, int] = {}
+
+    def level_of(mean: float) -> int:
+        level = memo.get(mean)
+        if level is None:
+            level = item_level(question, mean)
+            if len(memo) < _MEMO_SIZE:
+                memo[mean] = level
+        return level
+
+    return level_of
 
 
 def _critical_level_getter(dim: str, questionnaire: Questionnaire) -> Getter:
     dimension = questionnaire.dimension(dim)
-    critical = [q for q in dimension.questions if q.critical] if dimension else []
+    critical = (
+        [(q.id, _level_memo(q)) for q in dimension.questions if q.critical] if dimension else []
+    )
 
     def lowest(stage: Stage) -> float | None:
-        levels = [
-            item_level(q, mean)
-            for q in critical
-            if (mean := stage.profile.items.get(q.id)) is not None
-        ]
+        items = stage.profile.items
+        levels = [level_of(m) for qid, level_of in critical if (m := items.get(qid)) is not None]
         return float(min(levels)) if levels else None
 
     return lowest

@@ -11,7 +11,7 @@ from ..content.model import LANGS, Questionnaire
 from .answers import AnswerSet
 from .evaluation import Judgement, Program, judge
 from .result import Result, build_result
-from .roadmap import DEFAULT_DAYS_PER_MONTH, Situation, plan_roadmap
+from .roadmap import Situation, plan_roadmap
 from .scoring import score_profile
 
 _PROGRAMS: dict[tuple[str, str, int], Program] = {}
@@ -36,11 +36,11 @@ def assess(
     use_engine: bool = True,
     trace: bool = True,
     roadmap: bool = True,
-    days_per_month: float = DEFAULT_DAYS_PER_MONTH,
+    days_per_month: float | None = None,
     langs: tuple[str, ...] = LANGS,
 ) -> Result:
     """The typed result of an answer set: scored, judged by its rule pack, and (with `roadmap`)
-    planned; with `trace`, every rule's comparisons; `use_engine=False` lets the reference
+    planned (`days_per_month` overrides the capacity the organisation's size gives); with `trace`, every rule's comparisons; `use_engine=False` lets the reference
     evaluator decide instead of durable-rules. Texts are in `langs` (default: every language)."""
     pack = library.pack_for(answers.questionnaire.id, answers.questionnaire.version)
     profile = score_profile(answers)
@@ -49,11 +49,13 @@ def assess(
     result = build_result(answers, pack, profile, judgement, program.overall_gates, langs)
     if not roadmap:
         return result
-    plan = plan_roadmap(situation_of(result, judgement), pack.actions, days_per_month)
+    plan = plan_roadmap(
+        situation_of(result, judgement, answers.organisation_size), pack.actions, days_per_month
+    )
     return replace(result, roadmap=plan)
 
 
-def situation_of(result: Result, judgement: Judgement) -> Situation:
+def situation_of(result: Result, judgement: Judgement, size: int | None = None) -> Situation:
     """What the roadmap planner needs: indices, levels, targets, findings, and whether the
     cornerstone dimension comes first (it is the weakest, or its rule caps the overall level)."""
     dims = result.dimensions
@@ -69,4 +71,6 @@ def situation_of(result: Result, judgement: Judgement) -> Situation:
         findings=result.findings,
         cornerstone=weakest or capped,
         cornerstone_dimension=CORNERSTONE.dimension,
+        overall_level=judgement.overall_level,
+        size=size,
     )

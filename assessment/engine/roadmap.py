@@ -1,8 +1,11 @@
-"""The improvement roadmap: which actions, in what order, in which phase, and what they should achieve.
+"""The improvement roadmap: which actions, in what order, when, and what they should achieve.
 
 Selection. An action is a candidate when a finding (other than a strength) calls for it, or when its
 dimension is below its target and the action's lift range overlaps the levels between the current
-level and the target's level. Every prerequisite of a candidate is added too.
+level and the target's level. Every prerequisite of a candidate is added too. An action whose
+practice is already in place is not planned but listed as skipped: its dimension is at or above the
+level it aims for (`lifts.to`) and so is every item the findings calling for it cite; a skipped
+prerequisite counts as done.
 
 Priority (higher first), documented in README "How the roadmap is planned":
     priority = (gap + 10 * severity) * impact / effort_days
@@ -11,16 +14,17 @@ severe high / medium / low finding calling for the action (0 when only a gap cal
 the catalogue's 1..5 and effort_days the catalogue's person-days.
 
 Order. Actions are taken in dependency order (an action never comes before anything it requires);
-among the actions that are ready, leadership actions lead when leadership is the weakest dimension or
-caps the overall level (leadership is the cornerstone), then the higher priority, then the id.
+among the actions that are ready, foundation actions lead in a traditional organisation (overall
+level 1, or their dimension at level 1), then leadership actions when leadership is the weakest
+dimension or caps the overall level (leadership is the cornerstone), then the higher priority, then
+the id.
 
-Phases. Months 0-3, 3-6, 6-12 and 12-24, with a capacity in person-days (default 20 a month). An action
-goes to the earliest phase not before its prerequisites' phases where it still fits; what fits in no
-phase is deferred, with everything that requires it, and the plan says so.
-
-Projection. When an action that lifts its dimension to level L is done, the dimension's index moves
-toward 25 * (L - 1) (the index of a uniform level L) by impact / 5 of the remaining distance. Projected
-indices never fall below the current index and never exceed 100.
+Time. Each action, in that order, is placed in weeks within the organisation's capacity, after its
+prerequisites have finished and once its dimension is projected at the level it builds on (its
+`lifts.from`; an action waiting for that level is tried again after the others, and deferred when
+the plan does not reach it in time); the phase it ends in holds it (schedule.py says how, how size
+scales effort and capacity, and what the plan can achieve). The roadmap lists actions by the week
+they end.
 """
 
 from __future__ import annotations
@@ -32,9 +36,19 @@ from functools import cached_property
 from typing import Literal, NamedTuple, Protocol
 
 from ..content.model import Action
+from .schedule import (
+    REFERENCE_SIZE,
+    Calendar,
+    Slot,
+    capacity_per_month,
+    effort_factor,
+    level_steps,
+    projected_at,
+    schedule,
+    to_weeks,
+)
 
 PHASES: tuple[tuple[int, int], ...] = ((0, 3), (3, 6), (6, 12), (12, 24))
-DEFAULT_DAYS_PER_MONTH = 20.0
 SEVERITY_SCORE = {"high": 3, "medium": 2, "low": 1}
 PRIORITY_FORMULA = "(gap + 10 * severity) * impact / effort_days"
 ReasonKind = Literal["finding", "gap", "prerequisite"]
@@ -71,6 +85,13 @@ class Reason(NamedTuple):
         return _REASON_RANK[self.kind], str(self)
 
 
+class EvidenceLike(Protocol):
+    """What the planner reads of an item a finding cites."""
+
+    @property
+    def value(self) -> float | None: ...
+
+
 class FindingLike(Protocol):
     """What the planner reads of a finding."""
 
@@ -82,6 +103,8 @@ class FindingLike(Protocol):
     def severity(self) -> str: ...
     @property
     def actions(self) -> Sequence[str]: ...
+    @property
+    def evidence(self) -> Sequence[EvidenceLike]: ...
 
 
 @dataclass(frozen=True)
@@ -94,6 +117,8 @@ class Situation:
     findings: Sequence[FindingLike]
     cornerstone: bool  # the cornerstone dimension is the weakest or caps the overall level
     cornerstone_dimension: str = ""
+    overall_level: int = 0
+    size: int | None = None  # headcount; None: the catalogue's reference organisation
 
     @cached_property
     def severity(self) -> dict[str, int]:
@@ -103,19 +128,28 @@ class Situation:
             out[f.rule] = max(out.get(f.rule, 0), SEVERITY_SCORE[f.severity])
         return out
 
+    def traditional(self, dimension: str) -> bool:
+        """Overall level 1, or this dimension at level 1: foundations come first."""
+        return self.overall_level == 1 or self.levels.get(dimension, 1) == 1
+
 
 @dataclass(frozen=True)
 class PlannedAction:
-    """An action in the plan, with its priority and the reasons it is there."""
+    """An action in the plan: its priority, the reasons it is there, its weeks [start, end) and the
+    effort it takes in this organisation (the catalogue's, scaled by size). A plan stored before
+    plans were made in weeks has no weeks, and its effort is the catalogue's."""
 
     action: Action
     priority: float
     because: tuple[Reason, ...]
+    weeks: tuple[int, int] | None = None
+    effort_days: float = 0.0
 
 
 @dataclass(frozen=True)
 class Phase:
-    """One phase of the roadmap: its months, capacity, actions and the indices projected after it."""
+    """One phase: its months and weeks, capacity, actions (those ending in it) and the indices and
+    levels projected at its end."""
 
     number: int
     months: tuple[int, int]
@@ -123,6 +157,19 @@ class Phase:
     effort_days: float
     actions: tuple[PlannedAction, ...]
     projected: Mapping[str, float | None]
+    weeks: tuple[int, int] = (0, 0)
+    projected_levels: Mapping[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An action not planned because its practice is in place: its dimension's level and the level
+    the action aims for."""
+
+    id: str
+    dimension: str
+    level: int
+    aims_at: int
 
 
 @dataclass(frozen=True)
@@ -133,14 +180,11 @@ class Roadmap:
     days_per_month: float
     cornerstone_first: bool
     deferred: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Planned:
-    action: Action
-    phase: int
-    priority: float
-    because: tuple[Reason, ...]
+    organisation_size: int = REFERENCE_SIZE
+    size_given: bool = False
+    effort_factor: float = 1.0
+    foundation_first: bool = False
+    skipped: tuple[Skipped, ...] = ()
 
 
 def target_level(target: float) -> int:
@@ -150,13 +194,17 @@ def target_level(target: float) -> int:
 
 def select_actions(
     situation: Situation, catalogue: Mapping[str, Action]
-) -> dict[str, list[Reason]]:
-    """Candidate action ids with the reasons (findings, gaps, prerequisites) behind each."""
+) -> tuple[dict[str, list[Reason]], list[Skipped]]:
+    """Candidate action ids with the reasons (findings, gaps, prerequisites) behind each, and the
+    actions left out because their practice is in place."""
     reasons: dict[str, list[Reason]] = {}
+    cited: dict[str, list[float]] = {}  # the items the findings calling for an action cite
     for finding in situation.findings:
         if finding.kind != "strength":
+            values = [e.value for e in finding.evidence if e.value is not None]
             for action_id in finding.actions:
                 reasons.setdefault(action_id, []).append(Reason("finding", finding.rule))
+                cited.setdefault(action_id, []).extend(values)
     # per dimension with a gap: (level now, level the target reaches)
     gaps = {
         dim: (situation.levels.get(dim, 1), target_level(target))
@@ -167,15 +215,43 @@ def select_actions(
         gap = gaps.get(action.dimension)
         if gap and action.lift_from < gap[1] and action.lift_to > gap[0]:
             reasons.setdefault(action.id, []).append(Reason("gap", action.dimension))
-    _add_prerequisites(reasons, catalogue)
-    return reasons
+    skipped = _in_place(situation, catalogue, reasons, cited)
+    _add_prerequisites(reasons, catalogue, {s.id for s in skipped})
+    return reasons, skipped
 
 
-def _add_prerequisites(reasons: dict[str, list[Reason]], catalogue: Mapping[str, Action]) -> None:
+def _in_place(
+    situation: Situation,
+    catalogue: Mapping[str, Action],
+    reasons: dict[str, list[Reason]],
+    cited: Mapping[str, Sequence[float]],
+) -> list[Skipped]:
+    """Remove from `reasons` the actions whose practice is in place; the removed, and every
+    prerequisite in place, as skipped (by id)."""
+    skipped: dict[str, Skipped] = {}
+    pending, seen = sorted(reasons), set(reasons)
+    while pending:
+        action = catalogue[pending.pop()]
+        level = situation.levels.get(action.dimension, 1)
+        items = cited.get(action.id, ())
+        if level >= action.lift_to and all(v >= action.lift_to for v in items):
+            skipped[action.id] = Skipped(action.id, action.dimension, level, action.lift_to)
+            reasons.pop(action.id, None)
+        else:  # needed: are its prerequisites in place?
+            pending += [r for r in action.requires if r not in seen]
+            seen.update(action.requires)
+    return [skipped[k] for k in sorted(skipped)]
+
+
+def _add_prerequisites(
+    reasons: dict[str, list[Reason]], catalogue: Mapping[str, Action], done: set[str]
+) -> None:
     pending = sorted(reasons)
     while pending:
         action_id = pending.pop()
         for required in catalogue[action_id].requires:
+            if required in done:
+                continue
             if required not in reasons:
                 reasons[required] = []
                 pending.append(required)
@@ -197,15 +273,21 @@ def priority(action: Action, because: Sequence[Reason], situation: Situation) ->
 def order_actions(
     reasons: Mapping[str, Sequence[Reason]], catalogue: Mapping[str, Action], situation: Situation
 ) -> list[tuple[Action, float]]:
-    """Dependency order; among ready actions, cornerstone first, then priority, then id."""
+    """Dependency order; among ready actions, foundations in a traditional organisation first, then
+    the cornerstone, then priority, then id."""
     chosen = {a: catalogue[a] for a in reasons}
     prio = {a: priority(chosen[a], reasons[a], situation) for a in chosen}
-    waiting = {a: len(chosen[a].requires) for a in chosen}  # selection includes every prerequisite
+    # selection includes every prerequisite not in place; those in place count as done
+    waiting = {a: sum(r in chosen for r in chosen[a].requires) for a in chosen}
     unlocks: dict[str, list[str]] = {}
     for a in chosen:
         for r in chosen[a].requires:
             unlocks.setdefault(r, []).append(a)
-    ready = [(not _leads(chosen[a], situation), -prio[a], a) for a in chosen if not waiting[a]]
+
+    def key(a: str) -> tuple[bool, bool, float, str]:
+        return (not _founds(chosen[a], situation), not _leads(chosen[a], situation), -prio[a], a)
+
+    ready = [key(a) for a in chosen if not waiting[a]]
     heapq.heapify(ready)
     out = []
     while ready:
@@ -214,83 +296,73 @@ def order_actions(
         for nxt in unlocks.get(best, []):
             waiting[nxt] -= 1
             if not waiting[nxt]:
-                heapq.heappush(ready, (not _leads(chosen[nxt], situation), -prio[nxt], nxt))
+                heapq.heappush(ready, key(nxt))
     return out
+
+
+def _founds(action: Action, situation: Situation) -> bool:
+    return action.foundation and situation.traditional(action.dimension)
 
 
 def _leads(action: Action, situation: Situation) -> bool:
     return situation.cornerstone and action.dimension == situation.cornerstone_dimension
 
 
-def schedule(
-    ordered: Sequence[tuple[Action, float]],
-    reasons: Mapping[str, Sequence[Reason]],
-    capacities: Sequence[float],
-) -> tuple[list[Planned], list[str]]:
-    """Phases within capacity; returns the planned actions and the ids deferred beyond phase 4."""
-    used = [0.0] * len(capacities)
-    phase_of: dict[str, int] = {}
-    planned, deferred = [], []
-    for action, prio in ordered:
-        if any(r in deferred for r in action.requires):
-            deferred.append(action.id)
-            continue
-        earliest = max((phase_of[r] for r in action.requires), default=1)
-        phase = next(
-            (
-                p
-                for p in range(earliest, len(capacities) + 1)
-                if used[p - 1] + action.effort_days <= capacities[p - 1]
-            ),
-            None,
-        )
-        if phase is None:
-            deferred.append(action.id)
-            continue
-        used[phase - 1] += action.effort_days
-        phase_of[action.id] = phase
-        planned.append(Planned(action, phase, prio, tuple(reasons[action.id])))
-    return planned, deferred
-
-
-def project(
-    indices: Mapping[str, float | None], actions: Sequence[Action]
-) -> dict[str, float | None]:
-    """Indices after these actions are done (see the module docstring)."""
-    out = dict(indices)
-    for action in actions:
-        current = out.get(action.dimension)
-        if current is None:
-            continue
-        goal = 25.0 * (action.lift_to - 1)
-        out[action.dimension] = round(
-            min(100.0, current + max(0.0, goal - current) * action.impact / 5), 2
-        )
-    return out
-
-
 def plan_roadmap(
     situation: Situation,
     catalogue: Mapping[str, Action],
-    days_per_month: float = DEFAULT_DAYS_PER_MONTH,
+    days_per_month: float | None = None,
 ) -> Roadmap:
-    """The phased roadmap, with the indices projected after each phase."""
-    capacities = [days_per_month * (end - start) for start, end in PHASES]
-    reasons = select_actions(situation, catalogue)
-    planned, deferred = schedule(order_actions(reasons, catalogue, situation), reasons, capacities)
+    """The phased roadmap, with the indices and levels projected at the end of each phase.
+    `days_per_month` overrides the capacity the organisation's size gives."""
+    size = situation.size or REFERENCE_SIZE
+    factor = effort_factor(size)
+    capacity = capacity_per_month(size) if days_per_month is None else days_per_month
+    windows = [(to_weeks(start), to_weeks(end)) for start, end in PHASES]
+    calendar = Calendar(capacity, windows[-1][1])
+    reasons, skipped = select_actions(situation, catalogue)
+    ordered = order_actions(reasons, catalogue, situation)
+    placed, deferred = schedule(ordered, calendar, factor, situation.levels)
+    by_dimension: dict[str, list[Slot]] = {}
+    for slot, _ in placed.values():
+        by_dimension.setdefault(slot.action.dimension, []).append(slot)
+    steps = {d: level_steps(situation.levels.get(d, 1), s) for d, s in by_dimension.items()}
+    listed = sorted(placed.values(), key=lambda p: (p[0].end, p[0].start))  # stable: plan order
     phases = []
-    done: list[Action] = []
-    for number, (start, end) in enumerate(PHASES, start=1):
-        members = [p for p in planned if p.phase == number]
-        done += [p.action for p in members]
+    for number, ((start, end), (first, last)) in enumerate(
+        zip(PHASES, windows, strict=True), start=1
+    ):
+        levels, indices = projected_at(last, situation.levels, situation.indices, steps)
         phases.append(
             Phase(
                 number=number,
                 months=(start, end),
-                capacity_days=capacities[number - 1],
-                effort_days=sum(p.action.effort_days for p in members),
-                actions=tuple(PlannedAction(p.action, p.priority, p.because) for p in members),
-                projected=project(situation.indices, done),
+                capacity_days=round(capacity * (end - start), 1),
+                effort_days=calendar.used(first, last),
+                actions=tuple(
+                    PlannedAction(
+                        s.action,
+                        prio,
+                        tuple(reasons[s.action.id]),
+                        (s.start, s.end),
+                        s.effort_days,
+                    )
+                    for s, prio in listed
+                    if first < s.end <= last
+                ),
+                projected=indices,
+                weeks=(first, last),
+                projected_levels=levels,
             )
         )
-    return Roadmap(tuple(phases), days_per_month, situation.cornerstone, tuple(deferred))
+    return Roadmap(
+        tuple(phases),
+        capacity,
+        situation.cornerstone,
+        tuple(deferred),
+        organisation_size=size,
+        size_given=situation.size is not None,
+        effort_factor=round(factor, 3),
+        foundation_first=any(_founds(catalogue[a], situation) for a in reasons),
+        skipped=tuple(skipped),
+    )

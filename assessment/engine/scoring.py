@@ -174,16 +174,16 @@ def _profile(
     }
     overall = weighted_mean((dims[d.id].index, d.weight) for d in questionnaire.dimensions)
     by_role = {role: sum(1 for r in respondents if r.role == role) for role in role_means}
-    profile = Profile(means, evidence, dims, overall, len(respondents), by_role)
+    head = (means, evidence, dims, overall, len(respondents), by_role)
     if as_given is not None:
-        return replace(
-            profile,
+        return Profile(
+            *head,
             spread=as_given.spread,
             straight_lining=as_given.straight_lining,
             max_unanswered_share=as_given.max_unanswered_share,
         )
-    return replace(
-        profile,
+    return Profile(
+        *head,
         spread=item_spreads(questionnaire, respondents) if len(respondents) >= 2 else {},
         straight_lining=sum(1 for r in respondents if straight_lines(r)),
         max_unanswered_share=max(

@@ -360,6 +360,8 @@ def _roadmap(w: Writer) -> None:
             w.para("; ".join(moved), bold=t("projected") + w.colon)
     if ctx["about"].deferred:
         w.para(t("deferred", ids=", ".join(ctx["about"].deferred)), "Caption")
+    if ctx["about"].skipped:
+        w.para(t("skipped", ids=", ".join(ctx["about"].skipped)), "Caption")
 
 
 def _method(w: Writer) -> None:
@@ -367,7 +369,8 @@ def _method(w: Writer) -> None:
     w.section("method")
     for key in ("method_scoring", "method_na", "method_levels"):
         w.para(t(key))
-    w.para(t("method_roadmap", days=decimal(about.days_per_month)))
+    w.para(t("method_roadmap"))
+    w.para(about.capacity_note)
     w.heading(t("versions"), 2)
     rows = [
         (t("questionnaire"), f"{about.questionnaire_id} · {t('version', v=about.questionnaire_version)}"),

@@ -107,7 +107,14 @@ def render_roadmap(phases: Sequence[Phase], lang: str) -> list[str]:
     for phase in phases:
         start, end = phase.months
         lines.append("  " + msg("phase", lang, n=phase.number, start=start, end=end))
-        lines += [f"    - {p.action.title.get(lang)} ({p.action.id})" for p in phase.actions]
+        for p in phase.actions:
+            title, action_id = p.action.title.get(lang), p.action.id
+            line = f"{title} ({action_id})"
+            if p.weeks is not None:  # None: a plan stored before plans were made in weeks
+                a, b = p.weeks
+                days = decimal(p.effort_days, lang)
+                line = msg("action_line", lang, title=title, id=action_id, a=a, b=b, days=days)
+            lines.append(f"    - {line}")
     return lines
 
 

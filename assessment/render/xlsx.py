@@ -190,7 +190,7 @@ def roadmap_rows(result: Result, lang: str) -> list[list[Any]]:
             rows.append([phase.number, months, number, a.id, _dimension(result, a.dimension, lang),
                          a.title.get(lang),
                          a.description.get(lang), ", ".join(str(r) for r in p.because),
-                         a.effort_days, a.duration_weeks, a.impact, p.priority,
+                         p.effort_days, a.duration_weeks, a.impact, p.priority,
                          a.kpi.get(lang), ", ".join(a.requires)])  # fmt: skip
     return rows
 

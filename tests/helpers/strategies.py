@@ -94,7 +94,7 @@ QUESTIONNAIRE = st.one_of(
 )
 ROLE = st.one_of(TEXT, st.sampled_from(["leader", "staff"]))
 RESPONDENT = st.one_of(WEIRD, st.fixed_dictionaries({"id": TEXT, "role": ROLE}))
-META = st.sampled_from(["respondent", "date", "target", "previous"])
+META = st.sampled_from(["respondent", "date", "target", "previous", "organisation_size"])
 
 
 def mutate(doc: dict[str, Any], draw: Draw, questions: list[str]) -> None:

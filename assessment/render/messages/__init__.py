@@ -32,6 +32,10 @@ MESSAGES: dict[str, Text] = {
     "rule_pack": Text("rule pack", "规则包"),
     "roadmap": Text("Roadmap", "改进路线图"),
     "phase": Text("Phase {n} (months {start}-{end})", "第 {n} 阶段（第 {start}-{end} 个月）"),
+    "action_line": Text(
+        "{title} ({id}), weeks {a}-{b}, {days} person-days",
+        "{title}（{id}），第 {a}-{b} 周，{days} 人日",
+    ),
     "fired": Text("fired", "已触发"),
     "not_fired": Text("not fired", "未触发"),
     "absent": Text("absent", "缺失"),
@@ -56,6 +60,10 @@ MESSAGES: dict[str, Text] = {
     "template.critical": Text("critical item", "关键条目"),
     "yes": Text("yes", "是"),
     "no": Text("no", "否"),
+    "template.organisation_size": Text(
+        "Headcount (optional): the roadmap scales effort and capacity by it; without it, 300 people",
+        "员工人数（可选）：路线图据此调整工作量和能力；不填时按300人计",
+    ),
     "tests.passed": Text("{passed} passed, {failed} failed", "{passed} passed, {failed} failed"),
 }
 

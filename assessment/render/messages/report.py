@@ -196,8 +196,13 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "no_actions": Text("No actions in this phase.", "本阶段没有安排行动。"),
         "why": Text("Why", "原因"),
         "effort": Text("Effort", "投入"),
-        "effort_value": Text(
+        "effort_duration": Text(
             "{days} person-days over {weeks} weeks", "{days} 人日，历时 {weeks} 周"
+        ),
+        "effort_value": Text("{days} person-days, weeks {a}–{b}", "{days} 人日，第 {a}–{b} 周"),
+        "skipped": Text(
+            "Not planned, the practice is already in place: {ids}.",
+            "以下行动不再安排，相应做法已经到位：{ids}。",
         ),
         "kpi": Text("KPI", "衡量指标"),
         "requires": Text("after action", "前置行动"),
@@ -206,8 +211,9 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "because_gap": Text("gap to target in {dim}", "{dim}与目标存在差距"),
         "because_prereq": Text("prerequisite of action {nums}", "是第 {nums} 项行动的前提"),
         "deferred": Text(
-            "Deferred beyond month 24 for lack of capacity: {ids}.",
-            "因资源所限推迟到第 24 个月以后：{ids}。",
+            "Deferred beyond month 24, for lack of capacity or because the level they build on "
+            "is not reached in time: {ids}.",
+            "因资源所限或其所依托的等级未能及时达到，推迟到第 24 个月以后：{ids}。",
         ),
         "empty_roadmap": Text(
             "No actions are needed to reach the targets.", "无需行动即可达到目标。"
@@ -243,9 +249,30 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         ),
         "method_roadmap": Text(
             "Roadmap actions come from the findings and from gaps to target; priority = (gap + "
-            "10 × severity) × impact ÷ effort. Phases have a capacity of {days} person-days a month.",
+            "10 × severity) × impact ÷ effort. Actions whose practice is already in place are not "
+            "planned. The plan is made in weeks: an action starts when the actions it requires "
+            "have finished and belongs to the phase in which it ends; in a traditional "
+            "organisation the foundation actions come first.",
             "路线图中的行动来自诊断发现和与目标之间的差距；优先级 = (差距 + 10 × 严重程度) × 影响 ÷ 投入。"
-            "每个阶段的资源上限为每月 {days} 人日。",
+            "相应做法已经到位的行动不再安排。计划按周编排：一项行动在其前置行动全部完成后才开始，"
+            "并归入其完成时所在的阶段；传统型组织先安排奠基性行动。",
+        ),
+        "method_capacity": Text(
+            "Effort and capacity follow the organisation's size ({size} people{assumed}): each "
+            "action's effort is the catalogue's estimate for 300 people × (size ÷ 300)^0.7, "
+            "because part of every action is fixed and only the rest grows with the people it "
+            "touches; the capacity is 2% of working time, {days} person-days a month. An action "
+            "lifts its dimension by one level at most, and a level's practices must run before "
+            "the next builds on them: 26 weeks before level 3, 39 before level 4 and 52 before "
+            "level 5 (two, three and four quarterly reviews).",
+            "投入和能力随组织规模（{size} 人{assumed}）调整：每项行动的投入 = 行动库按 300 人估算的人日"
+            " × (人数 ÷ 300)^0.7，因为每项行动都有一部分固定投入，只有其余部分随涉及的人数增长；"
+            "改进工作的能力为工作时间的 2%，即每月 {days} 人日。一项行动最多使其维度提升一个等级；"
+            "每个等级的做法须先运行一段时间，才能在其上建设下一等级：升到 3 级前须运行 26 周，"
+            "升到 4 级前 39 周，升到 5 级前 52 周（即经过两次、三次和四次季度评审）。",
+        ),
+        "size_assumed": Text(
+            ", assumed: the answers do not give a headcount", "，答卷未给出人数，按此假定"
         ),
         "versions": Text("Versions", "版本信息"),
         "generated": Text("Report generated", "报告生成日期"),

@@ -73,8 +73,12 @@ def _action_view(
     planned: PlannedAction, numbers: Mapping[str, int], result: Result, lang: str
 ) -> ActionView:
     action, dims = planned.action, result.dimensions
-    effort = label("effort_value", lang, days=fmt(action.effort_days),
-                   weeks=fmt(action.duration_weeks))  # fmt: skip
+    if planned.weeks is None:  # a plan stored before plans were made in weeks
+        effort = label("effort_duration", lang, days=fmt(planned.effort_days),
+                       weeks=fmt(action.duration_weeks))  # fmt: skip
+    else:
+        start, end = planned.weeks
+        effort = label("effort_value", lang, days=fmt(planned.effort_days), a=start, b=end)
     return ActionView(
         number=numbers[action.id],
         title=action.title.get(lang),

@@ -12,7 +12,7 @@ from ...content.model import level_name
 from ...engine.document import SCHEMA
 from ...engine.findings import Evidence, FindingResult
 from ...engine.result import DimensionResult, Result
-from ...engine.roadmap import DEFAULT_DAYS_PER_MONTH
+from ...engine.schedule import REFERENCE_SIZE, capacity_per_month
 from ...numbers import decimal as fmt
 from ...numbers import percent, signed
 from ..messages import label, level_description, msg, role_name
@@ -92,6 +92,10 @@ class About:
     days_per_month: float
     deferred: tuple[str, ...]
     schema: str
+    organisation_size: int = REFERENCE_SIZE
+    size_given: bool = False
+    skipped: tuple[str, ...] = ()
+    capacity_note: str = ""  # the method's sentence on size, effort and capacity
 
 
 def about(result: Result, lang: str) -> About:
@@ -100,9 +104,23 @@ def about(result: Result, lang: str) -> About:
     return About(
         q.id, q.title.get(lang), q.version, pack.id, pack.version, pack.sha256,
         result.respondents.count, result.overall.level, level_name(result.overall.level, lang),
-        result.overall.index, plan.days_per_month if plan else DEFAULT_DAYS_PER_MONTH,
+        result.overall.index,
+        plan.days_per_month if plan else capacity_per_month(REFERENCE_SIZE),
         plan.deferred if plan else (), SCHEMA,
+        plan.organisation_size if plan else REFERENCE_SIZE,
+        plan.size_given if plan else False,
+        tuple(s.id for s in plan.skipped) if plan else (),
+        capacity_note(result, lang),
     )  # fmt: skip
+
+
+def capacity_note(result: Result, lang: str) -> str:
+    """How size scaled effort and capacity, in words (the method section)."""
+    plan = result.roadmap
+    size = plan.organisation_size if plan else REFERENCE_SIZE
+    days = plan.days_per_month if plan else capacity_per_month(REFERENCE_SIZE)
+    assumed = "" if plan and plan.size_given else label("size_assumed", lang)
+    return label("method_capacity", lang, size=size, days=fmt(days, lang), assumed=assumed)
 
 
 def report_date(text: str | None, lang: str) -> str:
