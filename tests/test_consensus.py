@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from helpers.answers import answers_data
 
 from assessment.content.library import Library
-from assessment.content.model import Dimension, Question
+from assessment.content.model import Dimension
 from assessment.engine.answers import Respondent, Response, load_answers, parse_answers
 from assessment.engine.pipeline import assess as run_pipeline
 from assessment.engine.scoring import (
@@ -82,22 +82,13 @@ def _dimension_ids(library: Library, dim: str) -> list[str]:
     return [q.id for q in library.questionnaires["tqm-quick"].questions if q.dimension == dim]
 
 
-@dataclass(frozen=True)
-class AskedOf(Question):
-    """A question asked only of some roles (the `roles:` field of the instrument issue)."""
-
-    roles: tuple[str, ...] = ()
-
-
 def test_an_item_asked_only_of_leaders_is_left_out_of_the_leader_staff_comparison(
     library: Library,
 ) -> None:
     base = library.questionnaires["tqm-quick"].dimension("customer")
     assert base is not None and len(base.questions) >= 2  # the item to restrict, and the rest
     first, *rest = base.questions
-    only_leaders = AskedOf(
-        **{f.name: getattr(first, f.name) for f in fields(Question)}, roles=("leader",)
-    )
+    only_leaders = replace(first, roles=("leader",))
     dim = Dimension(base.id, base.title, None, 1.0, (only_leaders, *rest))
     people = [
         _respondent("leader", {first.id: 5, **{q.id: 3 for q in rest}}),
