@@ -92,6 +92,11 @@ class Questionnaire:
     def question(self, question_id: str) -> Question:
         return self._by_id[question_id]
 
+    @cached_property
+    def by_role(self) -> bool:
+        """Whether some question is asked of some roles only (so the respondent's role matters)."""
+        return any(set(q.roles) != set(ROLES) for q in self.questions)
+
     def questions_for(self, role: str | None) -> tuple[Question, ...]:
         """The questions a respondent in `role` is asked, in questionnaire order; every question
         when the role is not known (a respondent without a role answers for the whole

@@ -260,3 +260,12 @@ def test_an_invited_customer_answers_only_the_customer_questions_and_finishes(
     assert "0 of 7 questions answered" in page(staff)
     dashboard = consultant.get(f"/consultant/rounds/{round_id}").get_data(as_text=True)
     assert re.search(r"Customer</th><td>1</td><td>1</td><td>1</td>", dashboard), dashboard
+
+
+def test_the_start_page_says_the_role_decides_the_questions(roles_app: Flask) -> None:
+    browser = roles_app.test_client()
+    form = browser.get("/start/roles").get_data(as_text=True)
+    assert 'aria-describedby="role-hint"' in form
+    assert "only the questions someone in your role can answer" in form
+    browser.set_cookie("lang", "zh")
+    assert "您只需回答与您的角色相符" in browser.get("/start/roles").get_data(as_text=True)
