@@ -269,3 +269,12 @@ def test_a_migrated_answer_to_a_question_outside_the_role_is_kept_as_a_note(
             given["leadership.board_review"],
         ),
     )
+
+
+def test_the_reports_method_says_how_roles_are_compared(roles: Library) -> None:
+    from assessment.engine.pipeline import assess
+    from assessment.render.report.html import render_html
+
+    result = assess(answer_set(roles, respondent("leader"), respondent("staff")), roles)
+    assert "only on the questions both were asked" in render_html(result, "en")
+    assert "只基于双方都被问到的问题" in render_html(result, "zh")
