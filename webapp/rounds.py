@@ -267,7 +267,8 @@ def round_outcome(
         for row, answers in respondents
     ]
     own = _assess(Document("round", document), lang, timings)
-    verdict = _assess(Document("agreed", agreed_document(document, agreed)), lang)
+    # the agreed result rests on the same answers wherever no value was agreed: it says so too
+    verdict = _assess(Document("agreed", agreed_document(document, agreed)), lang, timings)
     hidden = {role for role, n in own["respondents"]["by_role"].items() if n < found.min_group}
     return {
         "self": own,

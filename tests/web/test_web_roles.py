@@ -246,7 +246,7 @@ def invitations(app: Flask, **counts: int) -> tuple[FlaskClient, int, list[str]]
     return browser, round_id, re.findall(r"/a/([A-Za-z0-9_-]{43})</code>", shown)
 
 
-def test_an_invited_customer_answers_only_the_customer_questions_and_finishes(
+def test_an_invited_customer_answers_only_the_customer_questions_and_is_timed(
     roles_app: Flask,
 ) -> None:
     consultant, round_id, (staff_token, customer_token) = invitations(
@@ -260,6 +260,15 @@ def test_an_invited_customer_answers_only_the_customer_questions_and_finishes(
     assert "0 of 7 questions answered" in page(staff)
     dashboard = consultant.get(f"/consultant/rounds/{round_id}").get_data(as_text=True)
     assert re.search(r"Customer</th><td>1</td><td>1</td><td>1</td>", dashboard), dashboard
+    sign_off = consultant.post(
+        f"/consultant/rounds/{round_id}/sign-off",
+        data={"csrf_token": csrf_token(consultant, "/consultant/")},
+    )
+    assert sign_off.status_code == 303
+    frozen = consultant.get(f"/consultant/rounds/{round_id}/result.json").get_json()
+    assert frozen["respondents"]["by_role"] == {"customer": 1}
+    # the customer's pages were shown and saved at once: faster than the questions can be read
+    assert "confidence.too_fast" in {f["rule"] for f in frozen["findings"]}
 
 
 def test_the_start_page_says_the_role_decides_the_questions(roles_app: Flask) -> None:
