@@ -278,3 +278,13 @@ def test_the_reports_method_says_how_roles_are_compared(roles: Library) -> None:
     result = assess(answer_set(roles, respondent("leader"), respondent("staff")), roles)
     assert "only on the questions both were asked" in render_html(result, "en")
     assert "只基于双方都被问到的问题" in render_html(result, "zh")
+
+
+def test_a_pack_test_case_fills_each_respondent_with_their_roles_questions(roles: Library) -> None:
+    from assessment.packtest import case_answers
+
+    case = {"name": "Role Co", "questionnaire": "roles", "respondents": [{"role": "staff", "fill": 2},
+                                                      {"role": "leader", "fill": 5}]}  # fmt: skip
+    staff, leader = answer_set(roles, *case_answers(case, roles)["responses"]).respondents
+    assert sorted(staff.answers) == sorted(STAFF_ITEMS)
+    assert sorted(leader.answers) == sorted(LEADER_ITEMS)
