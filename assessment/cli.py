@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .content.framework import ROLES
 from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError, UsageError
 from .render import (
     FORMATS,
@@ -106,15 +107,23 @@ def validate(paths: tuple[Path, ...], content: Path | None) -> None:
 @click.argument("questionnaire")
 @LANG
 @click.option("--value", type=int, help="Pre-fill every answer with this value.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    help="Only the questions this respondent role is asked (default: every question, each with "
+    "the roles asked it).",
+)
 @CONTENT
 @reports_errors
-def template(questionnaire: str, lang: str, value: int | None, content: Path | None) -> None:
+def template(
+    questionnaire: str, lang: str, value: int | None, role: str | None, content: Path | None
+) -> None:
     """Print an answers file to fill in, with the questions as comments (QUESTIONNAIRE: id or id@N)."""
     from .answers_template import answers_template
 
     library = _library(content)
     found = library.resolve(questionnaire, "$", "<argument>")  # id (the latest) or id@N
-    click.echo(answers_template(found, lang, value), nl=False)
+    click.echo(answers_template(found, lang, value, role), nl=False)
 
 
 @main.command()

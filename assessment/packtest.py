@@ -68,7 +68,8 @@ def case_answers(case: Mapping[str, Any], library: Library) -> dict[str, Any]:
     responses = []
     for spec in respondents:
         answers: dict[str, Any] = {}
-        for question in questionnaire.questions:
+        # filled for the questions the respondent's role is asked (every one without a role)
+        for question in questionnaire.questions_for(spec.get("role")):
             value = spec.get("dimensions", {}).get(
                 question.dimension, spec.get("fill", case.get("fill", 3))
             )

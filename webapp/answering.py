@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from assessment.content.library import Library
-from assessment.content.model import Dimension, Question, Questionnaire
+from assessment.content.model import Question, Questionnaire
 from assessment.engine.answers import (
     NA,
     UNKNOWN,
@@ -70,10 +70,11 @@ def entry_of(response: Response | None) -> Entry:
     return Entry(choice, response.evidence, response.note)
 
 
-def read_page(dimension: Dimension, form: MultiDict[str, str]) -> PageSubmit:
-    """Check every question of a submitted dimension page."""
+def read_page(questions: Iterable[Question], form: MultiDict[str, str]) -> PageSubmit:
+    """Check every question of a submitted page (a dimension's questions the respondent is asked:
+    inputs for any other question are ignored, never stored)."""
     page = PageSubmit()
-    for question in dimension.questions:
+    for question in questions:
         entry = Entry(
             form.get(field_name("answer", question), "").strip(),
             clean_text(form.get(field_name("evidence", question), "")),
@@ -132,9 +133,8 @@ def answers_document(
     respondent: dict[str, str] = {"id": "r1"}
     if record.role:
         respondent["role"] = record.role
-    answers = {
-        q.id: raw_answer(responses[q.id]) for q in questionnaire.questions if q.id in responses
-    }
+    asked = questionnaire.questions_for(record.role or None)
+    answers = {q.id: raw_answer(responses[q.id]) for q in asked if q.id in responses}
     doc: dict[str, Any] = {
         "questionnaire": f"{record.questionnaire_id}@{record.questionnaire_version}",
         "respondent": respondent,

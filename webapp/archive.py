@@ -23,8 +23,9 @@ from assessment.io.source import Document
 from .answering import answers_document
 from .catalog import library, questionnaire_data
 from .i18n import LANGUAGES
+from .reading import timed
 from .store import Snapshot, finished_documents, store_finished
-from .views.common import Current, database
+from .views.common import Current, current_timing, database
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def finish(current: Current) -> None:
     document = answers_document(record, questionnaire, current.responses)
     answers = parse_answers(Document("assessment", document), library())
     pack = library().pack_for(questionnaire.id, questionnaire.version)
-    result = assess(answers, library(), langs=LANGUAGES)
+    result = timed(assess(answers, library(), langs=LANGUAGES), [current_timing(current)])
     documents = {}
     for lang in LANGUAGES:
         titles = {a.id: a.title.get(lang) for a in pack.actions.values()}

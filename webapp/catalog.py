@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 
 from assessment.content.library import Library, default_content_root, load_library
-from assessment.content.model import Dimension, Question, Questionnaire, Text
+from assessment.content.model import ROLES, Dimension, Question, Questionnaire, Text
 
 # Minutes per question: reading the anchors and choosing; finding evidence takes a minute more.
 MINUTES_PER_QUESTION = 0.5
@@ -105,6 +105,14 @@ def _question(q: Question) -> dict[str, Any]:
         allow_na=q.allow_na,
         evidence=q.evidence,
     )
+    # Who is asked, and why N/A may apply: a finished assessment is read back with the roles it
+    # was answered under (archive.py), so these must travel with the stored questionnaire.
+    if q.roles != ROLES:
+        data["roles"] = list(q.roles)
+    if q.kind != "practice":
+        data["kind"] = q.kind
+    if q.na_reason:
+        data["na_reason"] = _text(q.na_reason)
     return data
 
 

@@ -76,6 +76,21 @@ class Answer(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PageTime(Base):
+    """When one survey page (a dimension) of an assessment was shown and saved, and the seconds
+    between each showing and the save that followed it, summed (webapp/reading.py)."""
+
+    __tablename__ = "page_times"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
 # --- consultant audits: tenants, accounts, clients, rounds, invitations, reconciliation -------
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from assessment.content.model import Questionnaire
 from assessment.engine.answers import Response, parse_answers
 from assessment.engine.pipeline import assess
+from assessment.engine.reading import Timing
 from assessment.engine.statistics import beyond_tolerance
 from assessment.io.source import Document
 
@@ -35,6 +36,7 @@ from .models import (
     Round,
     utcnow,
 )
+from .reading import respondent_timing, timed
 from .store import create_assessment, find_assessment, stored_responses
 
 MAX_INVITATIONS = 500  # per request: the work of one request stays bounded
@@ -130,16 +132,22 @@ def invitations(db: Session, round_id: int) -> Sequence[Invitation]:
 def progress(
     db: Session, round_id: int, questionnaire: Questionnaire
 ) -> tuple[list[RoleProgress], dict[int, str]]:
-    """Invited / started / finished per role, and each invitation's state by id (two queries)."""
-    required = [q.id for q in questionnaire.questions if q.required]
+    """Invited / started / finished per role, and each invitation's state by id (a query, and
+    one per role: a respondent has finished when every question their role is asked that is
+    required has an answer)."""
     rows = invitations(db, round_id)
     answered = _counts(db, [r.assessment_id for r in rows], None)
-    complete = _counts(db, [r.assessment_id for r in rows], required)
+    required: dict[str, list[str]] = {}
+    complete: dict[int, int] = {}
+    for role in sorted({r.role for r in rows}):
+        asked = [q.id for q in questionnaire.questions_for(role) if q.required]
+        required[role] = asked
+        complete |= _counts(db, [r.assessment_id for r in rows if r.role == role], asked)
     state: dict[int, str] = {}
     for row in rows:
         if row.revoked:
             state[row.id] = "revoked"
-        elif complete.get(row.assessment_id, 0) == len(required):
+        elif complete.get(row.assessment_id, 0) == len(required[row.role]):
             state[row.id] = "finished"
         else:
             state[row.id] = "started" if answered.get(row.assessment_id) else "invited"
@@ -254,8 +262,13 @@ def round_outcome(
         return None
     document = round_document(found, client, respondents)
     agreed = agreed_answers(db, found.id)
-    own = _assess(Document("round", document), lang)
-    verdict = _assess(Document("agreed", agreed_document(document, agreed)), lang)
+    timings = [
+        respondent_timing(db, row.assessment_id, questionnaire, row.role, answers)
+        for row, answers in respondents
+    ]
+    own = _assess(Document("round", document), lang, timings)
+    # the agreed result rests on the same answers wherever no value was agreed: it says so too
+    verdict = _assess(Document("agreed", agreed_document(document, agreed)), lang, timings)
     hidden = {role for role, n in own["respondents"]["by_role"].items() if n < found.min_group}
     return {
         "self": own,
@@ -267,8 +280,10 @@ def round_outcome(
     }
 
 
-def _assess(document: Document, lang: str) -> dict[str, Any]:
-    return assess(parse_answers(document, library()), library(), langs=(lang,)).to_document(lang)
+def _assess(document: Document, lang: str, timings: Sequence[Timing | None] = ()) -> dict[str, Any]:
+    """The result document; with the respondents' page timings, the reading-time finding too."""
+    result = assess(parse_answers(document, library()), library(), langs=(lang,))
+    return timed(result, timings).to_document(lang)
 
 
 # --- reconciliation, sign-off, trend ------------------------------------------------------------

@@ -48,6 +48,10 @@ class Question:
     def high(self) -> float:
         return max(o.value for o in self.options)
 
+    def asks(self, role: str | None) -> bool:
+        """Whether a respondent in `role` is asked this question (one without a role: every one)."""
+        return role is None or role in self.roles
+
     def allows(self, value: float) -> bool:
         """Whether `value` is one of the scale's options."""
         return any(o.value == value for o in self.options)
@@ -93,12 +97,34 @@ class Questionnaire:
     def question(self, question_id: str) -> Question:
         return self._by_id[question_id]
 
+    @cached_property
+    def by_role(self) -> bool:
+        """Whether some question is asked of some roles only (so the respondent's role matters)."""
+        return any(set(q.roles) != set(ROLES) for q in self.questions)
+
+    def questions_for(self, role: str | None) -> tuple[Question, ...]:
+        """The questions a respondent in `role` is asked, in questionnaire order; every question
+        when the role is not known (a respondent without a role answers for the whole
+        organisation). The web form, the template, the CSV importer and the answers check all
+        ask this one function."""
+        if role is None:
+            return self.questions
+        return self._for_role.setdefault(role, tuple(q for q in self.questions if q.asks(role)))
+
+    def dimension_questions(self, dimension: Dimension, role: str | None) -> tuple[Question, ...]:
+        """The dimension's questions a respondent in `role` is asked."""
+        return tuple(q for q in dimension.questions if q.asks(role))
+
     def dimension(self, dimension_id: str) -> Dimension | None:
         return self._dimensions_by_id.get(dimension_id)
 
     @cached_property
     def _by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
+
+    @cached_property
+    def _for_role(self) -> dict[str, tuple[Question, ...]]:
+        return {}
 
     @cached_property
     def _dimensions_by_id(self) -> dict[str, Dimension]:

@@ -1,8 +1,10 @@
 """Answers: parse one- or many-respondent documents (YAML, JSON, CSV) against a questionnaire.
 
 Everything is checked before anything is scored: an unknown question, a value off the scale, N/A
-where the question does not allow it, a missing required answer or a wrong questionnaire version each
-give a problem naming the question; a document with any problem is rejected whole.
+where the question does not allow it, a missing required answer, an answer to a question the
+respondent's role is not asked (`roles:`) or a wrong questionnaire version each give a problem naming
+the question; a document with any problem is rejected whole. A respondent is asked, and must answer,
+only `Questionnaire.questions_for(role)`; one without a role answers every question.
 """
 
 from __future__ import annotations
@@ -128,6 +130,7 @@ def _respondent(
     complete: bool = True,
 ) -> Respondent:
     info = entry.get("respondent", {})
+    role = info.get("role")
     answers_ptr = f"{ptr}/answers"
     given = entry["answers"]
     parsed: dict[str, Response] = {}
@@ -138,18 +141,40 @@ def _respondent(
                 msg = unknown("question", qid, questionnaire.question_ids)
                 problems.append(doc.problem(q_ptr, msg, code="unknown.question"))
             continue
-        response, wrong = checked_response(raw, questionnaire.question(qid))
+        question = questionnaire.question(qid)
+        if not question.asks(role):
+            if not _no_answer(raw):
+                msg = not_asked_message(question, role)
+                problems.append(doc.problem(q_ptr, msg, code="answers.not_asked"))
+            continue
+        response, wrong = checked_response(raw, question)
         if wrong:
             where = f"{q_ptr}/value" if isinstance(raw, dict) else q_ptr
             if problems.room():
                 problems.append(doc.problem(where, f"{qid}: {wrong[1]}", code=wrong[0]))
         elif response:
             parsed[qid] = response
-    for question in questionnaire.questions:
+    for question in questionnaire.questions_for(role):
         if complete and question.required and question.id not in given and problems.room():
             msg = f"missing answer to {question.id}"
             problems.append(doc.problem(answers_ptr, msg, code="answers.missing"))
-    return Respondent(str(info.get("id", f"r{index + 1}")), info.get("role"), parsed)
+    return Respondent(str(info.get("id", f"r{index + 1}")), role, parsed)
+
+
+def not_asked_message(question: Question, role: str | None) -> str:
+    """Why an answer to `question` by a respondent in `role` is refused."""
+    return (
+        f"{question.id}: a respondent in the role {role!r} is not asked this question "
+        f"(it is asked of {', '.join(question.roles)}); leave it out"
+    )
+
+
+def _no_answer(raw: Any) -> bool:
+    """'unknown' with nothing else: what the all-roles template holds until it is filled in, and
+    the same as leaving the question out (an item outside the role is simply absent)."""
+    if isinstance(raw, dict):
+        return raw.get("value") in (None, UNKNOWN) and not (raw.get("evidence") or raw.get("note"))
+    return bool(raw == UNKNOWN)
 
 
 def parse_response(raw: Any, question: Question) -> tuple[Response | None, str | None]:

@@ -65,9 +65,12 @@ def build_findings(
     findings = [
         _finding(group, questionnaire, answers, judgement.facts, langs) for group in groups.values()
     ]
-    return tuple(
-        sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], KIND_ORDER[f.kind], f.rule))
-    )
+    return tuple(sorted(findings, key=finding_order))
+
+
+def finding_order(finding: FindingResult) -> tuple[int, int, str]:
+    """Most severe first, then by kind, then by rule id."""
+    return (SEVERITY_ORDER[finding.severity], KIND_ORDER[finding.kind], finding.rule)
 
 
 def _finding(

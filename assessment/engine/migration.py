@@ -256,6 +256,20 @@ def _shown(response: Response) -> str:
     return f"{response.value:g}"
 
 
+def for_role(carried: Carried, new: Questionnaire, role: str | None, from_version: int) -> Carried:
+    """The outcome with each answer to a question the respondent's role is not asked in the newer
+    version (its `roles:`) kept as a note instead: nothing is dropped, nothing is refused."""
+    out: dict[str, Response] = {}
+    notes = list(carried.notes)
+    for qid, response in carried.responses.items():
+        if new.question(qid).asks(role):
+            out[qid] = response
+        else:
+            why = f"version {new.version} does not ask the role {role!r} {qid}"
+            notes.append(KeptNote(qid, from_version, why, response))
+    return Carried(out, carried.changes, tuple(notes))
+
+
 def declared_changes(
     chain: Sequence[Migration], versions: Mapping[int, Questionnaire]
 ) -> tuple[Change, ...]:
@@ -290,7 +304,8 @@ def migrate_answers(
     chain = migration_chain(library.migrations, old.id, old.version, new.version)
     versions = library.versions[old.id]
     outcomes = tuple(
-        (r.id, migrate_responses(r.answers, chain, versions)) for r in answers.respondents
+        (r.id, for_role(migrate_responses(r.answers, chain, versions), new, r.role, old.version))
+        for r in answers.respondents
     )
     out = {k: v for k, v in data.items() if k not in ("answers", "responses", "notes")}
     out["questionnaire"] = format_ref(new.id, new.version)

@@ -8,6 +8,7 @@ Definitions (README "How scores are computed"):
 - results index = the same arithmetic over the dimension's result items (`kind: result`: level,
   trend and comparison of a measure), kept apart: results do not raise or lower the level;
 - overall index = weighted mean of the dimension indices (dimension weights);
+- per-role indices compare the roles on the items asked of every role compared (role_indices);
 - agreement = 1 - mean over items of (population standard deviation of the normalised values) / 50,
   clipped to 0..1; None with fewer than two respondents;
 - answered / na / unknown count responses (respondents x items), so shares are per response;
@@ -212,13 +213,29 @@ def _dimension_score(
         na=statuses.count("na"),
         unknown=statuses.count("unknown"),
         critical_min=min(critical) if critical else None,  # type: ignore[type-var]
-        by_role={role: dimension_index(dim, m) for role, m in role_means.items()},
+        by_role=role_indices(dim, role_means),
         agreement=_agreement(dim, respondents),
         statistics=given.statistics if given else dimension_statistics(dim, respondents),
         perception=given.perception if given else leader_staff_gap(dim, respondents),
         results_index=results_index(dim, means),
         results_answered=sum(1 for r in respondents for q in result_items(dim) if _rated(r, q)),
     )
+
+
+def role_indices(
+    dim: Dimension, role_means: Mapping[str, Mapping[str, float | None]]
+) -> dict[str, float | None]:
+    """Each role's index over the dimension's items asked of every role compared (those present
+    and asked at least one of its items), so the roles are compared on the same items: a leader's
+    board-review item does not lift the leaders' figure beside the staff's. None for a role not
+    asked the dimension, and for all when the roles compared share no item."""
+    compared = [role for role in role_means if any(q.asks(role) for q in dim.questions)]
+    common = [q for q in dim.questions if all(q.asks(role) for role in compared)]
+    out: dict[str, float | None] = {}
+    for role, means in role_means.items():
+        index = _index_over(common, means) if role in compared else None
+        out[role] = None if index is None else round(index, 2)
+    return out
 
 
 def _spread(values: Sequence[float]) -> float:
@@ -314,15 +331,9 @@ def straight_lines(respondent: Respondent) -> bool:
     return rated >= STRAIGHT_LINING_MIN_ITEMS and len(values) == 1
 
 
-def asked(question: Question, role: str | None) -> bool:
-    """Whether a respondent in `role` was asked the question (all roles when it names none)."""
-    roles = getattr(question, "roles", None)  # questions gain `roles:` in the instrument issue
-    return not roles or role in roles
-
-
 def unanswered_share(questionnaire: Questionnaire, respondent: Respondent) -> float | None:
     """Share of the items the respondent was asked that they did not rate (N/A, don't know, blank)."""
-    questions = [q for q in questionnaire.questions if asked(q, respondent.role)]
+    questions = questionnaire.questions_for(respondent.role)
     if not questions:
         return None
     return round(1 - sum(1 for q in questions if _rated(respondent, q)) / len(questions), 3)
@@ -337,7 +348,7 @@ def leader_staff_gap(dim: Dimension, given: Sequence[Respondent]) -> LeaderStaff
     shared = [
         q
         for q in dim.questions
-        if asked(q, "leader") and asked(q, "staff") and _values(q, leaders) and _values(q, staff)
+        if q.asks("leader") and q.asks("staff") and _values(q, leaders) and _values(q, staff)
     ]
     if not shared:
         return None

@@ -367,7 +367,7 @@ def _roadmap(w: Writer) -> None:
 def _method(w: Writer) -> None:
     ctx, t, about = w.ctx, w.t, w.ctx["about"]
     w.section("method")
-    for key in ("method_scoring", "method_na", "method_levels"):
+    for key in ("method_scoring", "method_na", "method_levels", "method_roles"):
         w.para(t(key))
     w.para(t("method_roadmap"))
     w.para(about.capacity_note)

@@ -35,11 +35,13 @@ def at_position(question: Question, fill: Any) -> Any:
 
 
 def random_answers_data(library: Library, questionnaire: str, rng: random.Random) -> dict[str, Any]:
-    """A random valid answers document: 1-5 respondents, each around a bias of their own.
+    """A random valid answers document: 1-5 respondents, each around a bias of their own, answering
+    the questions their role is asked.
 
     About 6% of the answers are "unknown", 6% "na" (where the question allows it), 20% carry evidence.
     """
-    questions = library.resolve(questionnaire).questions
+    found = library.resolve(questionnaire)
+    questions = found.questions
     responses = []
     for index in range(rng.choice([1, 1, 2, 3, 5])):
         bias, answers = rng.randint(1, 5), dict[str, Any]()
@@ -53,6 +55,8 @@ def random_answers_data(library: Library, questionnaire: str, rng: random.Random
                 value = max(1, min(5, bias + rng.choice([-2, -1, 0, 0, 1, 2])))
                 answers[q.id] = {"value": value, "evidence": "doc"} if roll > 0.8 else value
         respondent = {"id": f"r{index}", "role": rng.choice(RANDOM_ROLES)}
+        asked = {q.id for q in found.questions_for(respondent["role"])}  # the role's items only
+        answers = {qid: value for qid, value in answers.items() if qid in asked}
         responses.append({"respondent": respondent, "answers": answers})
     return {"questionnaire": questionnaire, "organisation": "Random Co", "responses": responses}
 

@@ -69,10 +69,12 @@ def note(outcome: str) -> None:
 # --- documents ----------------------------------------------------------------------------------
 
 
-def valid_answers(library: Library, qid: str, draw: Draw) -> dict[str, Any]:
-    """A complete valid answer to every question (na only where allowed)."""
+def valid_answers(
+    library: Library, qid: str, draw: Draw, role: str | None = None
+) -> dict[str, Any]:
+    """A complete valid answer to every question the role is asked (na only where allowed)."""
     out = {}
-    for question in library.questionnaires[qid].questions:
+    for question in library.questionnaires[qid].questions_for(role):
         values = st.sampled_from(["na"]) | SCALE if question.allow_na else SCALE
         value = draw(values)
         out[question.id] = draw(st.sampled_from([value, {"value": value, "evidence": "doc"}]))
@@ -147,16 +149,20 @@ def documents(draw: Draw, library: Library) -> dict[str, Any]:
         "organisation": draw(TEXT),
     }
     if draw(st.booleans()):
-        doc["respondent"] = {"id": "r1", "role": draw(st.sampled_from(["leader", "staff"]))}
-        doc["answers"] = valid_answers(library, qid, draw)
+        role = draw(st.sampled_from(["leader", "staff"]))
+        doc["respondent"] = {"id": "r1", "role": role}
+        doc["answers"] = valid_answers(library, qid, draw, role)
     else:
-        roles = st.sampled_from(["leader", "manager", "staff", "customer", "auditor"])
+        roles = [
+            draw(st.sampled_from(["leader", "manager", "staff", "customer", "auditor"]))
+            for _ in range(draw(st.integers(1, 3)))
+        ]
         doc["responses"] = [
             {
-                "respondent": {"id": f"r{i}", "role": draw(roles)},
-                "answers": valid_answers(library, qid, draw),
+                "respondent": {"id": f"r{i}", "role": role},
+                "answers": valid_answers(library, qid, draw, role),
             }
-            for i in range(draw(st.integers(1, 3)))
+            for i, role in enumerate(roles)
         ]
     questions = [q.id for q in library.questionnaires[qid].questions]
     for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2, 3, 4]))):

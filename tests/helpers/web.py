@@ -60,6 +60,18 @@ def sqlite_app(folder: Path) -> Iterator[Flask]:
         database(application).dispose()
 
 
+@contextmanager
+def app_on(database_url: str, **config: Any) -> Iterator[Flask]:
+    """The app on `database_url` migrated to head, with more configuration (e.g. TQM_CONTENT)."""
+    base = {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "TESTING": True}
+    application = create_app({**base, **config})
+    database(application).upgrade()
+    try:
+        yield application
+    finally:
+        database(application).dispose()
+
+
 def database(app: Flask) -> Database:
     """The app's Database."""
     db: Database = app.extensions["tqm_db"]
@@ -82,6 +94,7 @@ class Respondent:
     library: Library
     questionnaire: str
     token: str = ""
+    role: str | None = None  # set by start(); an invitation's role when answering a round
 
     def start(self, organisation: str = "Test Co", role: str = "manager") -> TestResponse:
         """Start the assessment; remember its resume token."""
@@ -89,7 +102,7 @@ class Respondent:
         data = {"csrf_token": csrf_token(self.client, path), "organisation": organisation}
         response = self.client.post(path, data={**data, "role": role})
         assert response.status_code == 303, response.get_data(as_text=True)
-        self.token = response.location.split("/")[2]
+        self.token, self.role = response.location.split("/")[2], role or None
         return response
 
     def page(self, dimension: str) -> str:
@@ -108,12 +121,15 @@ class Respondent:
         return self.client.post(self.page(dimension), data=data)
 
     def answer_all(self, value: Any = 3, **overrides: Any) -> None:
-        """Answer every question at scale position `value` (a reverse-keyed item gets the mirrored
-        answer), then the overrides as written (dots in ids as '__')."""
+        """Answer every question the role is asked at scale position `value` (a reverse-keyed item
+        gets the mirrored answer), then the overrides as written (dots in ids as '__')."""
         wanted = {k.replace("__", "."): v for k, v in overrides.items()}
-        for dim in self.library.questionnaires[self.questionnaire].dimensions:
-            answers = {
-                q.id: wanted.get(q.id, q.answer_at(value) if isinstance(value, int) else value)
-                for q in dim.questions
-            }
-            assert self.submit(dim.id, answers).status_code == 303
+        questionnaire = self.library.questionnaires[self.questionnaire]
+        for dim in questionnaire.dimensions:
+            asked = questionnaire.dimension_questions(dim, self.role)
+            if asked:
+                answers = {
+                    q.id: wanted.get(q.id, q.answer_at(value) if isinstance(value, int) else value)
+                    for q in asked
+                }
+                assert self.submit(dim.id, answers).status_code == 303

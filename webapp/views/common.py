@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from flask import abort, current_app
 
 from assessment.content.library import build_questionnaire
-from assessment.content.model import Questionnaire
+from assessment.content.model import Dimension, Question, Questionnaire
 from assessment.engine.answers import Response
 from assessment.engine.migration import Change, KeptNote
+from assessment.engine.reading import Timing
 
 from ..catalog import library
 from ..db import Database
 from ..i18n import current_lang
+from ..reading import respondent_timing
 from ..store import (
     Record,
     find_assessment,
@@ -36,15 +38,36 @@ class Current:
     questionnaire: Questionnaire
     responses: dict[str, Response]
 
+    # The respondent is asked only their role's questions (an invitation's role in a round, the
+    # role chosen at the start of a self-assessment; every question without a role): the pages,
+    # the progress counts, the review and the finish all count these, never the questionnaire's.
+    @property
+    def role(self) -> str | None:
+        return self.record.role or None
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """The questions this respondent is asked."""
+        return self.questionnaire.questions_for(self.role)
+
+    def questions_in(self, dimension: Dimension) -> tuple[Question, ...]:
+        """The questions of a dimension this respondent is asked."""
+        return self.questionnaire.dimension_questions(dimension, self.role)
+
+    @property
+    def dimensions(self) -> tuple[Dimension, ...]:
+        """The dimensions with at least one question this respondent is asked (their sections)."""
+        return tuple(d for d in self.questionnaire.dimensions if self.questions_in(d))
+
     def answered_in(self, dimension_id: str) -> int:
-        """How many questions of a dimension have an answer."""
+        """How many of the dimension's questions this respondent is asked have an answer."""
         dim = self.questionnaire.dimension(dimension_id)
-        return sum(q.id in self.responses for q in dim.questions) if dim else 0
+        return sum(q.id in self.responses for q in self.questions_in(dim)) if dim else 0
 
     @property
     def answered(self) -> int:
-        """How many questions have an answer."""
-        return sum(q.id in self.responses for q in self.questionnaire.questions)
+        """How many of the questions this respondent is asked have an answer."""
+        return sum(q.id in self.responses for q in self.questions)
 
 
 def database() -> Database:
@@ -71,6 +94,14 @@ def load_current(token: str) -> Current:
     if questionnaire is None:
         abort(404)
     return Current(token, record, questionnaire, responses)
+
+
+def current_timing(current: Current) -> Timing | None:
+    """How long the respondent took over their answers (None when the pages were not timed)."""
+    with database().transaction() as session:
+        return respondent_timing(
+            session, current.record.id, current.questionnaire, current.role, current.responses
+        )
 
 
 def newer_version(current: Current) -> Questionnaire | None:

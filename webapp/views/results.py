@@ -22,19 +22,20 @@ from ..answering import answer_set
 from ..archive import action_titles, archived
 from ..catalog import library
 from ..i18n import current_lang
-from .common import Current, load_current
+from ..reading import timed
+from .common import Current, current_timing, load_current
 
 results = Blueprint("results", __name__)
 
 
 def _complete(current: Current) -> bool:
-    return all(q.id in current.responses for q in current.questionnaire.questions if q.required)
+    return all(q.id in current.responses for q in current.questions if q.required)
 
 
 def _assess(current: Current) -> tuple[AnswerSet, Result]:
     """The answer set and result of a complete assessment."""
     answers = answer_set(current.record, current.questionnaire, current.responses, library())
-    return answers, assess(answers, library())
+    return answers, timed(assess(answers, library()), [current_timing(current)])
 
 
 def _outcome(token: str) -> tuple[Current, AnswerSet, Result]:

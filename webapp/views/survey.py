@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from assessment.content.model import ROLES, Dimension, Questionnaire
 from assessment.content.versions import migration_chain
-from assessment.engine.migration import declared_changes, migrate_responses
+from assessment.engine.migration import declared_changes, for_role, migrate_responses
 from assessment.problems import ProblemsFound
 
 from ..answering import (
@@ -36,6 +36,7 @@ from ..answering import (
 from ..archive import finish
 from ..catalog import library
 from ..i18n import role_labels
+from ..reading import page_saved, page_shown
 from ..store import (
     create_assessment,
     lock_assessment,
@@ -99,8 +100,8 @@ def _start_page(q: Questionnaire, organisation: str, role: str, errors: dict[str
 def overview(token: str) -> str:
     """The private resume page: progress by dimension and where to continue."""
     current = load_current(token)
-    todo = unanswered(current.questionnaire.questions, current.responses)
-    resume = next((d for d in current.questionnaire.dimensions if _open(current, d)), None)
+    todo = unanswered(current.questions, current.responses)
+    resume = next((d for d in current.dimensions if _open(current, d)), None)
     return render_template(
         "overview.html",
         current=current,
@@ -113,7 +114,7 @@ def overview(token: str) -> str:
 
 
 def _open(current: Current, dimension: Dimension) -> bool:
-    return current.answered_in(dimension.id) < len(dimension.questions)
+    return current.answered_in(dimension.id) < len(current.questions_in(dimension))
 
 
 @survey.route("/a/<token>/d/<dimension_id>", methods=["GET", "POST"])
@@ -121,25 +122,29 @@ def dimension(token: str, dimension_id: str) -> str | Response | tuple[str, int]
     """One dimension's questions; POST checks the whole page, then stores it or shows errors."""
     current = load_current(token)
     dim = current.questionnaire.dimension(dimension_id)
-    if dim is None:
+    if dim is None or dim not in current.dimensions:  # none of its questions is for this role
         abort(404)
     if request.method == "GET":
-        entries = {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
+        if not current.record.finished:
+            with database().transaction() as session:
+                page_shown(session, current.record.id, dim.id)  # reading time (reading.py)
+        entries = {q.id: entry_of(current.responses.get(q.id)) for q in current.questions_in(dim)}
         return _dimension_page(current, dim, PageSubmit(entries=entries))
     if current.record.finished:  # its stored results must stay what they were
         flash(_("This assessment is finished: its answers can no longer be changed."))
         return redirect(url_for("results.show", token=token), 303)
-    page = read_page(dim, request.form)
+    page = read_page(current.questions_in(dim), request.form)
     if page.errors:
         return _dimension_page(current, dim, page), 422
     with database().transaction() as session:
         save_responses(session, current.record.id, page.responses)
+        page_saved(session, current.record.id, dim.id)
     target = _after_save(current, dim, request.form.get("nav", ""), request.form.get("goto", ""))
     return redirect(target, 303)
 
 
 def _dimension_page(current: Current, dim: Dimension, page: PageSubmit) -> str:
-    dims = current.questionnaire.dimensions
+    dims = current.dimensions
     position = [d.id for d in dims].index(dim.id)
     return render_template(
         "dimension.html",
@@ -147,13 +152,13 @@ def _dimension_page(current: Current, dim: Dimension, page: PageSubmit) -> str:
         dim=dim,
         page=page,
         position=position,
-        first_number=sum(len(d.questions) for d in dims[:position]) + 1,
+        first_number=sum(len(current.questions_in(d)) for d in dims[:position]) + 1,
     )
 
 
 def _after_save(current: Current, dim: Dimension, nav: str, goto: str) -> str:
     """Where a submit goes: a chosen section, previous or next one, the review, or back here."""
-    ids = [d.id for d in current.questionnaire.dimensions]
+    ids = [d.id for d in current.dimensions]
     index = ids.index(dim.id)
     if goto in ids and goto != dim.id:
         return url_for(".dimension", token=current.token, dimension_id=goto)
@@ -174,11 +179,9 @@ def review(token: str) -> str:
     """Unanswered questions, each linked to its place; the way to the results when complete."""
     current = load_current(token)
     missing = {
-        d.id: unanswered(d.questions, current.responses) for d in current.questionnaire.dimensions
+        d.id: unanswered(current.questions_in(d), current.responses) for d in current.dimensions
     }
-    required = [
-        q for q in unanswered(current.questionnaire.questions, current.responses) if q.required
-    ]
+    required = [q for q in unanswered(current.questions, current.responses) if q.required]
     return render_template(
         "review.html",
         current=current,
@@ -193,7 +196,7 @@ def finish_assessment(token: str) -> Response:
     """Store the results as they are now (every language); the assessment is then finished."""
     current = load_current(token)
     if not current.record.finished:
-        required = (q for q in current.questionnaire.questions if q.required)
+        required = (q for q in current.questions if q.required)
         if unanswered(required, current.responses):
             flash(
                 _("Answer every question to see the results; the ones still open are listed here.")
@@ -228,8 +231,11 @@ def version(token: str) -> str | Response:
         )
     with database().transaction() as session:
         if lock_assessment(session, current.record.id) == (current.questionnaire.version, False):
-            carried = migrate_responses(
-                stored_responses(session, current.record.id), chain, versions
+            carried = for_role(
+                migrate_responses(stored_responses(session, current.record.id), chain, versions),
+                newer,
+                current.role,
+                current.questionnaire.version,
             )
             replace_responses(
                 session, current.record.id, newer.version, carried.responses, carried.notes

@@ -57,7 +57,14 @@ MESSAGES: dict[str, Text] = {
         '如需附证据：question.id: {{value: 4, evidence: "文件或现场观察", note: "备注"}}',
     ),
     "template.na_allowed": Text("N/A allowed", "可填不适用"),
-    "template.critical": Text("critical item", "关键条目"),
+    "template.na_because": Text("N/A allowed: {reason}", "可填不适用：{reason}"),
+    "template.asked_of": Text("asked of: {roles}", "作答角色：{roles}"),
+    "template.any_role": Text(
+        "Give your role (respondent: {{id: r1, role: ...}}, one of {roles}) and answer the questions "
+        "asked of it; leave the others as 'unknown'. 'tqm template --role ROLE' lists only those.",
+        "请填写您的角色（respondent: {{id: r1, role: ...}}，可选 {roles}），只回答该角色作答的问题，"
+        "其余保留 unknown。使用 tqm template --role 角色 可只列出这些问题。",
+    ),
     "yes": Text("yes", "是"),
     "no": Text("no", "否"),
     "template.organisation_size": Text(

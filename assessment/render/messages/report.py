@@ -234,6 +234,15 @@ LABELS: Mapping[str, Text] = MappingProxyType(
             "标为“不适用”或“不清楚”的答案不计入分数，其余题目的权重重新归一，因此不会拉低得分；"
             "这类答案会被计数并在各维度中列出。",
         ),
+        "method_roles": Text(
+            "Questions may be asked of some respondent roles only, and each respondent answers only "
+            "their role's questions. Roles are compared (the per-role indices and the leader/staff "
+            "perception gap) only on the questions both were asked. Respondents are not told which "
+            "questions are critical; the critical questions limit the levels as stated above.",
+            "部分问题只向特定角色的答卷人提出，每位答卷人只回答其角色对应的问题。角色之间的比较"
+            "（各角色指数以及高层领导与一线员工之间的认知落差）只基于双方都被问到的问题。"
+            "答卷人不会被告知哪些是关键题目；关键题目按上文所述限制等级。",
+        ),
         "method_levels": Text(
             "Levels are decided by the rule pack, not by arithmetic alone: a dimension reaches "
             "the highest level whose gate is met with no gap below it (ISO 9004 style). A gate "
