@@ -1,5 +1,5 @@
-"""XLSX, the one writer: a result as a workbook (Dimensions, Findings, Roadmap, Answers and Trace
-sheets), and rows streamed into a one-sheet workbook (`tqm batch`).
+"""XLSX, the one writer: a result as a workbook (Dimensions, Findings, Roadmap, Answers, Trace
+and Statistics sheets), and rows streamed into a one-sheet workbook (`tqm batch`).
 
 Every sheet has a bold header row, frozen panes under it; the result's sheets also fill the header
 in the chosen language and fit column widths to the content. User text is always written through
@@ -28,6 +28,7 @@ from ..engine.answers import AnswerSet
 from ..engine.result import Result
 from . import MAX_CELL
 from .messages import msg
+from .report.assurance import statistics_rows
 from .report.messages import role_name
 from .report.plan_view import condition_text
 
@@ -51,6 +52,7 @@ SHEETS: Mapping[str, Text] = {
     "roadmap": Text("Roadmap", "路线图"),
     "answers": Text("Answers", "答卷"),
     "trace": Text("Trace", "规则追踪"),
+    "statistics": Text("Statistics", "统计量"),
 }
 
 COLUMNS: Mapping[str, tuple[Column, ...]] = {
@@ -107,6 +109,20 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
         Column(Text("Evidence", "证据"), 45),
         Column(Text("Note", "备注"), 45),
     ),
+    "statistics": (
+        Column(Text("Dimension id", "维度编号")),
+        Column(Text("Dimension", "维度"), 40),
+        Column(Text("Verified level", "核实等级")),
+        Column(Text("Verified index", "核实指数")),
+        Column(Text("Claimed level", "自报等级")),
+        Column(Text("Claimed index", "自报指数")),
+        Column(Text("Respondents", "答卷人数")),
+        Column(Text("Respondents by role", "各角色答卷人数"), 40),
+        Column(Text("Cronbach's alpha", "克朗巴赫 α 系数")),
+        Column(Text("rwg(j)", "rwg(j)")),
+        Column(Text("Why alpha is missing", "α 系数未计算的原因"), 45),
+        Column(Text("Why rwg(j) is missing", "rwg(j) 未计算的原因"), 45),
+    ),
     "trace": (
         Column(Text("Rule", "规则"), 45),
         Column(Text("Stage", "阶段")),
@@ -133,6 +149,7 @@ def write_workbook(
     _sheet(book, "answers", answer_rows(answers, lang), lang)
     if trace and result.trace:
         _sheet(book, "trace", trace_rows(result, lang), lang)
+    _sheet(book, "statistics", statistics_rows(result, lang), lang)
     book.save(target)
 
 
