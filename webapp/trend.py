@@ -16,10 +16,11 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 44, 210, 16, 44
-COLOURS = ("#1f4e79", "#c0504d", "#2e7d4f", "#c98a1b", "#6d3f96", "#2a8a9a", "#7a5c3e", "#5f6b7a")
-OVERALL = "#1d2733"
+WIDTH, HEIGHT = 780, 300
+LEFT, RIGHT, TOP, BOTTOM = 44, 260, 16, 44
+PAD = 40  # between the axis and the first and last round, so their labels fit
+COLOURS = ("#2f6fb0", "#c0504d", "#2e7d4f", "#c98a1b", "#6d3f96", "#b5487f", "#7a5c3e", "#5f6b7a")
+OVERALL = "#1d2733"  # drawn dashed and thicker: it must not read as one of the dimensions
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ def describe(lines: Sequence[Series], labels: Sequence[str]) -> str:
 
 
 def _x(index: int, count: int) -> float:
-    span = WIDTH - LEFT - RIGHT
-    return LEFT + (span / 2 if count == 1 else span * index / (count - 1))
+    span = WIDTH - LEFT - RIGHT - 2 * PAD
+    return LEFT + PAD + (span / 2 if count == 1 else span * index / (count - 1))
 
 
 def _y(value: float) -> float:
@@ -103,8 +104,10 @@ def _line(svg: ET.Element, line: Series, count: int) -> None:
     known = [(n, v) for n, v in enumerate(line.values) if v is not None]
     if len(known) > 1:
         points = " ".join(f"{_x(n, count):.1f},{_y(v):.1f}" for n, v in known)
-        width = "3" if line.bold else "1.8"
-        ET.SubElement(group, "polyline", {"points": points, "fill": "none", "stroke-width": width})
+        attributes = {"points": points, "fill": "none", "stroke-width": "1.8"}
+        if line.bold:
+            attributes.update({"stroke-width": "3", "stroke-dasharray": "7 4"})
+        ET.SubElement(group, "polyline", attributes)
     for n, v in known:
         dot = ET.SubElement(group, "circle", {"cx": f"{_x(n, count):.1f}", "cy": f"{_y(v):.1f}",
                                               "r": "4" if line.bold else "3"})  # fmt: skip
@@ -114,11 +117,12 @@ def _line(svg: ET.Element, line: Series, count: int) -> None:
 def _legend(svg: ET.Element, line: Series, n: int) -> None:
     x, y = WIDTH - RIGHT + 16, TOP + 6 + n * 20
     group = ET.SubElement(svg, "g", {"aria-hidden": "true", "font-size": "11"})
-    ET.SubElement(group, "rect", {"x": str(x), "y": str(y - 5), "width": "14",
-                                  "height": "4" if not line.bold else "5", "fill": line.colour})  # fmt: skip
+    ET.SubElement(group, "line", {"x1": str(x), "x2": str(x + 16), "y1": str(y), "y2": str(y),
+                                  "stroke": line.colour, "stroke-width": "3" if line.bold else "2",
+                                  **({"stroke-dasharray": "5 3"} if line.bold else {})})  # fmt: skip
     text = ET.SubElement(group, "text", {"x": str(x + 20), "y": str(y), "fill": "#1d2733",
                                          "dominant-baseline": "middle"})  # fmt: skip
-    text.text = _short(line.label, 26)
+    text.text = _short(line.label, 34)
 
 
 def _short(text: str, limit: int) -> str:
