@@ -16,7 +16,9 @@ def write_assurance(w: Writer) -> None:
     w.para(a.basis_note + ("" if ctx["lang"] == "zh" else " ") + a.unverified)
     if a.overall:
         w.para("", bold=a.overall)
-    levels = [at("verified"), at("claimed")] if a.verified_basis else [at("level")]
+    space = "" if ctx["lang"] == "zh" else " "
+    keys = ("verified", "claimed") if a.verified_basis else ("level",)
+    levels = [at(key) + space + at("index_paren") for key in keys]
     header = [w.t("dimension"), *levels, *a.roles, at("total"), at("cronbach_alpha"), at("rwg_j")]
     rows = [
         [r.title, r.verified, *([r.claimed] if a.verified_basis else []),

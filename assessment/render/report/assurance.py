@@ -23,9 +23,10 @@ STATISTICS = ("cronbach_alpha", "rwg_j")
 LABELS: Mapping[str, Text] = MappingProxyType(
     {
         "assurance": Text("Evidence and agreement", "证据与一致性"),
-        "verified": Text("Verified level (index)", "核实等级（指数）"),
-        "claimed": Text("Claimed level (index)", "自报等级（指数）"),
-        "level": Text("Level (index)", "等级（指数）"),
+        "verified": Text("Verified level", "核实等级"),
+        "claimed": Text("Claimed level", "自报等级"),
+        "level": Text("Level", "等级"),
+        "index_paren": Text("(index)", "（指数）"),
         "respondents": Text("Respondents", "答卷人"),
         "cronbach_alpha": Text("Cronbach's α", "克朗巴赫 α 系数"),
         "rwg_j": Text("rwg(j)", "rwg(j)"),
