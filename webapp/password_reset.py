@@ -15,7 +15,16 @@ import secrets
 from datetime import timedelta
 
 import click
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -74,10 +83,16 @@ def password_problems(password: str, again: str) -> list[str]:
     return problems
 
 
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @accounts.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> str | Response | tuple[str, int]:
     """The page a reset link opens: a new password, twice; 404 for an unknown link, 410 for a
-    used or expired one."""
+    used or expired one. Never cached: the token is in the address."""
+    after_this_request(_no_store)
     with database().transaction() as db:
         reset = find(db, token)
         if reset is None:

@@ -43,7 +43,8 @@ def test_a_reset_link_sets_a_new_password_once_and_ends_every_session(
     (stored,) = sql("SELECT token_hash FROM password_resets")[0]
     assert token not in stored and len(stored) == 64
     visitor = app.test_client()
-    assert visitor.get(path).status_code == 200
+    page = visitor.get(path)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert visitor.post(path, data={"password": NEW, "again": NEW}).status_code == 400  # no CSRF
     assert set_password(visitor, csrf, path, "short").status_code == 422
     assert set_password(visitor, csrf, path, NEW, NEW + "x").status_code == 422

@@ -53,6 +53,7 @@ def test_the_round_workbook_has_a_sheet_per_role_shown_the_log_and_a_summary(
     response = consultant.get(f"/consultant/rounds/{round_id}/export.xlsx")
     assert response.status_code == 200 and response.data.startswith(b"PK")
     assert "Gear_Co_Spring_2027_en.xlsx" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["Summary", "Senior leader", "Reconciliation log"]  # no staff sheet
     leaders = list(book["Senior leader"].iter_rows(values_only=True))
@@ -150,3 +151,14 @@ def test_exports_of_a_round_of_another_consultancy_are_404(
     for fmt in ("xlsx", "json"):
         assert rival.get(f"/consultant/rounds/{round_id}/export.{fmt}").status_code == 404
         assert consultant.get(f"/consultant/rounds/{round_id}/export.{fmt}").status_code == 200
+
+
+def test_an_anonymous_round_orders_respondents_by_their_answers_not_by_invitation(
+    app: Flask, consultant: FlaskClient, csrf: Csrf, new_respondent: Callable[..., Any]
+) -> None:
+    _client, round_id = open_round(consultant, csrf)
+    for token, value in zip(invite(consultant, csrf, round_id, leader=3), (5, 3, 4), strict=True):
+        answer(app, new_respondent, token, value)
+    export = consultant.get(f"/consultant/rounds/{round_id}/export.json").get_json()
+    firsts = [next(iter(p["answers"].values())) for p in export["respondents"]["leader"]]
+    assert firsts == [3, 4, 5]  # invited in the order 5, 3, 4

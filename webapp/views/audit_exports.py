@@ -39,7 +39,10 @@ def _export(round_id: int) -> tuple[dict[str, Any], Any, str]:
 
 
 def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    headers = {  # respondents' answers: never kept in a shared cache
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    }
     return Response(body, mimetype=mimetype, headers=headers)
 
 
