@@ -184,6 +184,15 @@ def test_a_self_assessment_says_so_and_gives_the_reason_for_each_missing_statist
     assert LABELS["all_dimensions"].get(lang) in html
 
 
+def test_word_table_of_a_self_assessment_has_one_level_column(quick: Result) -> None:
+    document = open_docx(io.BytesIO(render_docx(quick, "zh")))
+    level = LABELS["level"].get("zh") + LABELS["index_paren"].get("zh")
+    (table,) = [t for t in document.tables if t.rows[0].cells[1].text == level]
+    assert [[c.text for c in row.cells] for row in table.rows[1:]] == expected_rows(quick, "zh")
+    paragraphs = [p.text for p in document.paragraphs]
+    assert quick.to_document("zh")["verification"]["note"] in " ".join(paragraphs)
+
+
 def test_workbook_of_a_self_assessment_leaves_the_claimed_columns_empty(
     library: Library, quick: Result
 ) -> None:

@@ -71,6 +71,12 @@ def test_the_round_workbook_has_a_sheet_per_role_shown_the_log_and_a_summary(
     summary = [row for row in book["Summary"].iter_rows(values_only=True) if row and row[0]]
     staff = next(row for row in summary if row[0] == "Staff member")
     assert staff[1:4] == (2, 2, 2) and staff[4].startswith("no")
+    export = consultant.get(f"/consultant/rounds/{round_id}/export.json").get_json()
+    overall = next(row for row in summary if row[0] == "Overall")
+    assert overall[1:3] == (
+        export["result"]["overall"]["level"],
+        export["result"]["overall"]["index"],
+    )
 
 
 def test_the_round_json_withholds_small_roles_and_names_in_an_anonymous_round(
