@@ -60,8 +60,18 @@ def export_document(
         },
         "reconciliation": _log(db, store.audit_log(db, found.id)),
         "result_status": status,
-        "result": document,
+        "result": store.visible(document, set(counts) - set(shown)) if document else None,
     }
+
+
+def export_result(
+    frozen: Mapping[str, Any] | None, outcome: Mapping[str, Any] | None
+) -> tuple[str, Mapping[str, Any] | None]:
+    """The result an export carries: the frozen one once signed off, else the provisional agreed
+    one, else none yet (too few have finished)."""
+    if frozen is not None:
+        return "signed", frozen
+    return ("provisional", outcome["agreed"]) if outcome else ("waiting", None)
 
 
 def _round_facts(found: Round, client: Client) -> dict[str, Any]:

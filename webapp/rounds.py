@@ -267,6 +267,15 @@ def round_outcome(
     }
 
 
+def visible(result: Mapping[str, Any], hidden: set[str]) -> dict[str, Any]:
+    """A result without the per-role figures of groups too small to stay anonymous."""
+    dimensions = {
+        dim: {**scores, "by_role": {r: v for r, v in scores["by_role"].items() if r not in hidden}}
+        for dim, scores in result["dimensions"].items()
+    }
+    return {**result, "dimensions": dimensions}
+
+
 def _assess(document: Document, lang: str) -> dict[str, Any]:
     return assess(parse_answers(document, library()), library(), langs=(lang,)).to_document(lang)
 

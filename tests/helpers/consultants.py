@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 PASSWORD = "correct horse battery staple"
 LINK = re.compile(r"<code>https?://[^/]+/a/([A-Za-z0-9_-]{43})</code>")
+TOKEN = re.compile(r"<code>(tqm_[A-Za-z0-9_-]{43})</code>")
 Csrf = Callable[[FlaskClient, str], str]
 
 
@@ -72,3 +73,10 @@ def answer(app: Flask, new_respondent: Callable[..., Any], token: str, value: in
     person = new_respondent("tqm-quick", app.test_client())
     person.token = token
     person.answer_all(value)
+
+
+def api_token(browser: FlaskClient, csrf: Csrf) -> str:
+    page = post(browser, csrf, "/consultant/tokens", label="integration")
+    found = TOKEN.search(page.get_data(as_text=True))
+    assert found, "the new token is shown once"
+    return found.group(1)

@@ -14,6 +14,7 @@ from helpers.consultants import (
     PASSWORD,
     Csrf,
     answer,
+    api_token,
     create_consultant,
     invite,
     new_round,
@@ -157,16 +158,6 @@ def test_another_consultancy_gets_404_on_every_route_with_ids(
             response = rival.open(path, method=method, data={"csrf_token": csrf(rival, "/")})
             assert response.status_code == 404, (endpoint, method, response.status_code)
     assert sql("SELECT count(*) FROM audit_events WHERE action = 'revoke'") == [(0,)]
-
-
-TOKEN = re.compile(r"<code>(tqm_[A-Za-z0-9_-]{43})</code>")
-
-
-def api_token(browser: FlaskClient, csrf: Csrf) -> str:
-    page = post(browser, csrf, "/consultant/tokens", label="integration")
-    found = TOKEN.search(page.get_data(as_text=True))
-    assert found, "the new token is shown once"
-    return found.group(1)
 
 
 def test_the_rounds_api_runs_a_round_with_a_token(

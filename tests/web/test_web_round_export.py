@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from helpers.consultants import (
     Csrf,
     answer,
+    api_token,
     create_consultant,
     invite,
     new_round,
@@ -91,6 +92,16 @@ def test_the_round_json_withholds_small_roles_and_names_in_an_anonymous_round(
     assert export["reconciliation"][-1]["why"] == FORMULA
     assert export["result_status"] == "provisional"
     assert export["result"]["overall"]["level"] >= 1
+    assert all(set(d["by_role"]) == {"leader"} for d in export["result"]["dimensions"].values())
+    api = app.test_client().get(
+        f"/api/v1/rounds/{round_id}/export?lang=zh",
+        headers={"Authorization": f"Bearer {api_token(consultant, csrf)}"},
+    )
+    assert api.status_code == 200
+    by_api = api.get_json()
+    assert by_api["respondents"] == export["respondents"]
+    assert by_api["reconciliation"] == export["reconciliation"]
+    assert by_api["result"]["lang"] == "zh"
 
 
 def test_a_named_round_exports_names_and_the_chinese_workbook_is_in_chinese(

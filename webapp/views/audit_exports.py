@@ -4,7 +4,6 @@ audits view (another consultancy's round answers 404)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from werkzeug.utils import secure_filename
@@ -12,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from .. import rounds as store
 from ..i18n import current_lang
-from ..round_export import export_document, export_workbook
+from ..round_export import export_document, export_result, export_workbook
 from .audits import _outcome, _questionnaire, _round, audits
 from .common import database
 from .survey import ROLE_LABELS
@@ -27,13 +26,8 @@ def _export(round_id: int) -> tuple[dict[str, Any], Any, str]:
         found, client = _round(db, round_id)
         questionnaire = _questionnaire(found)
         frozen = store.frozen(db, found.id, lang)
-        result: tuple[str, Mapping[str, Any] | None]
-        if frozen is not None:
-            result = ("signed", frozen)
-        else:
-            outcome = _outcome(db, found, client, lang)
-            result = ("provisional", outcome["agreed"]) if outcome else ("waiting", None)
-        document = export_document(db, found, client, questionnaire, result)
+        outcome = None if frozen else _outcome(db, found, client, lang)
+        document = export_document(db, found, client, questionnaire, export_result(frozen, outcome))
         name = secure_filename(f"{client.name}_{found.title}_{lang}") or "round"
     return document, questionnaire, name
 
