@@ -48,8 +48,8 @@ def test_sections_are_heading_1_in_the_pdf_order(
     sections = report_context(result, lang)["sections"]
     expected = [f"{s.number} {s.title}".strip() for s in sections.values()]
     assert headings(documents[lang], 1) == expected
-    assert [key for key in sections][:6] == [
-        "summary", "profile", "dimensions", "perception", "roadmap", "method"
+    assert [key for key in sections][:7] == [
+        "summary", "profile", "dimensions", "perception", "assurance", "roadmap", "method"
     ]  # fmt: skip
 
 

@@ -59,8 +59,15 @@ def books(answers: AnswerSet, library: Library) -> dict[str, Workbook]:
 
 
 def test_sheets_in_both_languages(books: dict[str, Workbook]) -> None:
-    assert books["en"].sheetnames == ["Dimensions", "Findings", "Roadmap", "Answers", "Trace"]
-    assert books["zh"].sheetnames == ["维度", "诊断发现", "路线图", "答卷", "规则追踪"]
+    assert books["en"].sheetnames == [
+        "Dimensions",
+        "Findings",
+        "Roadmap",
+        "Answers",
+        "Trace",
+        "Statistics",
+    ]
+    assert books["zh"].sheetnames == ["维度", "诊断发现", "路线图", "答卷", "规则追踪", "统计量"]
 
 
 def test_headers_in_both_languages(books: dict[str, Workbook]) -> None:

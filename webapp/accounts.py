@@ -98,7 +98,9 @@ def _signed_in(row: Consultant) -> SignedIn:
 
 
 def init_accounts(app: Flask) -> None:
-    """Sign-in for consultants, and the `flask users` command."""
+    """Sign-in for consultants, password-reset links, and the `flask users` command."""
+    from . import password_reset  # noqa: F401  # its page and command join `accounts` and `users`
+
     login_manager.user_loader(load_user)
     login_manager.init_app(app)
     app.register_blueprint(accounts)

@@ -247,6 +247,14 @@ ROUND_PATHS = {
             "waiting, provisional (self-assessed, agreed, consensus) or signed (agreed)",
         )
     },
+    "/api/v1/rounds/{round_id}/export": {
+        "get": _consultant_op(
+            "The whole round: answers by role (anonymised as the round says), the reconciliation "
+            "log and the result",
+            "exportRound",
+            "the round export (tqm-round-export/1)",
+        )
+    },
 }
 
 

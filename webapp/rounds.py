@@ -280,6 +280,15 @@ def round_outcome(
     }
 
 
+def visible(result: Mapping[str, Any], hidden: set[str]) -> dict[str, Any]:
+    """A result without the per-role figures of groups too small to stay anonymous."""
+    dimensions = {
+        dim: {**scores, "by_role": {r: v for r, v in scores["by_role"].items() if r not in hidden}}
+        for dim, scores in result["dimensions"].items()
+    }
+    return {**result, "dimensions": dimensions}
+
+
 def _assess(document: Document, lang: str, timings: Sequence[Timing | None] = ()) -> dict[str, Any]:
     """The result document; with the respondents' page timings, the reading-time finding too."""
     result = assess(parse_answers(document, library()), library(), langs=(lang,))

@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 from ..engine.result import Result
 from ..numbers import decimal
 from .chart_png import chart_png
+from .docx_assurance import write_assurance
 from .docx_setup import (
     begin_field,
     end_field,
@@ -50,8 +51,8 @@ def render_docx(result: Result, lang: str, template: Path | None = None) -> byte
     document = open_template(template)
     set_languages(document, lang)
     writer = Writer(document, ctx)
-    for part in (_cover, _contents, _summary, _profile, _dimensions, _perception, _roadmap,
-                 _method, _trace):  # fmt: skip
+    for part in (_cover, _contents, _summary, _profile, _dimensions, _perception, write_assurance,
+                 _roadmap, _method, _trace):  # fmt: skip
         part(writer)
     if lang == "zh":
         mark_east_asian(r for p in _paragraphs(document) for r in p.runs)

@@ -1,5 +1,5 @@
-"""XLSX, the one writer: a result as a workbook (Dimensions, Findings, Roadmap, Answers and Trace
-sheets), and rows streamed into a one-sheet workbook (`tqm batch`).
+"""XLSX, the one writer: a result as a workbook (Dimensions, Findings, Roadmap, Answers, Trace
+and Statistics sheets), and rows streamed into a one-sheet workbook (`tqm batch`).
 
 Every sheet has a bold header row, frozen panes under it; the result's sheets also fill the header
 in the chosen language and fit column widths to the content. User text is always written through
@@ -29,6 +29,7 @@ from . import MAX_CELL
 from .cells import looks_like_formula
 from .messages import msg, role_name
 from .messages.workbook import COLUMNS, SHEETS, Column
+from .report.assurance import statistics_rows
 from .report.plan_view import condition_text
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -54,6 +55,7 @@ def write_workbook(
     _sheet(book, "answers", answer_rows(answers, lang), lang)
     if trace and result.trace:
         _sheet(book, "trace", trace_rows(result, lang), lang)
+    _sheet(book, "statistics", statistics_rows(result, lang), lang)
     book.save(target)
 
 

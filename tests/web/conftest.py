@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import web
+from helpers.consultants import create_consultant, sign_in
 from helpers.web import Respondent, Row, csrf_token, database
 from sqlalchemy import text
 
@@ -111,3 +112,13 @@ def sql(app: Flask) -> Callable[[str], list[tuple[Any, ...]]]:
 def csrf() -> Callable[[FlaskClient, str], str]:
     """csrf(client, path): the CSRF token of the client's session."""
     return csrf_token
+
+
+@pytest.fixture()
+def consultant(
+    app: Flask, client: FlaskClient, csrf: Callable[[FlaskClient, str], str]
+) -> FlaskClient:
+    """A signed-in consultant of "Acme Consulting"."""
+    create_consultant(app, "ana@acme.example", "Acme Consulting")
+    assert sign_in(client, csrf, "ana@acme.example") == 303
+    return client

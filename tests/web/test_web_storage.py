@@ -52,7 +52,7 @@ def test_migrations_match_the_models(app: Flask) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert diff == []
-    assert version == "0004"
+    assert version == "0005"
 
 
 def test_upgrade_twice_changes_nothing(app: Flask) -> None:
@@ -217,7 +217,7 @@ def test_concurrent_start_ups_migrate_once(database_url: str) -> None:
     db = Database(database_url)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
-            "0004"
+            "0005"
         ]
     db.dispose()
 

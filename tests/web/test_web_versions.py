@@ -300,7 +300,7 @@ def test_the_0002_migration_keeps_existing_assessments(database_url: str, conten
         assert stored(app, "SELECT question_id, evidence FROM answers") == [
             ("customer.voice", "NPS")
         ]
-        assert stored(app, "SELECT version_num FROM alembic_version") == [("0004",)]
+        assert stored(app, "SELECT version_num FROM alembic_version") == [("0005",)]
     finally:
         app.extensions["tqm_db"].dispose()
 

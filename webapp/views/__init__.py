@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
+    from . import audit_exports  # noqa: F401  # its routes join `audits`
     from .api import api
     from .audits import audits
     from .pages import pages

@@ -36,6 +36,7 @@ from ..answering import clean_text
 from ..catalog import library
 from ..i18n import LANGUAGES, current_lang, role_labels
 from ..models import Client, Round, utcnow
+from ..trend import next_actions, trend_svg
 from .common import database
 
 audits = Blueprint("audits", __name__, url_prefix="/consultant")
@@ -125,6 +126,8 @@ def client(client_id: int) -> str:
             client=found,
             rounds=rows,
             trend=trend,
+            trend_chart=trend_svg(trend),
+            next_actions=next_actions(trend[-1]["result"] if trend else None),
             questionnaires=library().questionnaires.values(),
             roles=role_labels(),
             errors={},

@@ -22,6 +22,7 @@ from assessment.problems import Problem, ProblemsFound
 from .. import rounds as store
 from ..catalog import library
 from ..models import ApiToken, Client, Consultant, Round
+from ..round_export import export_document, export_result
 from ..security import csrf
 from .common import database
 
@@ -213,18 +214,26 @@ def result(round_id: int) -> Response:
         return jsonify(status="waiting", min_group=found.min_group)
     return jsonify(
         status="provisional",
-        self_assessed=_visible(outcome["self"], outcome["hidden_roles"]),
-        agreed=_visible(outcome["agreed"], outcome["hidden_roles"]),
+        self_assessed=store.visible(outcome["self"], outcome["hidden_roles"]),
+        agreed=store.visible(outcome["agreed"], outcome["hidden_roles"]),
         consensus=[
             {"question": s.question_id, "values": list(s.values)} for s in outcome["spreads"]
         ],
     )
 
 
-def _visible(result: Mapping[str, Any], hidden: set[str]) -> dict[str, Any]:
-    """A result without the per-role figures of groups too small to stay anonymous."""
-    dimensions = {
-        dim: {**scores, "by_role": {r: v for r, v in scores["by_role"].items() if r not in hidden}}
-        for dim, scores in result["dimensions"].items()
-    }
-    return {**result, "dimensions": dimensions}
+@rounds_api.get("/rounds/<int:round_id>/export")
+def export(round_id: int) -> Response:
+    """The whole round (`tqm-round-export/1`): progress, each finished respondent's answers by role
+    (anonymised as the round says; roles below the smallest group left out), the agreed items,
+    the reconciliation log and the result."""
+    lang = request.args.get("lang", "en")
+    if lang not in ("en", "zh"):
+        raise ProblemsFound([Problem("query", None, None, "lang", "lang must be en or zh")])
+    with database().transaction() as db:
+        found, client = _round(db, round_id)
+        questionnaire = _questionnaire(found)
+        frozen = store.frozen(db, found.id, lang)
+        outcome = None if frozen else store.round_outcome(db, found, client, questionnaire, lang)
+        result = export_result(frozen, outcome)
+        return jsonify(export_document(db, found, client, questionnaire, result))

@@ -23,6 +23,7 @@ SHEETS: Mapping[str, Text] = {
     "roadmap": Text("Roadmap", "路线图"),
     "answers": Text("Answers", "答卷"),
     "trace": Text("Trace", "规则追踪"),
+    "statistics": Text("Statistics", "统计量"),
 }
 
 COLUMNS: Mapping[str, tuple[Column, ...]] = {
@@ -78,6 +79,20 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
         Column(Text("Answer", "答案")),
         Column(Text("Evidence", "证据"), 45),
         Column(Text("Note", "备注"), 45),
+    ),
+    "statistics": (
+        Column(Text("Dimension id", "维度编号")),
+        Column(Text("Dimension", "维度"), 40),
+        Column(Text("Verified level", "核实等级")),
+        Column(Text("Verified index", "核实指数")),
+        Column(Text("Claimed level", "自报等级")),
+        Column(Text("Claimed index", "自报指数")),
+        Column(Text("Respondents", "答卷人数")),
+        Column(Text("Respondents by role", "各角色答卷人数"), 40),
+        Column(Text("Cronbach's alpha", "克朗巴赫 α 系数")),
+        Column(Text("rwg(j)", "rwg(j)")),
+        Column(Text("Why alpha is missing", "α 系数未计算的原因"), 45),
+        Column(Text("Why rwg(j) is missing", "rwg(j) 未计算的原因"), 45),
     ),
     "trace": (
         Column(Text("Rule", "规则"), 45),

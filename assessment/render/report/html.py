@@ -17,6 +17,8 @@ from ...engine.result import Result
 from ...numbers import decimal
 from ..messages import label, role_name
 from . import plan_view, view
+from .assurance import assurance, consensus_findings
+from .assurance import text as assurance_text
 from .charts import level_gates, number_actions, radar_svg, roadmap_svg
 
 HERE = Path(__file__).resolve().parent
@@ -108,6 +110,9 @@ def report_context(result: Result, lang: str) -> dict[str, Any]:
         "dimensions": dimensions,
         "perception": perception,
         "perception_roles": [role_name(r, lang) for r in roles],
+        "assurance": assurance(result, lang, functools.partial(decimal, lang=lang)),
+        "at": functools.partial(assurance_text, lang=lang),
+        "consensus": consensus_findings(findings),
         **_front_matter(result, organisation, findings, numbered, lang),
         **_plan_and_charts(result, dimensions, numbered, lang),
     }
@@ -202,15 +207,15 @@ def sections(
     dimensions: Sequence[view.DimensionView], perception: bool, lang: str
 ) -> dict[str, Section]:
     """The report's sections in order; perception only when there are several roles."""
-    keys = ["summary", "profile", "dimensions", *(["perception"] * perception), "roadmap"]
+    keys = ["summary", "profile", "dimensions", *(["perception"] * perception), "assurance",
+            "roadmap"]  # fmt: skip
     out = {}
     for n, key in enumerate(keys, start=1):
         children = tuple(
             Section(d.anchor, f"{n}.{i}", d.title) for i, d in enumerate(dimensions, start=1)
         )
-        out[key] = Section(
-            f"sec-{key}", str(n), label(key, lang), children if key == "dimensions" else ()
-        )
+        title = assurance_text(key, lang) if key == "assurance" else label(key, lang)
+        out[key] = Section(f"sec-{key}", str(n), title, children if key == "dimensions" else ())
     for key in ("method", "trace"):
         out[key] = Section(f"sec-{key}", "", label(key, lang))
     return out
