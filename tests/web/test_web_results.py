@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import TYPE_CHECKING
 
 from assessment.content.model import LEVEL_NAMES
@@ -118,3 +119,30 @@ def test_xlsx_download_opens_with_openpyxl(respondent: Respondent) -> None:
     respondent.client.set_cookie("lang", "zh")
     chinese = respondent.client.get(f"/a/{respondent.token}/download/xlsx")
     assert load_workbook(io.BytesIO(chinese.data)).sheetnames != workbook.sheetnames
+
+
+def test_results_lead_with_summary_priorities_and_a_page_menu(respondent: Respondent) -> None:
+    respondent.answer_all(2, performance__appraisal_scope=1)
+    page = _results(respondent)
+    menu, summary = page.index('aria-label="On this page"'), page.index("What matters most")
+    assert menu < summary < page.index('id="overall-title"') < page.index('id="findings-title"')
+    priorities = page[summary : page.index("</ol>", summary)]
+    anchors = re.findall(r'href="#(finding-[^"]+)"', priorities)
+    assert 1 <= len(anchors) <= 3
+    for anchor in anchors:  # every priority links to its finding further down
+        assert f'id="{anchor}"' in page
+    assert page.count("<details open>") == 1  # the first roadmap phase open, the others folded
+    assert page.count('<li class="phase">') == page.count(
+        "<details", page.index('id="roadmap-title"')
+    )
+
+
+def test_results_give_the_chart_in_figures_and_cards_for_phones(respondent: Respondent) -> None:
+    respondent.answer_all(3)
+    page = _results(respondent)
+    alt = re.search(r'class="chart-svg chart-radar" role="img" aria-label="([^"]+)"', page)
+    assert alt and "Organisational structure 50 (traditional 5, target 80)" in alt[1]
+    assert page.count('<li class="card">') == 6  # a card per dimension (shown on narrow screens)
+    assert page.count('class="bar"') == 6  # the phone's bar chart
+    assert 'role="region"' not in page  # one landmark per name
+    assert "0 N/A" not in page

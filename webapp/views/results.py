@@ -56,7 +56,7 @@ def _outcome(token: str) -> tuple[Current, AnswerSet, Result]:
 
 @results.get("/a/<token>/results")
 def show(token: str) -> str:
-    """Overall level, radar, dimension table, findings and roadmap."""
+    """Summary and top priorities, overall level, profile, dimensions, findings and roadmap."""
     from assessment.render.report.charts import radar_svg
 
     current, _answers, result = _outcome(token)
@@ -65,8 +65,35 @@ def show(token: str) -> str:
     chart = Markup(radar_svg(result, lang))
     actions = action_titles(current, lang)
     return render_template(
-        "results.html", current=current, result=result, chart=chart, actions=actions
+        "results.html",
+        current=current,
+        result=result,
+        chart=chart,
+        actions=actions,
+        **summary_context(result, lang),
     )
+
+
+def summary_context(result: Result, lang: str) -> dict[str, object]:
+    """What the PDF's executive summary shows, from the report's own views (not recomputed):
+    the summary sentences, the top three priorities, the strength to build on, the chart in words,
+    and the report's headings in the page's language."""
+    from assessment.render.report import view
+    from assessment.render.report.html import radar_text
+    from assessment.render.report.messages import label
+
+    findings = [view.finding_view(f, result, lang) for f in result.findings]
+    organisation = result.organisation or label("unnamed", lang)
+    dimensions = view.dimension_views(result, findings, lang)
+    return {
+        "summary": view.summary_paragraph(result, organisation, lang),
+        "themes": [f for f in findings if f.kind != "strength"][:3],
+        "strength": view.top_strength(result, findings, lang),
+        "dimension_views": dimensions,
+        "radar_alt": radar_text(dimensions, lang),
+        "report_label": lambda key: label(key, lang),
+        "finding_anchor": lambda rule: view.anchor("finding", rule),
+    }
 
 
 def pdf_isolated(result: Result, lang: str) -> bytes:
