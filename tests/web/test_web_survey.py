@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 if TYPE_CHECKING:
     from helpers.web import Respondent, Row
@@ -198,7 +199,8 @@ def test_review_lists_unanswered_questions_with_links(respondent: Respondent) ->
     first = quick.dimensions[0].questions
     respondent.submit("customer", {first[0].id: 3})
     page = respondent.client.get(f"/a/{respondent.token}/review").get_data(as_text=True)
-    assert first[0].text.en not in page
+    still_open = page[page.index("Questions still open") : page.index('id="your-answers"')]
+    assert first[0].text.en not in still_open
     for q in quick.questions[1:]:
         assert f"/a/{respondent.token}/d/{q.dimension}#q-{q.id}" in page
     assert f"/a/{respondent.token}/results" not in page
@@ -225,3 +227,25 @@ def test_user_text_is_escaped(client: FlaskClient, new_respondent: Make) -> None
 def test_private_pages_are_not_cached(respondent: Respondent) -> None:
     response = respondent.client.get(f"/a/{respondent.token}")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_review_shows_every_answer_note_and_evidence_with_edit_links(
+    new_respondent: Make,
+) -> None:
+    person = new_respondent("tqm-audit")
+    person.start()
+    audit = person.library.questionnaires["tqm-audit"]
+    dim = audit.dimensions[0]
+    first, second, third = dim.questions[:3]
+    person.submit(dim.id, {first.id: (4, "Minutes of 2026-10-02", "Only at head office"),
+                           second.id: "unknown", third.id: 2}, nav="stay")  # fmt: skip
+    page = person.client.get(f"/a/{person.token}/review").get_data(as_text=True)
+    answers = page[page.index('id="your-answers"') :]
+    for q in audit.questions:  # every question, answered or not
+        assert escape(q.text.en) in answers
+    label = next(o.label.en for o in first.options if o.value == 4)
+    assert f"4 {label}" in answers and "Don&#39;t know" in answers
+    assert "Evidence: Minutes of 2026-10-02" in answers and "Note: Only at head office" in answers
+    assert answers.count("Not answered yet") == len(audit.questions) - 3
+    for d in audit.dimensions:  # an edit link per section
+        assert f'href="/a/{person.token}/d/{d.id}">Change' in answers

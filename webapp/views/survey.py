@@ -21,8 +21,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from assessment.content.model import ROLES, Dimension, Questionnaire
+from assessment.content.model import ROLES, Dimension, Question, Questionnaire
 from assessment.content.versions import migration_chain
+from assessment.engine.answers import Response as StoredResponse
 from assessment.engine.migration import declared_changes, migrate_responses
 from assessment.problems import ProblemsFound
 
@@ -31,11 +32,13 @@ from ..answering import (
     PageSubmit,
     clean_text,
     entry_of,
+    format_value,
     read_page,
     unanswered,
 )
 from ..archive import finish
 from ..catalog import library
+from ..i18n import current_lang
 from ..store import (
     create_assessment,
     lock_assessment,
@@ -194,7 +197,23 @@ def review(token: str) -> str:
         missing={d: qs for d, qs in missing.items() if qs},
         complete=not required,
         newer=newer_version(current),
+        answer_text=answer_text,
     )
+
+
+def answer_text(question: Question, response: StoredResponse | None) -> str:
+    """A stored answer in words: '3 Partly deployed', 'Not applicable', 'Don't know', or
+    'Not answered yet'."""
+    if response is None:
+        return str(_("Not answered yet"))
+    if response.status == "na":
+        return str(_("Not applicable"))
+    if response.status == "unknown":
+        return str(_("Don't know"))
+    value = response.value
+    option = next((o for o in question.options if o.value == value), None)
+    shown = format_value(value) if value is not None else ""
+    return f"{shown} {option.label.get(current_lang())}" if option else shown
 
 
 @survey.post("/a/<token>/finish")
