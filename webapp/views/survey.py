@@ -6,6 +6,8 @@ valid; "Previous" saves too, so going back never loses answers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from flask import (
     Blueprint,
     abort,
@@ -29,6 +31,7 @@ from assessment.problems import ProblemsFound
 
 from ..answering import (
     MAX_ORGANISATION,
+    Entry,
     PageSubmit,
     clean_text,
     entry_of,
@@ -38,6 +41,7 @@ from ..answering import (
 )
 from ..archive import finish
 from ..catalog import library
+from ..conflicts import MARK, Conflict, plan_save, rendered_entries, was_field
 from ..i18n import current_lang
 from ..store import (
     create_assessment,
@@ -47,6 +51,7 @@ from ..store import (
     stored_responses,
 )
 from .common import Current, change_groups, database, kept_notes, load_current, newer_version
+from .pages import remember_language
 
 survey = Blueprint("survey", __name__)
 
@@ -137,20 +142,45 @@ def dimension(token: str, dimension_id: str) -> str | Response | tuple[str, int]
         abort(404)
     if request.method == "GET":
         entries = {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
-        return _dimension_page(current, dim, PageSubmit(entries=entries))
+        return _dimension_page(current, dim, PageSubmit(entries=entries), entries)
     if current.record.finished:  # its stored results must stay what they were
         flash(_("This assessment is finished: its answers can no longer be changed."))
         return redirect(url_for("results.show", token=token), 303)
     page = read_page(dim, request.form)
+    rendered = rendered_entries(dim, request.form)
     if page.errors:
-        return _dimension_page(current, dim, page), 422
+        was = rendered or {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
+        return _dimension_page(current, dim, page, was), 422
     with database().transaction() as session:
-        save_responses(session, current.record.id, page.responses)
+        lock_assessment(session, current.record.id)  # one writer at a time: compare, then write
+        plan = plan_save(page, rendered, stored_responses(session, current.record.id))
+        save_responses(session, current.record.id, plan.save)
+    if plan.conflicts:
+        return _conflict_page(token, dim, page, plan.conflicts), 409
+    switch = request.form.get("switch_lang", "")
+    if switch:  # the language switch of a survey page: saved first, then this page again
+        here = url_for(".dimension", token=token, dimension_id=dim.id)
+        return remember_language(redirect(here, 303), switch)
     target = _after_save(current, dim, request.form.get("nav", ""), request.form.get("goto", ""))
     return redirect(target, 303)
 
 
-def _dimension_page(current: Current, dim: Dimension, page: PageSubmit) -> str:
+def _conflict_page(token: str, dim: Dimension, page: PageSubmit, conflicts: list[Conflict]) -> str:
+    """The page again as it is stored now, the person's answers kept where they conflict."""
+    current = load_current(token)
+    now = {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
+    mine = {c.question for c in conflicts}
+    entries = {qid: page.entries[qid] if qid in mine else entry for qid, entry in now.items()}
+    return _dimension_page(current, dim, PageSubmit(entries=entries), now, conflicts)
+
+
+def _dimension_page(
+    current: Current,
+    dim: Dimension,
+    page: PageSubmit,
+    was: Mapping[str, Entry],
+    conflicts: Sequence[Conflict] = (),
+) -> str:
     dims = current.questionnaire.dimensions
     position = [d.id for d in dims].index(dim.id)
     return render_template(
@@ -158,6 +188,11 @@ def _dimension_page(current: Current, dim: Dimension, page: PageSubmit) -> str:
         current=current,
         dim=dim,
         page=page,
+        was=was,
+        was_field=was_field,
+        was_mark=MARK,
+        conflicts=conflicts,
+        answer_text=answer_text,
         position=position,
         first_number=sum(len(d.questions) for d in dims[:position]) + 1,
     )
@@ -169,9 +204,9 @@ def _after_save(current: Current, dim: Dimension, nav: str, goto: str) -> str:
     index = ids.index(dim.id)
     if goto in ids and goto != dim.id:
         return url_for(".dimension", token=current.token, dimension_id=goto)
+    if nav == "overview" or (nav == "prev" and index == 0):
+        return url_for(".overview", token=current.token)
     if nav == "prev":
-        if index == 0:
-            return url_for(".overview", token=current.token)
         return url_for(".dimension", token=current.token, dimension_id=ids[index - 1])
     if nav == "next":
         if index + 1 == len(ids):

@@ -20,6 +20,10 @@
     }
   });
 
+  // A page that comes back with errors: move focus to their summary so that it is announced.
+  var summary = document.querySelector("[data-focus-on-load]");
+  if (summary) summary.focus();
+
   // Warn before leaving a survey page with answers that have not been saved yet.
   document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
     var dirty = false;
