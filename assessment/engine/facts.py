@@ -31,6 +31,13 @@ class Stage:
 
 
 Getter = Callable[[Stage], float | None]
+# Facts on a dimension's answers, by the DimensionScore attribute that holds them.
+ANSWER_COUNTS = {
+    "unknown_share": "unknown_share",
+    "unknown_count": "unknown",
+    "unknown_percent": "unknown_percent",
+    "response_count": "responses",
+}
 
 
 def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
@@ -49,8 +56,8 @@ def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
         return lambda s: _item_level(question, s.profile.items.get(rest))
     if head == "critical_level":
         return _critical_level_getter(rest, questionnaire)
-    if head == "unknown_share":
-        return lambda s: _dim(s, rest, "unknown_share")
+    if head in ANSWER_COUNTS:
+        return lambda s: _dim(s, rest, ANSWER_COUNTS[head])
     if head == "level":
         return lambda s: s.levels.get(rest)
     if head == "role":

@@ -146,3 +146,12 @@ def test_results_give_the_chart_in_figures_and_cards_for_phones(respondent: Resp
     assert page.count('class="bar"') == 6  # the phone's bar chart
     assert 'role="region"' not in page  # one landmark per name
     assert "0 N/A" not in page
+
+
+def test_dont_know_shares_read_as_counts_and_percent(respondent: Respondent) -> None:
+    respondent.answer_all(3, customer__requirements_in_strategy="unknown")
+    page = _results(respondent)
+    assert "1 of 3 answers (33 %) were “don&#39;t know”" in page
+    assert "fraction of 1" not in page
+    respondent.client.set_cookie("lang", "zh")
+    assert "3 个答案中有 1 个为“不清楚”（33%）" in _results(respondent)
