@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
+import urllib.parse
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from assessment.content.model import LEVEL_NAMES
@@ -155,3 +158,29 @@ def test_dont_know_shares_read_as_counts_and_percent(respondent: Respondent) -> 
     assert "fraction of 1" not in page
     respondent.client.set_cookie("lang", "zh")
     assert "3 个答案中有 1 个为“不清楚”（33%）" in _results(respondent)
+
+
+def test_download_names_carry_organisation_questionnaire_and_date(
+    new_respondent: Callable[..., Respondent],
+) -> None:
+    person = new_respondent()
+    person.start(organisation='Acme "Gear" Co / Nord')
+    person.answer_all(3)
+    day = dt.date.today().isoformat()
+    header = person.client.get(f"/a/{person.token}/download/json").headers["Content-Disposition"]
+    assert header == (
+        f'attachment; filename="acme-gear-co-nord-tqm-quick-{day}.json"; '
+        f"filename*=UTF-8''acme-gear-co-nord-tqm-quick-{day}.json"
+    )
+    chinese = new_respondent()
+    chinese.start(organisation="华夏精工（质量部）")
+    chinese.answer_all(3)
+    chinese.client.set_cookie("lang", "zh")
+    header = chinese.client.get(f"/a/{chinese.token}/download/xlsx").headers["Content-Disposition"]
+    name = f"华夏精工-质量部-tqm-quick-{day}-zh.xlsx"
+    assert header == (
+        f'attachment; filename="tqm-quick-{day}-zh.xlsx"; '
+        f"filename*=UTF-8''{urllib.parse.quote(name)}"
+    )
+    page = chinese.client.get(f"/a/{chinese.token}/results").get_data(as_text=True)
+    assert f'download="{name}" data-busy="正在准备报告…"' in page

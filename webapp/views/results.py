@@ -6,6 +6,10 @@ page. Nothing here is stored: results are computed from the stored answers on ea
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from urllib.parse import quote
+
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask import Response as FlaskResponse
 from flask_babel import gettext as _
@@ -70,6 +74,7 @@ def show(token: str) -> str:
         result=result,
         chart=chart,
         actions=actions,
+        names={fmt: download_name(result, f.suffix, lang) for fmt, f in FORMATS.items()},
         **summary_context(result, lang),
     )
 
@@ -116,10 +121,34 @@ def download(token: str, fmt: str) -> FlaskResponse:
     """The result as a file in the interface language (PDF report, JSON contract, workbook)."""
     if fmt not in FORMATS:
         abort(404)
-    current, answers, result = _outcome(token)
+    _current, answers, result = _outcome(token)
     lang = current_lang()
     # PDF: in a child process with a time limit (WeasyPrint has none of its own)
     body = pdf_isolated(result, lang) if fmt == "pdf" else render(fmt, result, answers, lang)
-    name = f"tqm-{current.questionnaire.id}-{lang}{FORMATS[fmt].suffix}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    name = download_name(result, FORMATS[fmt].suffix, lang)
+    headers = {"Content-Disposition": content_disposition(name)}
     return FlaskResponse(body, mimetype=FORMATS[fmt].mimetype, headers=headers)
+
+
+def download_name(result: Result, suffix: str, lang: str) -> str:
+    """organisation-questionnaire-date.suffix, in letters, digits and hyphens only:
+    'acme-gear-co-tqm-quick-2026-12-03.pdf' (Chinese names keep their characters; a Chinese
+    report ends in -zh, so that the two languages' files do not replace each other)."""
+    date = (result.date or "")[:10] or dt.date.today().isoformat()
+    parts = [_slug(result.organisation or ""), _slug(result.questionnaire.id), _slug(date)]
+    if lang != "en":
+        parts.append(lang)
+    return "-".join(p for p in parts if p) + suffix
+
+
+def _slug(text: str) -> str:
+    words = re.sub(r"[\W_]+", " ", text.lower()).split()
+    return "-".join(words)[:60].strip("-")
+
+
+def content_disposition(name: str) -> str:
+    """An attachment header with an ASCII name for old clients and the full name (RFC 6266)."""
+    ascii_name = re.sub(r"-{2,}", "-", name.encode("ascii", "ignore").decode()).strip("-")
+    if ascii_name.startswith("."):
+        ascii_name = "report" + ascii_name
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
