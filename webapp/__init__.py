@@ -20,6 +20,7 @@ from .cli import init_cli
 from .config import ContentProblems, configure
 from .db import init_db
 from .i18n import init_i18n
+from .limits import init_limits
 from .security import init_security
 from .templating import init_templating
 from .views import register_blueprints
@@ -37,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_db(app)
     init_i18n(app)
     init_security(app)
+    init_limits(app)
     init_templating(app)
     register_blueprints(app)
     init_accounts(app)
