@@ -1,6 +1,7 @@
 """Accessibility of every distinct page in a real Chromium: axe-core (WCAG 2.0/2.1 A and AA rules)
-finds no violation, in English and Chinese, at 1280 and 390 px, and no page scrolls sideways at
-390 px or 320 px (WCAG 1.4.10).
+finds no violation, in English and Chinese, at 1280 and 390 px, no page scrolls sideways at
+390 px or 320 px (WCAG 1.4.10), and the W3C Nu HTML checker finds no error in any of them
+(vnu.jar, installed into .vnu/ by scripts/system-deps.sh, run with Debian's Java).
 
 Pages: start, questionnaire start, a survey section (as loaded, with errors, with a conflict),
 overview, review, results, a 404 page and the consultant's sign-in page.
@@ -8,12 +9,16 @@ overview, review, results, a 404 page and the consultant's sign-in page.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from helpers import ROOT
 from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 from helpers.live_server import LiveServer, start_gunicorn
 from playwright.sync_api import Page, expect, sync_playwright
@@ -24,6 +29,7 @@ WAIT_MS = 20_000
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
 WIDTHS = (1280, 390)
+VNU = ROOT / ".vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +101,24 @@ def _overflow(page: Page, where: str) -> list[str]:
     return [] if width <= viewport["width"] else [f"{where}: {width} px wide"]
 
 
-def test_every_page_passes_axe_and_fits_a_phone(server: LiveServer) -> None:
+def _nu_errors(pages: dict[str, str], folder: Path) -> list[str]:
+    """The Nu checker's errors in the pages' HTML (name -> markup)."""
+    assert VNU.is_file(), f"{VNU} is missing: run scripts/system-deps.sh (it installs vnu-jar)"
+    files = []
+    for name, markup in pages.items():
+        path = folder / (re.sub(r"\W+", "-", name) + ".html")
+        path.write_text(markup, encoding="utf-8")
+        files.append(str(path))
+    command = ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    return [f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages]
+
+
+def test_every_page_passes_axe_and_nu_and_fits_a_phone(server: LiveServer, tmp_path: Path) -> None:
     axe = Axe()
     problems: list[str] = []
+    markup: dict[str, str] = {}
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=server.url, bypass_csp=True)
@@ -120,15 +141,19 @@ def test_every_page_passes_axe_and_fits_a_phone(server: LiveServer) -> None:
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 for name, path in plain.items():
-                    page.goto(path)
+                    response = page.goto(path)
+                    assert response is not None
+                    markup[f"{name} {lang}"] = response.text()
                     problems += _violations(axe, page, f"{name} {lang} {width}")
                     problems += _overflow(page, f"{name} {lang} {width}")
                 for name, reach in states.items():
                     reach(page, link)
+                    markup[f"{name} {lang}"] = page.content()
                     problems += _violations(axe, page, f"{name} {lang} {width}")
             page.set_viewport_size({"width": 320, "height": 900})
             for name, path in plain.items():
                 page.goto(path)
                 problems += _overflow(page, f"{name} {lang} 320")
         browser.close()
+    problems += _nu_errors(markup, tmp_path)
     assert not problems, "\n".join(problems)
