@@ -324,3 +324,13 @@ def test_radio_names_are_short_with_the_anchor_as_description(respondent: Respon
     name = re.search(rf'id="a-{re.escape(q.id)}-3-name">(.*?)</span></span>', page)
     label = next(o.label.en for o in q.options if o.value == 3)
     assert name and re.sub("<[^>]+>", "", name[1] + "</span>") == f"3 {label}"
+
+
+def test_a_note_without_an_answer_on_the_quick_scan_names_no_evidence(
+    respondent: Respondent,
+) -> None:
+    first = respondent.library.questionnaires["tqm-quick"].questions[0]
+    response = respondent.submit("customer", {first.id: ("", "", "A note")}, nav="stay")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "to save the note." in page and "evidence" not in page.split("error-summary")[1][:600]
