@@ -56,6 +56,7 @@ def test_start_rejects_bad_role_and_long_organisation(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="organisation-error"' in page and 'id="role-error"' in page
+    assert "<title>Error: " in page and page.count("data-focus-on-load") == 1
     assert sql("SELECT count(*) FROM assessments") == [(0,)]
 
 
