@@ -292,7 +292,7 @@ def test_a_change_made_elsewhere_is_shown_not_overwritten(
     assert "<title>Error: " in page and "data-focus-on-load" in page
     assert {row[0]: row[2] for row in stored()}[first.id] == 4  # not overwritten
     again = _page_form(respondent.client, respondent.page("customer"))
-    assert again[f"was-answer-{first.id}"] == "4"
+    assert again[f"was-{first.id}"].startswith("4:")
     kept = dict(re.findall(r'name="(was-[^"]+)" value="([^"]*)"', page))
     retry = {**stale, **kept, f"answer-{first.id}": "3", "nav": "stay"}
     assert respondent.client.post(respondent.page("customer"), data=retry).status_code == 303
@@ -335,3 +335,17 @@ def test_a_note_without_an_answer_on_the_quick_scan_names_no_evidence(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "to save the note." in page and "evidence" not in page.split("error-summary")[1][:600]
+
+
+def test_a_note_changed_in_a_stale_tab_is_saved_and_a_note_changed_elsewhere_kept(
+    respondent: Respondent, stored: Rows
+) -> None:
+    first, second = (q.id for q in respondent.library.questionnaires["tqm-quick"].questions[:2])
+    respondent.submit("customer", {first: (2, "", "old"), second: (3, "", "old")}, nav="stay")
+    stale = _page_form(respondent.client, respondent.page("customer"))
+    assert "old" not in "".join(v for k, v in stale.items() if k.startswith("was-"))  # digests
+    respondent.submit("customer", {first: (2, "", "old"), second: (3, "", "theirs")}, nav="stay")
+    data = {**stale, f"note-{first}": "mine", f"note-{second}": "old", "nav": "stay"}
+    assert respondent.client.post(respondent.page("customer"), data=data).status_code == 303
+    notes = {row[0]: row[4] for row in stored()}
+    assert notes == {first: "mine", second: "theirs"}

@@ -41,7 +41,7 @@ from ..answering import (
 )
 from ..archive import finish
 from ..catalog import library
-from ..conflicts import MARK, Conflict, plan_save, rendered_entries, was_field
+from ..conflicts import MARK, Conflict, fingerprint, plan_save, rendered_entries, was_field
 from ..i18n import current_lang
 from ..limits import limiter, start_limit
 from ..store import (
@@ -144,15 +144,15 @@ def dimension(token: str, dimension_id: str) -> str | Response | tuple[str, int]
         abort(404)
     if request.method == "GET":
         entries = {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
-        return _dimension_page(current, dim, PageSubmit(entries=entries), entries)
+        return _dimension_page(current, dim, PageSubmit(entries=entries), _prints(entries))
     if current.record.finished:  # its stored results must stay what they were
         flash(_("This assessment is finished: its answers can no longer be changed."))
         return redirect(url_for("results.show", token=token), 303)
     page = read_page(dim, request.form)
     rendered = rendered_entries(dim, request.form)
     if page.errors:
-        was = rendered or {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
-        return _dimension_page(current, dim, page, was), 422
+        shown = {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
+        return _dimension_page(current, dim, page, rendered or _prints(shown)), 422
     with database().transaction() as session:
         lock_assessment(session, current.record.id)  # one writer at a time: compare, then write
         plan = plan_save(page, rendered, stored_responses(session, current.record.id))
@@ -173,14 +173,18 @@ def _conflict_page(token: str, dim: Dimension, page: PageSubmit, conflicts: list
     now = {q.id: entry_of(current.responses.get(q.id)) for q in dim.questions}
     mine = {c.question for c in conflicts}
     entries = {qid: page.entries[qid] if qid in mine else entry for qid, entry in now.items()}
-    return _dimension_page(current, dim, PageSubmit(entries=entries), now, conflicts)
+    return _dimension_page(current, dim, PageSubmit(entries=entries), _prints(now), conflicts)
+
+
+def _prints(entries: Mapping[str, Entry]) -> dict[str, str]:
+    return {qid: fingerprint(entry) for qid, entry in entries.items()}
 
 
 def _dimension_page(
     current: Current,
     dim: Dimension,
     page: PageSubmit,
-    was: Mapping[str, Entry],
+    was: Mapping[str, str],
     conflicts: Sequence[Conflict] = (),
 ) -> str:
     dims = current.questionnaire.dimensions
