@@ -25,7 +25,7 @@
   if (summary) summary.focus();
 
   // Downloads that take seconds (the PDF): the button says so and is disabled until the file
-  // is there. The file is fetched in the background; on any failure the plain link is followed.
+  // is there. The file is fetched in the background; a failure is said in the status line.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[data-busy]");
     if (!link || !window.fetch || !window.URL || !URL.createObjectURL) return;
@@ -33,6 +33,7 @@
     if (link.getAttribute("aria-disabled") === "true") return;
     var label = link.textContent;
     var status = document.getElementById("download-status");
+    if (status) status.classList.add("visually-hidden");
     link.setAttribute("aria-disabled", "true");
     link.classList.add("is-busy");
     link.textContent = link.getAttribute("data-busy");
@@ -61,7 +62,9 @@
       })
       .catch(function () {
         done();
-        window.location.href = link.href; // the server's own page says what went wrong
+        if (!status) return;
+        status.classList.remove("visually-hidden");
+        status.textContent = link.getAttribute("data-failed");
       });
   });
 
