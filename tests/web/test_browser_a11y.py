@@ -4,14 +4,17 @@ finds no violation, in English and Chinese, at 1280 and 390 px, no page scrolls 
 (vnu.jar, installed into .vnu/ by scripts/system-deps.sh, run with Debian's Java).
 
 Pages: start, questionnaire start, a survey section (as loaded, with errors, with a conflict),
-overview, review, results, a 404 page and the consultant's sign-in page.
+overview, review, results, a 404 page, and the consultant's sign-in, clients, client and API-token
+pages.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ from axe_playwright_python.sync_playwright import Axe
 from helpers import ROOT
 from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 from helpers.live_server import LiveServer, start_gunicorn
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +32,7 @@ WAIT_MS = 20_000
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
 WIDTHS = (1280, 390)
+EMAIL, PASSWORD = "consultant@example.org", "a long enough password"
 VNU = ROOT / ".vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
@@ -37,6 +41,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("a11y")
     env = {"DATABASE_URL": f"sqlite:///{folder / 'tqm.sqlite3'}", "SECRET_KEY": "a11y-test"}
     live = start_gunicorn(env, folder / "gunicorn.log", workers=1, extra_args=("--preload",))
+    command = [sys.executable, "-m", "flask", "--app", "webapp", "users", "create", EMAIL]
+    command += ["--consultancy", "Acme Consulting", "--password", PASSWORD]
+    made = subprocess.run(command, cwd=ROOT, env={**os.environ, **env}, capture_output=True)
+    assert made.returncode == 0, made.stderr
     yield live
     live.stop()
 
@@ -57,6 +65,22 @@ def _answer_everything(page: Page) -> str:
         page.locator(".form-nav button[value=next]").click()
         page.wait_for_load_state()
     return f"/a/{token}"
+
+
+def _consultant(browser: Browser, server: LiveServer) -> tuple[Page, str]:
+    """A signed-in consultant's page, and the path of the client they added."""
+    context = browser.new_context(base_url=server.url, bypass_csp=True)
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.goto("/consultant/sign-in")
+    page.locator("#email").fill(EMAIL)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form button[type=submit].button-primary").click()
+    expect(page).to_have_url(re.compile(r"/consultant/$"))
+    page.locator("#name").fill("Client Co")
+    page.locator("form button.button-primary").last.click()
+    expect(page).to_have_url(re.compile(r"/consultant/clients/[0-9]+$"))
+    return page, page.url.removeprefix(server.url)
 
 
 def _error_page(page: Page, link: str) -> None:
@@ -125,35 +149,42 @@ def test_every_page_passes_axe_and_nu_and_fits_a_phone(server: LiveServer, tmp_p
         context.set_default_timeout(WAIT_MS)
         page = context.new_page()
         link = _answer_everything(page)
+        consultant, client = _consultant(browser, server)
         plain = {
-            "start": "/",
-            "questionnaire start": "/start/tqm-quick",
-            "section": f"{link}/d/customer",
-            "overview": link,
-            "review": f"{link}/review",
-            "results": f"{link}/results",
-            "not found": "/a/not-a-token",
-            "sign-in": "/consultant/sign-in",
+            "start": (page, "/"),
+            "questionnaire start": (page, "/start/tqm-quick"),
+            "section": (page, f"{link}/d/customer"),
+            "overview": (page, link),
+            "review": (page, f"{link}/review"),
+            "results": (page, f"{link}/results"),
+            "not found": (page, "/a/not-a-token"),
+            "sign-in": (page, "/consultant/sign-in"),
+            "clients": (consultant, "/consultant/"),
+            "client": (consultant, client),
+            "API tokens": (consultant, "/consultant/tokens"),
         }
         states = {"section with errors": _error_page, "section with a conflict": _conflict_page}
         for lang in ("en", "zh"):
-            context.add_cookies([{"name": "lang", "value": lang, "url": server.url}])
+            for each in (page, consultant):
+                each.context.add_cookies([{"name": "lang", "value": lang, "url": server.url}])
             for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                for name, path in plain.items():
-                    response = page.goto(path)
+                for each in (page, consultant):
+                    each.set_viewport_size({"width": width, "height": 900})
+                for name, (tab, path) in plain.items():
+                    response = tab.goto(path)
                     assert response is not None
                     markup[f"{name} {lang}"] = response.text()
-                    problems += _violations(axe, page, f"{name} {lang} {width}")
-                    problems += _overflow(page, f"{name} {lang} {width}")
+                    problems += _violations(axe, tab, f"{name} {lang} {width}")
+                    problems += _overflow(tab, f"{name} {lang} {width}")
                 for name, reach in states.items():
                     reach(page, link)
                     markup[f"{name} {lang}"] = page.content()
                     problems += _violations(axe, page, f"{name} {lang} {width}")
-            page.set_viewport_size({"width": 320, "height": 900})
-            for name, path in plain.items():
-                page.goto(path)
-                problems += _overflow(page, f"{name} {lang} 320")
+            for each in (page, consultant):
+                each.set_viewport_size({"width": 320, "height": 900})
+            for name, (tab, path) in plain.items():
+                tab.goto(path)
+                problems += _overflow(tab, f"{name} {lang} 320")
         browser.close()
     problems += _nu_errors(markup, tmp_path)
     assert not problems, "\n".join(problems)
