@@ -37,7 +37,7 @@ STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level", "overall.median_level"
 # Evidence, consensus and response patterns (README "How scores are computed").
 QUESTION_STAT_FACTS = ("claimed", "unverified", "spread")
 DIMENSION_STAT_FACTS = ("unverified_items", "evidence_rejected")
-PATTERN_FACTS = ("straight_lining", "max_unanswered_share")
+PATTERN_FACTS = ("straight_lining", "max_unanswered_share", "max_unanswered_percent")
 PERCEPTION_MEASURES = ("gap", "hedges_g", "leader_n", "staff_n")
 # A fact quoted in a finding's text: {index.customer}, {unknown_count.{dimension}}
 FACT_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.(?:[a-z0-9_]+|\{dimension\}|\{question\}))+)\}")

@@ -82,6 +82,10 @@ def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
     raise ValueError(f"unknown fact {name!r}")
 
 
+def _percent(share: float | None) -> float | None:
+    return None if share is None else float(round(share * 100))
+
+
 def _dim(stage: Stage, dim: str, attr: str) -> float | None:
     score = stage.profile.dimensions.get(dim)
     return None if score is None else getattr(score, attr)
@@ -159,6 +163,8 @@ def _response_getter(head: str, rest: str, questionnaire: Questionnaire) -> Gett
     if head == "pattern":
         if rest == "straight_lining":
             return lambda s: float(s.profile.straight_lining)
+        if rest == "max_unanswered_percent":  # for texts: 50 rather than 0.5
+            return lambda s: _percent(s.profile.max_unanswered_share)
         return lambda s: s.profile.max_unanswered_share
     measure, _, dim = rest.partition(".")
 
