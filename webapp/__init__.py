@@ -38,9 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_db(app)
     init_i18n(app)
     init_security(app)
-    init_limits(app)
     init_templating(app)
     register_blueprints(app)
+    init_limits(app)  # wraps views: after the blueprints
     init_accounts(app)
     init_cli(app)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, render_template
@@ -19,28 +20,31 @@ from flask_limiter.util import get_remote_address
 
 from .security import json_error, wants_json
 
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
-
-
-def start_limit() -> str:
-    """How many assessments one client may start."""
-    return str(current_app.config["TQM_LIMIT_START"])
-
-
-def api_limit() -> str:
-    """How many score requests one client may send."""
-    return str(current_app.config["TQM_LIMIT_API"])
+# The views limited, with the setting that holds their limit (POST only for the start page).
+LIMITED = {"survey.start": "TQM_LIMIT_START", "api.score": "TQM_LIMIT_API"}
 
 
 def init_limits(app: Flask) -> None:
-    """The limiter on the app's storage, and the 429 answer (page or JSON, with Retry-After)."""
+    """A limiter of the app's own (its state is per app: tests make many apps in one process)
+    on the views in LIMITED, and the 429 answer (page or JSON, with Retry-After)."""
     app.config.setdefault("RATELIMIT_ENABLED", not app.config.get("TESTING"))
-    limiter.init_app(app)
+    limiter = Limiter(key_func=get_remote_address, headers_enabled=True, app=app)
+    app.extensions["tqm_limiter"] = limiter
+    for endpoint, setting in LIMITED.items():
+        limit = _setting(app, setting)
+        view = app.view_functions[endpoint]
+        limited: Any = limiter.limit(limit, methods=["POST"])(view)  # a view again (sync)
+        app.view_functions[endpoint] = limited
     app.register_error_handler(RateLimitExceeded, too_many)
+
+
+def _setting(app: Flask, key: str) -> Callable[[], str]:
+    return lambda: str(app.config[key])
 
 
 def retry_after() -> int:
     """Seconds until the client's exhausted limit lets a request through again (at least 1)."""
+    limiter: Limiter = current_app.extensions["tqm_limiter"]
     limit = limiter.current_limit
     if limit is None:
         return 60

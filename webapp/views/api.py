@@ -18,7 +18,6 @@ from assessment.problems import Problem, ProblemsFound
 
 from ..catalog import library, questionnaire_data, summary
 from ..i18n import LANGUAGES
-from ..limits import api_limit, limiter
 from ..openapi import openapi_document
 from ..security import csrf
 
@@ -56,7 +55,6 @@ def _document() -> Document:
 
 
 @api.post("/v1/score")
-@limiter.limit(api_limit)
 def score() -> Response:
     """Score an answers document and return the result (contract tqm-result/1); its
     `questionnaire` is `id` (the latest version) or `id@N` (version N, scored by its own pack)."""

@@ -43,7 +43,6 @@ from ..archive import finish
 from ..catalog import library
 from ..conflicts import MARK, Conflict, fingerprint, plan_save, rendered_entries, was_field
 from ..i18n import current_lang
-from ..limits import limiter, start_limit
 from ..store import (
     create_assessment,
     lock_assessment,
@@ -74,7 +73,6 @@ def _questionnaire(questionnaire_id: str) -> Questionnaire:
 
 
 @survey.route("/start/<questionnaire_id>", methods=["GET", "POST"])
-@limiter.limit(start_limit, methods=["POST"])
 def start(questionnaire_id: str) -> str | Response | tuple[str, int]:
     """Optional organisation name and role; POST creates the assessment and its private link."""
     questionnaire = _questionnaire(questionnaire_id)
