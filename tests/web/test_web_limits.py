@@ -63,6 +63,8 @@ def test_the_score_api_is_limited_per_client(limited: Flask) -> None:
     assert sent[1].status_code == 429
     assert int(sent[1].headers["Retry-After"]) >= 1
     assert "too many requests" in sent[1].get_json()["errors"][0]["message"]
+    documented = client.get("/api/openapi.json").get_json()["paths"]["/api/v1/score"]["post"]
+    assert "Retry-After" in documented["responses"]["429"]["headers"]
 
 
 def test_limits_are_off_in_tests_unless_asked_for(app: Flask) -> None:
