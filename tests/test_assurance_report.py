@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from assessment.render.report.messages import role_name
+from assessment.render.messages import role_name
 from docx import Document as open_docx
 from helpers.answers import answers_data, evidenced
 from openpyxl import load_workbook

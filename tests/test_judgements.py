@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from assessment.content.conditions import facts_of
 from assessment.content.library import Library
 from assessment.engine.answers import parse_answers
+from assessment.engine.findings import render_text
 from assessment.engine.pipeline import assess as run_pipeline
 from assessment.io.files import load_file
 from assessment.io.source import Document
@@ -207,3 +208,22 @@ def test_content_md_says_which_rule_reads_which_item(library: Library) -> None:
         readers = {r.id for r in pack.rules if f"item_level.{question.id}" in facts_of(r.when)}
         row = next(line for line in table.splitlines() if line.startswith(f"| `{question.id}`"))
         assert all(f"`{rule}`" in row for rule in readers), question.id
+
+
+def test_shares_of_unrated_answers_are_worded_as_counts_and_percent(
+    library: Library, make_answers: Any
+) -> None:
+    quick = library.questionnaires["tqm-quick"]
+    unknown = {q.id.replace(".", "__"): "unknown" for q in quick.questions[1:2]}
+    answers = make_answers(library, "tqm-quick", 3, **unknown)  # 1 of 3 in its dimension
+    english = {f["rule"]: f["detail"] for f in assess(answers, library)["findings"]}
+    chinese = {f["rule"]: f["detail"] for f in assess(answers, library, "zh")["findings"]}
+    assert "1 of 3 answers (33 %) were “don't know”" in english["confidence.many_unknowns"]
+    assert "3 个答案中有 1 个为“不清楚”（33%）" in chinese["confidence.many_unknowns"]
+    rule = next(r for r in library.packs["tqm"].rules if r.id == "confidence.mostly_unanswered")
+    assert rule.then.finding is not None
+    facts = {"pattern.max_unanswered_percent": 50.0}
+    texts = [
+        render_text(rule.then.finding.detail, {}, quick, facts, lang, "") for lang in ("en", "zh")
+    ]
+    assert "or blank is 50 %." in texts[0] and "最高比例为 50%。" in texts[1]

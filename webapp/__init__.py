@@ -20,6 +20,7 @@ from .cli import init_cli
 from .config import ContentProblems, configure, instance_folder
 from .db import init_db
 from .i18n import init_i18n
+from .limits import init_limits
 from .security import init_security
 from .templating import init_templating
 from .views import register_blueprints
@@ -39,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     register_blueprints(app)
+    init_limits(app)  # wraps views: after the blueprints
     init_accounts(app)
     init_cli(app)
     return app

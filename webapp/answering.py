@@ -95,6 +95,8 @@ def check_entry(question: Question, entry: Entry) -> tuple[Response | None, str 
         return None, _("Evidence and note may have at most %(n)d characters each.", n=MAX_TEXT)
     if not entry.choice:
         if entry.evidence or entry.note:
+            if question.evidence == "none":  # the form has no evidence field: do not mention one
+                return None, _("Choose an answer (or “Don't know”) to save the note.")
             return None, _("Choose an answer (or “Don't know”) to save the evidence and note.")
         return None, None
     raw = {"value": choice_value(entry.choice), "evidence": entry.evidence, "note": entry.note}

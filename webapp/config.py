@@ -25,6 +25,9 @@ ENV_KEYS = (
     "TQM_PROXY_HOPS",
     "TQM_PDF_TIMEOUT",
     "TQM_SCORE_TIMEOUT",
+    "TQM_LIMIT_START",
+    "TQM_LIMIT_API",
+    "RATELIMIT_STORAGE_URI",
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -42,6 +45,10 @@ DEFAULTS: dict[str, Any] = {
     "TQM_PDF_TIMEOUT": 25.0,  # seconds; below gunicorn's default 30 s worker timeout
     "TQM_SCORE_TIMEOUT": 20.0,  # seconds of one /api/v1/score request (webapp/deadline.py)
     "TQM_PROXY_HOPS": 0,  # trusted reverse proxies in front (X-Forwarded-* headers), e.g. 1
+    # Per client (webapp/limits.py); counters in memory unless RATELIMIT_STORAGE_URI names Redis.
+    "TQM_LIMIT_START": "10 per minute; 200 per day",
+    "TQM_LIMIT_API": "60 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
 }
 
 

@@ -123,6 +123,15 @@ SCORE = {
         "400": _error("the document has problems; every one is listed with its pointer"),
         "413": _error(f"the body is larger than {MAX_BODY} bytes"),
         "415": _error("the body is neither application/json nor application/yaml"),
+        "429": {
+            **_error("too many requests from this client (setting TQM_LIMIT_API)"),
+            "headers": {
+                "Retry-After": {
+                    "description": "seconds until a request is accepted again",
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
+        },
         "4XX": REFUSED,
         "500": _error("internal error (a bug: please report it)"),
         "503": _error("the scoring took longer than the server allows (TQM_SCORE_TIMEOUT)"),

@@ -27,6 +27,9 @@ DIMENSION_FACTS = (
     "critical_min",
     "critical_level",
     "unknown_share",
+    "unknown_count",
+    "unknown_percent",
+    "response_count",
     "level",
 )
 QUESTION_FACTS = ("answer", "evidence", "item_level")
@@ -35,8 +38,10 @@ STAGE_TWO_PREFIXES = ("level.", "overall.uncapped_level", "overall.median_level"
 # Evidence, consensus and response patterns (README "How scores are computed").
 QUESTION_STAT_FACTS = ("claimed", "unverified", "spread")
 DIMENSION_STAT_FACTS = ("unverified_items", "evidence_rejected")
-PATTERN_FACTS = ("straight_lining", "max_unanswered_share")
+PATTERN_FACTS = ("straight_lining", "max_unanswered_share", "max_unanswered_percent")
 PERCEPTION_MEASURES = ("gap", "hedges_g", "leader_n", "staff_n")
+# A fact quoted in a finding's text: {index.customer}, {unknown_count.{dimension}}
+FACT_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.(?:[a-z0-9_]+|\{dimension\}|\{question\}))+)\}")
 COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
 
 
@@ -62,7 +67,17 @@ class Instance:
 
     @cached_property
     def facts(self) -> set[str]:
-        return facts_of(self.when)
+        """The facts the condition reads, and those the finding's texts quote (their values are
+        computed too, so that a text may quote a count that the condition does not test)."""
+        finding = self.rule.then.finding
+        texts = (finding.title, finding.detail) if finding else ()
+        quoted = {
+            fill_placeholders(name, self.bindings)
+            for text in texts
+            for lang_text in (text.en, text.zh)
+            for name in FACT_PLACEHOLDER.findall(lang_text)
+        }
+        return facts_of(self.when) | quoted
 
     @cached_property
     def comparisons(self) -> tuple[Leaf, ...]:

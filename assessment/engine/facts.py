@@ -31,6 +31,13 @@ class Stage:
 
 
 Getter = Callable[[Stage], float | None]
+# Facts on a dimension's answers, by the DimensionScore attribute that holds them.
+ANSWER_COUNTS = {
+    "unknown_share": "unknown_share",
+    "unknown_count": "unknown",
+    "unknown_percent": "unknown_percent",
+    "response_count": "responses",
+}
 
 
 def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
@@ -51,8 +58,8 @@ def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
         return lambda s: None if (m := s.profile.items.get(rest)) is None else float(level_of(m))
     if head == "critical_level":
         return _critical_level_getter(rest, questionnaire)
-    if head == "unknown_share":
-        return lambda s: _dim(s, rest, "unknown_share")
+    if head in ANSWER_COUNTS:
+        return lambda s: _dim(s, rest, ANSWER_COUNTS[head])
     if head == "level":
         return lambda s: s.levels.get(rest)
     if head == "role":
@@ -75,6 +82,10 @@ def fact_getter(name: str, questionnaire: Questionnaire) -> Getter:
     if name == "overall.median_level":
         return lambda s: median_level(s.levels.values())
     raise ValueError(f"unknown fact {name!r}")
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else float(round(share * 100))
 
 
 def _dim(stage: Stage, dim: str, attr: str) -> float | None:
@@ -167,6 +178,8 @@ def _response_getter(head: str, rest: str, questionnaire: Questionnaire) -> Gett
     if head == "pattern":
         if rest == "straight_lining":
             return lambda s: float(s.profile.straight_lining)
+        if rest == "max_unanswered_percent":  # for texts: 50 rather than 0.5
+            return lambda s: _percent(s.profile.max_unanswered_share)
         return lambda s: s.profile.max_unanswered_share
     measure, _, dim = rest.partition(".")
 

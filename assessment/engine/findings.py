@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 from ..content.conditions import fill_placeholders
 from ..content.model import LANGS, Questionnaire, Text
-from ..content.rules import Instance
+from ..content.rules import FACT_PLACEHOLDER, Instance
 from ..numbers import decimal
 from .answers import AnswerSet
 from .evaluation import Judgement
 
-_FACT_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.(?:[a-z0-9_]+|\{dimension\}|\{question\}))+)\}")
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 KIND_ORDER = {
     "risk": 0,
@@ -139,7 +138,7 @@ def render_text(
         name = fill_placeholders(match.group(1), bindings)
         return decimal(facts.get(name), lang)
 
-    out = _FACT_PLACEHOLDER.sub(fact, text.get(lang))
+    out = FACT_PLACEHOLDER.sub(fact, text.get(lang))
     if "dimension" in bindings:
         out = out.replace("{dimension}", _dim_title(questionnaire, bindings["dimension"], lang))
     if "question" in bindings:

@@ -51,9 +51,18 @@ class DimensionScore:
     results_answered: int = 0  # result answers given a value
 
     @property
+    def responses(self) -> int:
+        """How many answers the dimension has: rated, N/A and don't know."""
+        return self.answered + self.na + self.unknown
+
+    @property
     def unknown_share(self) -> float:
-        total = self.answered + self.na + self.unknown
-        return self.unknown / total if total else 0.0
+        return self.unknown / self.responses if self.responses else 0.0
+
+    @property
+    def unknown_percent(self) -> float:
+        """The share of "don't know" answers in whole percent (33 for one in three)."""
+        return float(round(self.unknown_share * 100))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from webapp.config import ENV_KEYS as APP_ENV
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 APP = "webapp:create_app()"
+UNLIMITED = "1000000 per minute"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -79,6 +80,9 @@ def start_gunicorn(
     """`flask --app webapp db upgrade`, then start `gunicorn 'webapp:create_app()'` on 127.0.0.1
     with `env` added; wait until it serves."""
     environment = {k: v for k, v in os.environ.items() if k not in APP_ENV}
+    # Tests and benches are one client sending many requests: the per-client rate limits
+    # (webapp/limits.py, tested on their own) would answer them 429.
+    environment.update({"TQM_LIMIT_START": UNLIMITED, "TQM_LIMIT_API": UNLIMITED})
     environment.update(env)
     upgrade_database(environment)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -245,7 +249,7 @@ def page_form(
 
 
 CHECKED = re.compile(
-    r'<input type="radio" id="[^"]*" name="answer-([^"]+)" value="([^"]+)" checked>'
+    r'<input type="radio" id="[^"]*" name="answer-([^"]+)" value="([^"]+)" checked[^>]*>'
 )
 NOTE = re.compile(r'<textarea id="note-[^"]*" name="note-([^"]+)"[^>]*>([^<]*)</textarea>')
 

@@ -7,6 +7,7 @@ downloaded PDF are kept in tests/artifacts/ (git-ignored) for people to look at.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from collections.abc import Iterator
@@ -194,16 +195,23 @@ def test_chinese_quick_scan_resumed_in_a_new_browser_ends_with_results_and_pdf(
     page.screenshot(path=str(ARTIFACTS / "results-desktop-1280.png"), full_page=True)
 
     page.set_viewport_size({"width": 390, "height": 844})
-    expect(radar).to_be_visible()
+    expect(radar).to_be_hidden()  # a phone gets bars with readable labels instead
+    expect(page.locator(".profile-bars li")).to_have_count(len(PLAN))
+    expect(page.locator(".dimension-cards")).to_be_visible()
     phone_width = page.evaluate("document.documentElement.scrollWidth")  # checked last
     page.screenshot(path=str(ARTIFACTS / "results-phone-390.png"), full_page=True)
 
     # The PDF report, in Chinese, with the organisation and the level names.
+    pdf_button = page.locator('a[href$="/download/pdf"]')
     with page.expect_download(timeout=PDF_WAIT_MS) as info:
-        page.locator('a[href$="/download/pdf"]').click()
+        pdf_button.click()
+        expect(pdf_button).to_have_attribute("aria-disabled", "true")  # while it renders
+        expect(pdf_button).to_contain_text("正在准备报告")
     download = info.value
+    expect(pdf_button).not_to_have_attribute("aria-disabled", "true")
     assert download.failure() is None, download.failure()
-    assert download.suggested_filename == "tqm-tqm-quick-zh.pdf"
+    day = dt.date.today().isoformat()
+    assert download.suggested_filename == f"华夏精工-质量部-tqm-quick-{day}-zh.pdf"
     report = ARTIFACTS / "results-zh.pdf"
     download.save_as(report)
     browser.close()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import re
+import urllib.parse
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from assessment.content.model import LEVEL_NAMES
@@ -119,3 +123,65 @@ def test_xlsx_download_opens_with_openpyxl(respondent: Respondent) -> None:
     respondent.client.set_cookie("lang", "zh")
     chinese = respondent.client.get(f"/a/{respondent.token}/download/xlsx")
     assert load_workbook(io.BytesIO(chinese.data)).sheetnames != workbook.sheetnames
+
+
+def test_results_lead_with_summary_priorities_and_a_page_menu(respondent: Respondent) -> None:
+    respondent.answer_all(2, performance__appraisal_scope=1)
+    page = _results(respondent)
+    menu, summary = page.index('aria-label="On this page"'), page.index("What matters most")
+    assert menu < summary < page.index('id="overall-title"') < page.index('id="findings-title"')
+    priorities = page[summary : page.index("</ol>", summary)]
+    anchors = re.findall(r'href="#(finding-[^"]+)"', priorities)
+    assert 1 <= len(anchors) <= 3
+    for anchor in anchors:  # every priority links to its finding further down
+        assert f'id="{anchor}"' in page
+    assert page.count("<details open>") == 1  # the first roadmap phase open, the others folded
+    assert page.count('<li class="phase">') == page.count(
+        "<details", page.index('id="roadmap-title"')
+    )
+
+
+def test_results_give_the_chart_in_figures_and_cards_for_phones(respondent: Respondent) -> None:
+    respondent.answer_all(3)
+    page = _results(respondent)
+    alt = re.search(r'class="chart-svg chart-radar" role="img" aria-label="([^"]+)"', page)
+    assert alt and "Organisational structure 50 (traditional 5, target 80)" in alt[1]
+    assert page.count('<li class="card">') == 6  # a card per dimension (shown on narrow screens)
+    assert page.count('class="bar"') == 6  # the phone's bar chart
+    assert 'role="region"' not in page  # one landmark per name
+    assert "0 N/A" not in page
+
+
+def test_dont_know_shares_read_as_counts_and_percent(respondent: Respondent) -> None:
+    respondent.answer_all(3, customer__requirements_in_strategy="unknown")
+    page = _results(respondent)
+    assert "1 of 3 answers (33 %) were “don&#39;t know”" in page
+    assert "fraction of 1" not in page
+    respondent.client.set_cookie("lang", "zh")
+    assert "3 个答案中有 1 个为“不清楚”（33%）" in _results(respondent)
+
+
+def test_download_names_carry_organisation_questionnaire_and_date(
+    new_respondent: Callable[..., Respondent],
+) -> None:
+    person = new_respondent()
+    person.start(organisation='Acme "Gear" Co / Nord')
+    person.answer_all(3)
+    day = dt.date.today().isoformat()
+    header = person.client.get(f"/a/{person.token}/download/json").headers["Content-Disposition"]
+    assert header == (
+        f'attachment; filename="acme-gear-co-nord-tqm-quick-{day}.json"; '
+        f"filename*=UTF-8''acme-gear-co-nord-tqm-quick-{day}.json"
+    )
+    chinese = new_respondent()
+    chinese.start(organisation="华夏精工（质量部）")
+    chinese.answer_all(3)
+    chinese.client.set_cookie("lang", "zh")
+    header = chinese.client.get(f"/a/{chinese.token}/download/xlsx").headers["Content-Disposition"]
+    name = f"华夏精工-质量部-tqm-quick-{day}-zh.xlsx"
+    assert header == (
+        f'attachment; filename="tqm-quick-{day}-zh.xlsx"; '
+        f"filename*=UTF-8''{urllib.parse.quote(name)}"
+    )
+    page = chinese.client.get(f"/a/{chinese.token}/results").get_data(as_text=True)
+    assert f'download="{name}" data-busy="正在准备报告…"' in page

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 if TYPE_CHECKING:
     from helpers.web import Respondent, Row
@@ -54,6 +56,7 @@ def test_start_rejects_bad_role_and_long_organisation(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="organisation-error"' in page and 'id="role-error"' in page
+    assert "<title>Error: " in page and page.count("data-focus-on-load") == 1
     assert sql("SELECT count(*) FROM assessments") == [(0,)]
 
 
@@ -198,7 +201,8 @@ def test_review_lists_unanswered_questions_with_links(respondent: Respondent) ->
     first = quick.dimensions[0].questions
     respondent.submit("customer", {first[0].id: 3})
     page = respondent.client.get(f"/a/{respondent.token}/review").get_data(as_text=True)
-    assert first[0].text.en not in page
+    still_open = page[page.index("Questions still open") : page.index('id="your-answers"')]
+    assert first[0].text.en not in still_open
     for q in quick.questions[1:]:
         assert f"/a/{respondent.token}/d/{q.dimension}#q-{q.id}" in page
     assert f"/a/{respondent.token}/results" not in page
@@ -225,3 +229,123 @@ def test_user_text_is_escaped(client: FlaskClient, new_respondent: Make) -> None
 def test_private_pages_are_not_cached(respondent: Respondent) -> None:
     response = respondent.client.get(f"/a/{respondent.token}")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_review_shows_every_answer_note_and_evidence_with_edit_links(
+    new_respondent: Make,
+) -> None:
+    person = new_respondent("tqm-audit")
+    person.start()
+    audit = person.library.questionnaires["tqm-audit"]
+    dim = audit.dimensions[0]
+    first, second, third = dim.questions[:3]
+    person.submit(dim.id, {first.id: (4, "Minutes of 2026-10-02", "Only at head office"),
+                           second.id: "unknown", third.id: 2}, nav="stay")  # fmt: skip
+    page = person.client.get(f"/a/{person.token}/review").get_data(as_text=True)
+    answers = page[page.index('id="your-answers"') :]
+    for q in audit.questions:  # every question, answered or not
+        assert escape(q.text.en) in answers
+    label = next(o.label.en for o in first.options if o.value == 4)
+    assert f"4 {label}" in answers and "Don&#39;t know" in answers
+    assert "Evidence: Minutes of 2026-10-02" in answers and "Note: Only at head office" in answers
+    assert answers.count("Not answered yet") == len(audit.questions) - 3
+    for d in audit.dimensions:  # an edit link per section
+        assert f'href="/a/{person.token}/d/{d.id}">Change' in answers
+
+
+def _page_form(client: FlaskClient, path: str) -> dict[str, str]:
+    """The form fields a dimension page was rendered with (hidden fields and checked radios)."""
+    page = client.get(path).get_data(as_text=True)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    checked = re.findall(r'name="(answer-[^"]+)" value="([^"]+)" checked', page)
+    return {**fields, **dict(checked)}
+
+
+def test_a_stale_tab_saves_only_what_it_changed(respondent: Respondent, stored: Rows) -> None:
+    first, second = (q.id for q in respondent.library.questionnaires["tqm-quick"].questions[:2])
+    respondent.submit("customer", {first: 2, second: 2}, nav="stay")
+    stale = _page_form(respondent.client, respondent.page("customer"))  # tab A opens the page
+    respondent.submit("customer", {first: 4, second: 2}, nav="stay")  # tab B changes the first
+    response = respondent.client.post(
+        respondent.page("customer"), data={**stale, f"answer-{second}": "5", "nav": "stay"}
+    )  # tab A changes only the second
+    assert response.status_code == 303
+    values = {row[0]: row[2] for row in stored()}
+    assert values[first] == 4 and values[second] == 5
+
+
+def test_a_change_made_elsewhere_is_shown_not_overwritten(
+    respondent: Respondent, stored: Rows
+) -> None:
+    first = respondent.library.questionnaires["tqm-quick"].questions[0]
+    respondent.submit("customer", {first.id: 2}, nav="stay")
+    stale = _page_form(respondent.client, respondent.page("customer"))
+    respondent.submit("customer", {first.id: 4}, nav="stay")  # saved in another tab
+    response = respondent.client.post(
+        respondent.page("customer"), data={**stale, f"answer-{first.id}": "3", "nav": "next"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "changed elsewhere since you opened this page" in page
+    label = {o.value: o.label.en for o in first.options}
+    assert f"your answer 3 {label[3]}; saved elsewhere 4 {label[4]}" in page
+    assert "<title>Error: " in page and "data-focus-on-load" in page
+    assert {row[0]: row[2] for row in stored()}[first.id] == 4  # not overwritten
+    again = _page_form(respondent.client, respondent.page("customer"))
+    assert again[f"was-{first.id}"].startswith("4:")
+    kept = dict(re.findall(r'name="(was-[^"]+)" value="([^"]*)"', page))
+    retry = {**stale, **kept, f"answer-{first.id}": "3", "nav": "stay"}
+    assert respondent.client.post(respondent.page("customer"), data=retry).status_code == 303
+    assert {row[0]: row[2] for row in stored()}[first.id] == 3  # saved again on purpose: kept
+
+
+def test_the_language_switch_of_a_survey_page_saves_it_first(
+    respondent: Respondent, stored: Rows
+) -> None:
+    first = respondent.library.questionnaires["tqm-quick"].questions[0]
+    form = _page_form(respondent.client, respondent.page("customer"))
+    page = respondent.client.get(respondent.page("customer")).get_data(as_text=True)
+    assert 'form="survey-form" name="switch_lang" value="zh"' in page
+    response = respondent.client.post(
+        respondent.page("customer"), data={**form, f"answer-{first.id}": "3", "switch_lang": "zh"}
+    )
+    assert response.status_code == 303 and response.location == respondent.page("customer")
+    assert "lang=zh" in response.headers["Set-Cookie"]
+    assert [row[:3] for row in stored()] == [(first.id, "value", 3)]
+    footer = respondent.client.post(respondent.page("customer"), data={**form, "nav": "overview"})
+    assert footer.location == f"/a/{respondent.token}"
+
+
+def test_radio_names_are_short_with_the_anchor_as_description(respondent: Respondent) -> None:
+    page = respondent.client.get(respondent.page("customer")).get_data(as_text=True)
+    q = respondent.library.questionnaires["tqm-quick"].questions[0]
+    radio = re.search(rf'<input type="radio" id="a-{re.escape(q.id)}-3"[^>]*>', page)
+    assert radio and f'aria-labelledby="a-{q.id}-3-name"' in radio[0]
+    assert f'aria-describedby="a-{q.id}-3-anchor"' in radio[0]
+    name = re.search(rf'id="a-{re.escape(q.id)}-3-name">(.*?)</span></span>', page)
+    label = next(o.label.en for o in q.options if o.value == 3)
+    assert name and re.sub("<[^>]+>", "", name[1] + "</span>") == f"3 {label}"
+
+
+def test_a_note_without_an_answer_on_the_quick_scan_names_no_evidence(
+    respondent: Respondent,
+) -> None:
+    first = respondent.library.questionnaires["tqm-quick"].questions[0]
+    response = respondent.submit("customer", {first.id: ("", "", "A note")}, nav="stay")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "to save the note." in page and "evidence" not in page.split("error-summary")[1][:600]
+
+
+def test_a_note_changed_in_a_stale_tab_is_saved_and_a_note_changed_elsewhere_kept(
+    respondent: Respondent, stored: Rows
+) -> None:
+    first, second = (q.id for q in respondent.library.questionnaires["tqm-quick"].questions[:2])
+    respondent.submit("customer", {first: (2, "", "old"), second: (3, "", "old")}, nav="stay")
+    stale = _page_form(respondent.client, respondent.page("customer"))
+    assert "old" not in "".join(v for k, v in stale.items() if k.startswith("was-"))  # digests
+    respondent.submit("customer", {first: (2, "", "old"), second: (3, "", "theirs")}, nav="stay")
+    data = {**stale, f"note-{first}": "mine", f"note-{second}": "old", "nav": "stay"}
+    assert respondent.client.post(respondent.page("customer"), data=data).status_code == 303
+    notes = {row[0]: row[4] for row in stored()}
+    assert notes == {first: "mine", second: "theirs"}

@@ -21,8 +21,12 @@ def index() -> str:
 @pages.post("/lang")
 def switch_language() -> Response:
     """Remember the chosen language in a cookie and go back to the page the form was on."""
-    lang = request.form.get("lang", "")
     response = redirect(safe_next(request.form.get("next", "")), 303)
+    return remember_language(response, request.form.get("lang", ""))
+
+
+def remember_language(response: Response, lang: str) -> Response:
+    """The response with the language cookie set, when `lang` is one of the languages."""
     if lang in LANGUAGES:
         response.set_cookie(
             COOKIE,

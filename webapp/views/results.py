@@ -6,6 +6,10 @@ page. Nothing here is stored: results are computed from the stored answers on ea
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from urllib.parse import quote
+
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask import Response as FlaskResponse
 from flask_babel import gettext as _
@@ -57,7 +61,7 @@ def _outcome(token: str) -> tuple[Current, AnswerSet, Result]:
 
 @results.get("/a/<token>/results")
 def show(token: str) -> str:
-    """Overall level, radar, dimension table, findings and roadmap."""
+    """Summary and top priorities, overall level, profile, dimensions, findings and roadmap."""
     from assessment.render.report.charts import radar_svg
 
     current, _answers, result = _outcome(token)
@@ -66,8 +70,36 @@ def show(token: str) -> str:
     chart = Markup(radar_svg(result, lang))
     actions = action_titles(current, lang)
     return render_template(
-        "results.html", current=current, result=result, chart=chart, actions=actions
+        "results.html",
+        current=current,
+        result=result,
+        chart=chart,
+        actions=actions,
+        names={fmt: download_name(result, f.suffix, lang) for fmt, f in FORMATS.items()},
+        **summary_context(result, lang),
     )
+
+
+def summary_context(result: Result, lang: str) -> dict[str, object]:
+    """What the PDF's executive summary shows, from the report's own views (not recomputed):
+    the summary sentences, the top three priorities, the strength to build on, the chart in words,
+    and the report's headings in the page's language."""
+    from assessment.render.messages import label
+    from assessment.render.report import view
+    from assessment.render.report.html import radar_text
+
+    findings = [view.finding_view(f, result, lang) for f in result.findings]
+    organisation = result.organisation or label("unnamed", lang)
+    dimensions = view.dimension_views(result, findings, lang)
+    return {
+        "summary": view.summary_paragraph(result, organisation, lang),
+        "themes": [f for f in findings if f.kind != "strength"][:3],
+        "strength": view.top_strength(result, findings, lang),
+        "dimension_views": dimensions,
+        "radar_alt": radar_text(dimensions, lang),
+        "report_label": lambda key: label(key, lang),
+        "finding_anchor": lambda rule: view.anchor("finding", rule),
+    }
 
 
 def pdf_isolated(result: Result, lang: str) -> bytes:
@@ -90,10 +122,34 @@ def download(token: str, fmt: str) -> FlaskResponse:
     """The result as a file in the interface language (PDF report, JSON contract, workbook)."""
     if fmt not in FORMATS:
         abort(404)
-    current, answers, result = _outcome(token)
+    _current, answers, result = _outcome(token)
     lang = current_lang()
     # PDF: in a child process with a time limit (WeasyPrint has none of its own)
     body = pdf_isolated(result, lang) if fmt == "pdf" else render(fmt, result, answers, lang)
-    name = f"tqm-{current.questionnaire.id}-{lang}{FORMATS[fmt].suffix}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    name = download_name(result, FORMATS[fmt].suffix, lang)
+    headers = {"Content-Disposition": content_disposition(name)}
     return FlaskResponse(body, mimetype=FORMATS[fmt].mimetype, headers=headers)
+
+
+def download_name(result: Result, suffix: str, lang: str) -> str:
+    """organisation-questionnaire-date.suffix, in letters, digits and hyphens only:
+    'acme-gear-co-tqm-quick-2026-12-03.pdf' (Chinese names keep their characters; a Chinese
+    report ends in -zh, so that the two languages' files do not replace each other)."""
+    date = (result.date or "")[:10] or dt.date.today().isoformat()
+    parts = [_slug(result.organisation or ""), _slug(result.questionnaire.id), _slug(date)]
+    if lang != "en":
+        parts.append(lang)
+    return "-".join(p for p in parts if p) + suffix
+
+
+def _slug(text: str) -> str:
+    words = re.sub(r"[\W_]+", " ", text.lower()).split()
+    return "-".join(words)[:60].strip("-")
+
+
+def content_disposition(name: str) -> str:
+    """An attachment header with an ASCII name for old clients and the full name (RFC 6266)."""
+    ascii_name = re.sub(r"-{2,}", "-", name.encode("ascii", "ignore").decode()).strip("-")
+    if ascii_name.startswith("."):
+        ascii_name = "report" + ascii_name
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -6,6 +6,8 @@ valid; "Previous" saves too, so going back never loses answers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from flask import (
     Blueprint,
     abort,
@@ -20,22 +22,26 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from assessment.content.model import ROLES, Dimension, Questionnaire
+from assessment.content.model import ROLES, Dimension, Question, Questionnaire
 from assessment.content.versions import migration_chain
+from assessment.engine.answers import Response as StoredResponse
 from assessment.engine.migration import declared_changes, for_role, migrate_responses
 from assessment.problems import ProblemsFound
 
 from ..answering import (
     MAX_ORGANISATION,
+    Entry,
     PageSubmit,
     clean_text,
     entry_of,
+    format_value,
     read_page,
     unanswered,
 )
 from ..archive import finish
 from ..catalog import library
-from ..i18n import role_labels
+from ..conflicts import MARK, Conflict, fingerprint, plan_save, rendered_entries, was_field
+from ..i18n import current_lang, role_labels
 from ..reading import page_saved, page_shown
 from ..store import (
     create_assessment,
@@ -45,6 +51,7 @@ from ..store import (
     stored_responses,
 )
 from .common import Current, change_groups, database, kept_notes, load_current, newer_version
+from .pages import remember_language
 
 survey = Blueprint("survey", __name__)
 
@@ -70,7 +77,10 @@ def start(questionnaire_id: str) -> str | Response | tuple[str, int]:
     with database().transaction() as session:
         token = create_assessment(session, questionnaire, organisation, role)
     flash(_("Your assessment has started."), "started")
-    first = questionnaire.dimensions[0].id
+    # the first section with a question for this role (a customer is asked only a few)
+    first = next(
+        d.id for d in questionnaire.dimensions if questionnaire.dimension_questions(d, role or None)
+    )
     return redirect(url_for(".dimension", token=token, dimension_id=first), 303)
 
 
@@ -129,21 +139,50 @@ def dimension(token: str, dimension_id: str) -> str | Response | tuple[str, int]
             with database().transaction() as session:
                 page_shown(session, current.record.id, dim.id)  # reading time (reading.py)
         entries = {q.id: entry_of(current.responses.get(q.id)) for q in current.questions_in(dim)}
-        return _dimension_page(current, dim, PageSubmit(entries=entries))
+        return _dimension_page(current, dim, PageSubmit(entries=entries), _prints(entries))
     if current.record.finished:  # its stored results must stay what they were
         flash(_("This assessment is finished: its answers can no longer be changed."))
         return redirect(url_for("results.show", token=token), 303)
     page = read_page(current.questions_in(dim), request.form)
+    rendered = rendered_entries(current.questions_in(dim), request.form)
     if page.errors:
-        return _dimension_page(current, dim, page), 422
+        shown = {q.id: entry_of(current.responses.get(q.id)) for q in current.questions_in(dim)}
+        return _dimension_page(current, dim, page, rendered or _prints(shown)), 422
     with database().transaction() as session:
-        save_responses(session, current.record.id, page.responses)
+        lock_assessment(session, current.record.id)  # one writer at a time: compare, then write
+        plan = plan_save(page, rendered, stored_responses(session, current.record.id))
+        save_responses(session, current.record.id, plan.save)
         page_saved(session, current.record.id, dim.id)
+    if plan.conflicts:
+        return _conflict_page(token, dim, page, plan.conflicts), 409
+    switch = request.form.get("switch_lang", "")
+    if switch:  # the language switch of a survey page: saved first, then this page again
+        here = url_for(".dimension", token=token, dimension_id=dim.id)
+        return remember_language(redirect(here, 303), switch)
     target = _after_save(current, dim, request.form.get("nav", ""), request.form.get("goto", ""))
     return redirect(target, 303)
 
 
-def _dimension_page(current: Current, dim: Dimension, page: PageSubmit) -> str:
+def _conflict_page(token: str, dim: Dimension, page: PageSubmit, conflicts: list[Conflict]) -> str:
+    """The page again as it is stored now, the person's answers kept where they conflict."""
+    current = load_current(token)
+    now = {q.id: entry_of(current.responses.get(q.id)) for q in current.questions_in(dim)}
+    mine = {c.question for c in conflicts}
+    entries = {qid: page.entries[qid] if qid in mine else entry for qid, entry in now.items()}
+    return _dimension_page(current, dim, PageSubmit(entries=entries), _prints(now), conflicts)
+
+
+def _prints(entries: Mapping[str, Entry]) -> dict[str, str]:
+    return {qid: fingerprint(entry) for qid, entry in entries.items()}
+
+
+def _dimension_page(
+    current: Current,
+    dim: Dimension,
+    page: PageSubmit,
+    was: Mapping[str, str],
+    conflicts: Sequence[Conflict] = (),
+) -> str:
     dims = current.dimensions
     position = [d.id for d in dims].index(dim.id)
     return render_template(
@@ -151,6 +190,11 @@ def _dimension_page(current: Current, dim: Dimension, page: PageSubmit) -> str:
         current=current,
         dim=dim,
         page=page,
+        was=was,
+        was_field=was_field,
+        was_mark=MARK,
+        conflicts=conflicts,
+        answer_text=answer_text,
         position=position,
         first_number=sum(len(current.questions_in(d)) for d in dims[:position]) + 1,
     )
@@ -162,9 +206,9 @@ def _after_save(current: Current, dim: Dimension, nav: str, goto: str) -> str:
     index = ids.index(dim.id)
     if goto in ids and goto != dim.id:
         return url_for(".dimension", token=current.token, dimension_id=goto)
+    if nav == "overview" or (nav == "prev" and index == 0):
+        return url_for(".overview", token=current.token)
     if nav == "prev":
-        if index == 0:
-            return url_for(".overview", token=current.token)
         return url_for(".dimension", token=current.token, dimension_id=ids[index - 1])
     if nav == "next":
         if index + 1 == len(ids):
@@ -188,7 +232,23 @@ def review(token: str) -> str:
         missing={d: qs for d, qs in missing.items() if qs},
         complete=not required,
         newer=newer_version(current),
+        answer_text=answer_text,
     )
+
+
+def answer_text(question: Question, response: StoredResponse | None) -> str:
+    """A stored answer in words: '3 Partly deployed', 'Not applicable', 'Don't know', or
+    'Not answered yet'."""
+    if response is None:
+        return str(_("Not answered yet"))
+    if response.status == "na":
+        return str(_("Not applicable"))
+    if response.status == "unknown":
+        return str(_("Don't know"))
+    value = response.value
+    option = next((o for o in question.options if o.value == value), None)
+    shown = format_value(value) if value is not None else ""
+    return f"{shown} {option.label.get(current_lang())}" if option else shown
 
 
 @survey.post("/a/<token>/finish")
