@@ -18,6 +18,7 @@ from assessment.problems import ProblemsFound, UsageError
 MAX_BODY = 1024 * 1024  # bytes; larger requests get 413 (README "Limits")
 ENV_KEYS = (
     "DATABASE_URL",
+    "REDIS_URL",
     "SECRET_KEY",
     "TQM_ENV",
     "TQM_CONTENT",
