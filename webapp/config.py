@@ -24,6 +24,7 @@ ENV_KEYS = (
     "TQM_CONTENT",
     "TQM_PROXY_HOPS",
     "TQM_PDF_TIMEOUT",
+    "TQM_REPORT_TTL",
 )
 
 DEFAULTS: dict[str, Any] = {

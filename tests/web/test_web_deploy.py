@@ -30,6 +30,7 @@ APP_SAMPLES: dict[str, tuple[str, Any]] = {
     "TQM_CONTENT": (str(DATA / "content"), str(DATA / "content")),
     "TQM_PROXY_HOPS": ("1", "1"),
     "TQM_PDF_TIMEOUT": ("12", 12.0),
+    "TQM_REPORT_TTL": ("600", "600"),
 }
 GUNICORN_SAMPLES: dict[str, tuple[str, str, Any]] = {  # variable: (value, setting, result)
     "TQM_BIND": ("127.0.0.1:8123", "bind", ["127.0.0.1:8123"]),
