@@ -13,6 +13,7 @@ Without REDIS_URL none of this runs: the results page renders each download in t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -55,11 +56,11 @@ class ReportKey:
 
 @dataclass(frozen=True)
 class ReportState:
-    """Where a report is: 'ready', 'queued', 'started' or 'failed' (with RQ's reason)."""
+    """Where a report is: 'ready', 'queued', 'started' or 'failed' (RQ keeps the failure's
+    traceback for the operator: `rq info`, the failed job registry)."""
 
     state: str
     ready: bool = False
-    detail: str = ""
 
 
 def namespace(app: Flask) -> str:
@@ -90,46 +91,59 @@ def request_report(
 ) -> ReportState:
     """The report's state; a job to render it is enqueued when there is neither a report nor a
     live job (or, with `retry`, when the last job failed)."""
-    from rq import Queue, Retry
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job, JobStatus
-
     connection = redis_client(app)
     if connection.exists(key.redis_key):
         return ReportState("ready", ready=True)
-    try:
-        job = Job.fetch(key.job_id, connection=connection)
-        status = job.get_status(refresh=True)
-    except NoSuchJobError:
-        job, status = None, None
-    if job is not None and status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED):
-        return ReportState("started" if status == JobStatus.STARTED else "queued")
-    if job is not None and status == JobStatus.SCHEDULED:  # waiting for its retry
-        return ReportState("queued")
-    if job is not None and status in (JobStatus.FAILED, JobStatus.STOPPED) and not retry:
-        return ReportState("failed", detail=_reason(job))
+    job, state = _job_state(connection, key.job_id)
+    if state in ("queued", "started") or (state == "failed" and not retry):
+        return ReportState(state)
     if job is not None:  # finished, yet the report expired; or failed, and a person retries
         job.delete()
-    Queue(queue_name(app), connection=connection).enqueue(
-        render_report,
-        key,
-        answers,
-        result,
-        int(app.config.get("TQM_REPORT_TTL", REPORT_TTL)),
-        job_id=key.job_id,
-        job_timeout=JOB_TIMEOUTS[key.fmt],
-        result_ttl=60,  # the job's own record; the report has its own time-to-live
-        failure_ttl=REPORT_TTL,
-        retry=Retry(max=1),
-    )
+    _enqueue(app, connection, key, answers, result)
     return ReportState("queued")
 
 
-def _reason(job: Any) -> str:
-    """The last line of the failed job's error (its traceback stays in RQ for the operator)."""
-    info = job.latest_result()
-    text = str(getattr(info, "exc_string", "") or "") if info else ""
-    return text.strip().splitlines()[-1] if text.strip() else ""
+def _job_state(connection: Any, job_id: str) -> tuple[Any, str]:
+    """The report's job (None: there is none) and its state: queued, started, failed or gone."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    try:
+        job = Job.fetch(job_id, connection=connection)
+        status = job.get_status(refresh=True)
+    except NoSuchJobError:
+        return None, "gone"
+    if status in (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED):  # scheduled: a retry
+        return job, "queued"
+    if status == JobStatus.STARTED:
+        return job, "started"
+    if status in (JobStatus.FAILED, JobStatus.STOPPED):
+        return job, "failed"
+    return job, "gone"  # finished (its report expired since), canceled
+
+
+def _enqueue(
+    app: Flask, connection: Any, key: ReportKey, answers: AnswerSet, result: Result
+) -> None:
+    """One job for the report, retried once when it fails; a second process's enqueue of the
+    same report (a race) is refused by RQ, atomically, and ignored here."""
+    from rq import Queue, Retry
+    from rq.exceptions import DuplicateJobError
+
+    with contextlib.suppress(DuplicateJobError):
+        Queue(queue_name(app), connection=connection).enqueue(
+            render_report,
+            key,
+            answers,
+            result,
+            int(app.config.get("TQM_REPORT_TTL", REPORT_TTL)),
+            job_id=key.job_id,
+            job_timeout=JOB_TIMEOUTS[key.fmt],
+            result_ttl=60,  # the job's own record; the report has its own time-to-live
+            failure_ttl=REPORT_TTL,
+            retry=Retry(max=1),
+            unique=True,
+        )
 
 
 def report_bytes(app: Flask, key: ReportKey) -> bytes | None:

@@ -26,6 +26,7 @@ from helpers.web import Respondent, csrf_token, database
 from rq import Queue, SimpleWorker
 
 import assessment.render
+import webapp.jobs
 from webapp import create_app
 from webapp.jobs import ReportKey, queue_name
 
@@ -119,6 +120,16 @@ def test_the_same_report_is_rendered_once_however_often_it_is_asked_for(
     run_jobs(queued_app)
     done.client.get(f"/a/{done.token}/report/xlsx")
     assert queue_of(queued_app).count == 0  # kept: not rendered again
+
+
+def test_two_processes_racing_to_enqueue_the_same_report_make_one_job(
+    queued_app: Flask, done: Respondent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done.client.get(f"/a/{done.token}/report/xlsx")
+    # the second process looked before the first had enqueued: it saw no job at all
+    monkeypatch.setattr(webapp.jobs, "_job_state", lambda connection, job_id: (None, "gone"))
+    done.client.get(f"/a/{done.token}/report/xlsx")
+    assert queue_of(queued_app).count == 1
 
 
 def test_each_language_and_each_result_is_a_report_of_its_own(
