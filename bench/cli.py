@@ -12,7 +12,8 @@ a machine shared with other work slows them alike; one warm-up round first fills
 - `tqm score ANSWERS` with `TQM_NO_CACHE=1` (the content parsed and checked: the first call).
 
 Every command runs `python -m assessment.cli` in this checkout with a cache folder of its own (a
-temporary one), so neither an installed copy nor the user's cache is measured. Prints each figure
+temporary one), so neither an installed copy nor the user's cache is measured, and with bytecode
+written (PYTHONDONTWRITEBYTECODE is dropped), as an installed package has it. Prints each figure
 and the ratios of `tqm score` to the two baselines. Lines starting with RESULT are for
 bench/run_all.py.
 """
@@ -70,6 +71,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tqm-bench-cache-") as cache:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TQM_CACHE_DIR": cache}
         env.pop("TQM_NO_CACHE", None)
+        # An installed package has its bytecode (pip compiles it): let the warm-up round write it,
+        # or every run would compile every module of the product from source again.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         times = medians(
             {
                 "bare": ([python, "-c", "pass"], env),

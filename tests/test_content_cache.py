@@ -96,6 +96,18 @@ def test_the_same_content_in_another_folder_has_its_own_entry(
     assert elsewhere.packs["mini"].path != library.packs["mini"].path  # paths are in the objects
 
 
+def test_a_relative_folder_from_elsewhere_is_another_entry(
+    folder: Path, content: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(content.parent)
+    relative = cache.cached_library(Path(content.name))
+    monkeypatch.chdir(content)
+    absolute = cache.cached_library(content)  # the same folder: its objects hold other paths
+    assert len(loads) == 2
+    assert Path(absolute.packs["mini"].path).is_dir()
+    assert relative.packs["mini"].path == str(Path(content.name) / "rules" / "mini")
+
+
 def test_a_new_product_version_rebuilds(
     folder: Path, content: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,10 +2,10 @@
 
 `cached_library(root)` returns what `load_library(root)` returns. The first call stores the result
 under a key that covers everything the result depends on: every file under root/questionnaires and
-root/rules (relative path and bytes), the folder itself (the objects record their paths), the
-product version, the Python version, and the code that builds the objects (the content and io
-modules and the JSON Schemas, so an edited checkout never reads objects of an older shape). Any
-change gives a new key, so a stale entry is never read; it is merely pruned later.
+root/rules (relative path and bytes), the folder as given and where from (the objects record their
+paths), the product version, the Python version, and the code that builds the objects (the content
+and io modules and the JSON Schemas, so an edited checkout never reads objects of an older shape).
+Any change gives a new key, so a stale entry is never read; it is merely pruned later.
 
 Where: $TQM_CACHE_DIR, else $XDG_CACHE_HOME/tqm, else ~/.cache/tqm. `TQM_NO_CACHE=1` turns the
 cache off. Content with problems is never stored (load_library raises before anything is written).
@@ -67,7 +67,9 @@ def cache_dir() -> Path | None:
 def content_key(root: Path) -> str:
     """The sha256 of everything the loaded library depends on (see the module's docstring)."""
     digest = hashlib.sha256(FORMAT)
-    digest.update(f"\0{_product_version()}\0{sys.version}\0{root.resolve()}\0".encode())
+    # The folder as given and where from: the objects keep their paths as load_library saw them.
+    where = f"{root}\0{root.resolve()}\0{'' if root.is_absolute() else os.getcwd()}"
+    digest.update(f"\0{_product_version()}\0{sys.version}\0{where}\0".encode())
     for label, files in (("content", _content_files(root)), ("code", _code_files())):
         digest.update(label.encode())
         for relative, path in files:
