@@ -13,10 +13,12 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 import redis
 from flask import Flask
@@ -167,6 +169,40 @@ def test_the_deployed_worker_command_renders_the_report(
     worker = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert worker.returncode == 0, worker.stderr
     assert done.client.get(f"/a/{done.token}/report/xlsx/file").data.startswith(b"PK")
+
+
+def test_a_worker_whose_job_is_killed_mid_render_retries_it_and_nothing_half_written_is_served(
+    queued_app: Flask, done: Respondent
+) -> None:
+    path = f"/a/{done.token}/report/pdf"
+    done.client.get(path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [str(RQ), "worker", "--burst", "--url", REDIS, queue_name(queued_app)]
+    worker = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        horse = rendering_horse(worker.pid, queued_app, done)
+        assert done.client.get(f"{path}/file").status_code == 303  # mid-render: no file
+        horse.kill()  # SIGKILL, as the OOM killer would
+        output, _ = worker.communicate(timeout=300)
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, output
+    assert b"Work-horse terminated unexpectedly" in output  # the kill happened mid-job
+    pdf = done.client.get(f"{path}/file")  # the retry rendered it
+    assert pdf.data.startswith(b"%PDF-") and pdf.data.rstrip().endswith(b"%%EOF")
+
+
+def rendering_horse(worker_pid: int, app: Flask, person: Respondent) -> psutil.Process:
+    """The work-horse process of the worker once the report's job has started in it."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        horses = psutil.Process(worker_pid).children()
+        if horses and state(person.client, person.token, "pdf")["state"] == "started":
+            return horses[0]
+        time.sleep(0.02)
+    raise AssertionError("the worker never started the report's job")
 
 
 def test_a_failed_report_says_so_and_succeeds_on_retry(
