@@ -81,9 +81,11 @@ def main(debug: bool) -> None:
 
 
 def _library(content: Path | None) -> Any:
-    from .content.library import load_library
+    """The content library, from the on-disk cache when the content is unchanged (`tqm validate`
+    does not come here: it always checks the files)."""
+    from .content.cache import cached_library
 
-    return load_library(content)
+    return cached_library(content)
 
 
 @main.command()

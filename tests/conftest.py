@@ -5,7 +5,8 @@ The web tests add theirs in tests/web/conftest.py; plain helpers are in the `hel
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,17 @@ pytest.register_assert_rewrite("helpers")
 
 from helpers import DATA, ROOT  # noqa: E402
 from helpers.answers import answers_data  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def content_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The commands' content cache in a folder of this test run, never the user's own (the
+    variable reaches the subprocesses the tests start too)."""
+    folder = tmp_path_factory.mktemp("tqm-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TQM_CACHE_DIR", str(folder))
+        patch.delenv("TQM_NO_CACHE", raising=False)
+        yield folder
 
 
 @pytest.fixture(scope="session")

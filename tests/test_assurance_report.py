@@ -14,7 +14,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from assessment.render.messages import role_name
 from docx import Document as open_docx
 from helpers.answers import answers_data, evidenced
 from openpyxl import load_workbook
@@ -26,6 +25,7 @@ from assessment.engine.pipeline import assess
 from assessment.engine.result import Result
 from assessment.io.source import Document
 from assessment.render.docx import render_docx
+from assessment.render.messages import role_name
 from assessment.render.report import pdf
 from assessment.render.report.assurance import LABELS
 from assessment.render.report.html import render_html

@@ -19,6 +19,7 @@ from assessment.problems import ProblemsFound, UsageError
 MAX_BODY = 1024 * 1024  # bytes; larger requests get 413 (README "Limits")
 ENV_KEYS = (
     "DATABASE_URL",
+    "REDIS_URL",
     "SECRET_KEY",
     "TQM_ENV",
     "TQM_CONTENT",
@@ -28,6 +29,7 @@ ENV_KEYS = (
     "TQM_LIMIT_START",
     "TQM_LIMIT_API",
     "RATELIMIT_STORAGE_URI",
+    "TQM_REPORT_TTL",
 )
 
 DEFAULTS: dict[str, Any] = {

@@ -6,14 +6,16 @@ import json
 from functools import cache
 from importlib import resources
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, relevance
 
 from ..problems import MAX_COUNTED, MAX_PROBLEMS, Problem, ProblemCode, Problems, did_you_mean
 from .source import Document, pointer_join
+
+if TYPE_CHECKING:  # the Python validator is imported on the slow path only (~40 ms at start-up)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMAS = ("questionnaire", "answers", "pack", "baselines", "actions", "packtests", "result")
 
@@ -28,6 +30,9 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
+    """The located (pure Python) validator: what finds each error once the fast one said no."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema(name))
 
 
@@ -94,6 +99,8 @@ def _specific(error: ValidationError) -> ValidationError:
     """
     if error.validator not in ("oneOf", "anyOf") or not error.context:
         return error
+    from jsonschema.exceptions import relevance
+
     branches: dict[object, list[ValidationError]] = {}
     for sub in error.context:
         branches.setdefault(sub.relative_schema_path[0], []).append(sub)

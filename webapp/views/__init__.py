@@ -1,4 +1,4 @@
-"""The blueprints: pages (start, language), survey (answering), results (and downloads), api,\naudits (consultants' clients and rounds)."""
+"""The blueprints: pages (start, language), survey (answering), results (and downloads), the\nreport queue (reports rendered by workers), api, audits (consultants' clients and rounds)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ def register_blueprints(app: Flask) -> None:
     from .api import api
     from .audits import audits
     from .pages import pages
+    from .report_queue import report_queue
     from .results import results
     from .rounds_api import rounds_api
     from .survey import survey
 
-    for blueprint in (pages, survey, results, api, audits, rounds_api):
+    for blueprint in (pages, survey, results, report_queue, api, audits, rounds_api):
         app.register_blueprint(blueprint)

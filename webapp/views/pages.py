@@ -1,12 +1,13 @@
-"""The start page, the language switch and the health check."""
+"""The start page, the language switch, the health check and the readiness check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from ..catalog import library, minutes
 from ..i18n import COOKIE, COOKIE_AGE, LANGUAGES
+from ..readiness import readiness
 
 pages = Blueprint("pages", __name__)
 
@@ -50,3 +51,13 @@ def safe_next(target: str) -> str:
 def healthz() -> dict[str, str]:
     """Liveness for load balancers."""
     return {"status": "ok"}
+
+
+@pages.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    """Readiness for load balancers: the database (and Redis, when used) answer; 503 naming what
+    failed otherwise (webapp/readiness.py). The database guard lets it through (webapp/db.py)."""
+    body, status = readiness()
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status

@@ -1,0 +1,117 @@
+"""The report queue's pages: the state of a report being rendered by a worker, and its file.
+
+    GET  /a/<token>/report/<fmt>          the state page (refreshes itself until the report is ready)
+    GET  /a/<token>/report/<fmt>/status   the same as JSON, for scripts
+    GET  /a/<token>/report/<fmt>/file     the report, whole; until then, back to the state page
+    POST /a/<token>/report/<fmt>/retry    a failed report rendered again
+
+Only with REDIS_URL set (webapp/jobs.py); without it each of these sends the person to the
+download that renders in the request (results.download), today's behaviour.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import Response as FlaskResponse
+from werkzeug.wrappers import Response
+
+from assessment.render import FORMATS
+
+from ..i18n import current_lang
+from ..jobs import (
+    QUEUED_FORMATS,
+    ReportKey,
+    ReportState,
+    queue_enabled,
+    report_bytes,
+    report_key,
+    request_report,
+)
+from .results import _outcome
+
+report_queue = Blueprint("report_queue", __name__)
+REFRESH_SECONDS = 2
+
+
+@report_queue.before_request
+def only_through_the_queue() -> Response | None:
+    """Formats the queue renders only; without the queue, the download rendered in the request."""
+    args = request.view_args or {}
+    if args.get("fmt") not in QUEUED_FORMATS:
+        abort(404)
+    if queue_enabled(current_app):
+        return None
+    return redirect(url_for("results.download", token=args["token"], fmt=args["fmt"]), 303)
+
+
+@report_queue.after_request
+def never_cached(response: Response) -> Response:
+    """A report's state changes from one request to the next."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _requested(token: str, fmt: str, retry: bool = False) -> tuple[ReportKey, ReportState, str]:
+    """The report's key and state (a job enqueued if needed) and the questionnaire's id."""
+    current, answers, result = _outcome(token)
+    key = report_key(current_app, current.record.id, result, fmt, current_lang())
+    state = request_report(current_app, key, answers, result, retry=retry)
+    return key, state, current.questionnaire.id
+
+
+@report_queue.get("/a/<token>/report/<fmt>")
+def wait(token: str, fmt: str) -> Response:
+    """Where the report is; while it is being rendered the page asks again every 2 s."""
+    state = _requested(token, fmt)[1].state
+    page = render_template(
+        "report_status.html", token=token, fmt=fmt, label=fmt.upper(), state=state
+    )
+    response = FlaskResponse(page)
+    if state in ("queued", "started"):
+        response.headers["Refresh"] = str(REFRESH_SECONDS)  # polling without script (CSP)
+    return response
+
+
+@report_queue.get("/a/<token>/report/<fmt>/status")
+def status(token: str, fmt: str) -> Response:
+    """The report's state as JSON: state, ready, and the file's address once it is ready."""
+    state = _requested(token, fmt)[1]
+    download = url_for(".file", token=token, fmt=fmt) if state.ready else None
+    return jsonify(state=state.state, ready=state.ready, download=download)
+
+
+@report_queue.get("/a/<token>/report/<fmt>/file")
+def file(token: str, fmt: str) -> Response:
+    """The rendered report, whole; when there is none (yet), the state page."""
+    key, state, questionnaire = _requested(token, fmt)
+    body = report_bytes(current_app, key) if state.ready else None
+    if body is None:  # not rendered yet, or expired in between: never a partial file
+        return redirect(url_for(".wait", token=token, fmt=fmt), 303)
+    name = f"tqm-{questionnaire}-{key.lang}{FORMATS[fmt].suffix}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return FlaskResponse(body, mimetype=FORMATS[fmt].mimetype, headers=headers)
+
+
+@report_queue.post("/a/<token>/report/<fmt>/retry")
+def retry(token: str, fmt: str) -> Response:
+    """Render a failed report again (the form carries the CSRF token)."""
+    _requested(token, fmt, retry=True)
+    return redirect(url_for(".wait", token=token, fmt=fmt), 303)
+
+
+@report_queue.app_template_global()
+def report_link(token: str, fmt: str) -> tuple[str, bool]:
+    """For a download button: its address and whether it is the file itself (True: give the link
+    the `download` attribute) or, with the queue, the state page of a report being rendered."""
+    if fmt in QUEUED_FORMATS and queue_enabled(current_app):
+        return url_for("report_queue.wait", token=token, fmt=fmt), False
+    return url_for("results.download", token=token, fmt=fmt), True
