@@ -155,10 +155,11 @@ def test_results_give_the_chart_in_figures_and_cards_for_phones(respondent: Resp
 def test_dont_know_shares_read_as_counts_and_percent(respondent: Respondent) -> None:
     respondent.answer_all(3, customer__requirements_in_strategy="unknown")
     page = _results(respondent)
-    assert "1 of 3 answers (33 %) were “don&#39;t know”" in page
+    # version 2 of the quick scan: three practice items and one result item in customer focus
+    assert "1 of 4 answers (25 %) were “don&#39;t know”" in page
     assert "fraction of 1" not in page
     respondent.client.set_cookie("lang", "zh")
-    assert "3 个答案中有 1 个为“不清楚”（33%）" in _results(respondent)
+    assert "4 个答案中有 1 个为“不清楚”（25%）" in _results(respondent)
 
 
 def test_download_names_carry_organisation_questionnaire_and_date(

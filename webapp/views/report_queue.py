@@ -36,7 +36,7 @@ from ..jobs import (
     report_key,
     request_report,
 )
-from .results import _outcome
+from .results import _outcome, content_disposition, download_name
 
 report_queue = Blueprint("report_queue", __name__)
 REFRESH_SECONDS = 2
@@ -92,12 +92,12 @@ def status(token: str, fmt: str) -> Response:
 @report_queue.get("/a/<token>/report/<fmt>/file")
 def file(token: str, fmt: str) -> Response:
     """The rendered report, whole; when there is none (yet), the state page."""
-    key, state, questionnaire = _requested(token, fmt)
+    key, state, _questionnaire = _requested(token, fmt)
     body = report_bytes(current_app, key) if state.ready else None
     if body is None:  # not rendered yet, or expired in between: never a partial file
         return redirect(url_for(".wait", token=token, fmt=fmt), 303)
-    name = f"tqm-{questionnaire}-{key.lang}{FORMATS[fmt].suffix}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    name = download_name(_outcome(token)[2], FORMATS[fmt].suffix, key.lang)
+    headers = {"Content-Disposition": content_disposition(name)}
     return FlaskResponse(body, mimetype=FORMATS[fmt].mimetype, headers=headers)
 
 

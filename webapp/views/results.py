@@ -10,10 +10,20 @@ import datetime as dt
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask import Response as FlaskResponse
 from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from assessment.engine.answers import AnswerSet
 from assessment.engine.pipeline import assess
@@ -26,6 +36,7 @@ from ..answering import answer_set
 from ..archive import action_titles, archived
 from ..catalog import library
 from ..i18n import current_lang
+from ..jobs import QUEUED_FORMATS, queue_enabled
 from ..reading import timed
 from .common import Current, current_timing, load_current
 
@@ -118,10 +129,12 @@ FORMATS: dict[str, Format] = {name: REGISTRY[name] for name in formats_for("web"
 
 
 @results.get("/a/<token>/download/<fmt>")
-def download(token: str, fmt: str) -> FlaskResponse:
+def download(token: str, fmt: str) -> FlaskResponse | Response:
     """The result as a file in the interface language (PDF report, JSON contract, workbook)."""
     if fmt not in FORMATS:
         abort(404)
+    if fmt in QUEUED_FORMATS and queue_enabled(current_app):  # rendered by a worker (jobs.py)
+        return redirect(url_for("report_queue.wait", token=token, fmt=fmt), 303)
     _current, answers, result = _outcome(token)
     lang = current_lang()
     # PDF: in a child process with a time limit (WeasyPrint has none of its own)
