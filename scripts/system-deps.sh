@@ -8,14 +8,19 @@
 #   libcairo2            CairoSVG draws the Word report's charts as PNG
 #   gcc                  durable-rules compiles C when installed
 #   wrk                  the HTTP load generator of bench/web.py
-#   default-jre-headless the W3C Nu HTML checker's Java (vnu-jar comes from the npm registry, into .vnu/)
+#   default-jre-headless the W3C Nu HTML checker's Java (vnu-jar comes from the npm registry, into .vnu/;
+#                        npm itself from Debian when the machine has none)
 set -u
 packages=(libharfbuzz-subset0 fonts-wqy-microhei poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libcairo2 gcc wrk default-jre-headless)
 VNU_DIR="$(cd "$(dirname "$0")/.." && pwd)/.vnu"
 
 install_vnu() {  # the checker of tests/web/test_browser_a11y.py; its own Java download is skipped
   [ -f "$VNU_DIR/node_modules/vnu-jar/build/dist/vnu.jar" ] && return 0
-  command -v npm >/dev/null 2>&1 || { echo "system-deps: npm is missing, so vnu-jar is" >&2; return 0; }
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then  # Debian's npm brings Node.js
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null 2>&1; }
+  fi
+  command -v npm >/dev/null 2>&1 || { echo "system-deps: npm is missing, so vnu-jar is not installed" >&2; return 0; }
   npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$VNU_DIR" vnu-jar@26.9.27 >/dev/null ||
     echo "system-deps: npm install vnu-jar failed" >&2
 }
