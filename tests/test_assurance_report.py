@@ -20,10 +20,10 @@ from openpyxl import load_workbook
 
 from assessment.content.library import Library
 from assessment.engine.answers import AnswerSet, load_answers, parse_answers
-from assessment.engine.findings import format_number
 from assessment.engine.pipeline import assess
 from assessment.engine.result import Result
 from assessment.io.source import Document
+from assessment.numbers import decimal
 from assessment.render.docx import render_docx
 from assessment.render.messages import role_name
 from assessment.render.report import pdf
@@ -65,7 +65,7 @@ def quick(library: Library) -> Result:
 
 def index(value: float | None) -> str:
     """An index as the report prints it (one decimal)."""
-    return format_number(None if value is None else round(value, 1))
+    return decimal(None if value is None else round(value, 1))
 
 
 def stat(value: float | None) -> str:
