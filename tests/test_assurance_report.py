@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
-from helpers.answers import answers_data, evidenced
+from helpers.answers import evidenced
 from openpyxl import load_workbook
 
 from assessment.content.library import Library
@@ -42,7 +42,7 @@ def team_answers(library: Library) -> AnswerSet:
     responses = []
     for i, role in enumerate(ROLES):
         answers = {}
-        for qid in answers_data(library, "tqm-audit")["answers"]:
+        for qid in (q.id for q in library.resolve("tqm-audit").questions_for(role)):
             base = 5 if role == "leader" and qid.startswith("structure.") else 4
             value = max(1, min(5, (base if role == "leader" else 3) + rng.choice([-1, 0, 0, 1])))
             plain = qid.startswith("structure.")

@@ -87,7 +87,7 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> Estimate:
             ),
         )
     item_sum = math.fsum(variance(c) for c in varied)
-    return Estimate(round(k / (k - 1) * (1 - item_sum / total), 3))
+    return Estimate(round(k / (k - 1) * (1 - item_sum / total), 3) + 0.0)  # + 0.0: never -0.0
 
 
 def uniform_variance(points: int) -> float:
@@ -114,7 +114,7 @@ def rwg_j(items: Sequence[tuple[Sequence[float], int]]) -> Estimate:
     r = math.fsum(ratios) / j
     if r >= 1:
         return Estimate(0.0)
-    return Estimate(round(j * (1 - r) / (j * (1 - r) + r), 3))
+    return Estimate(round(j * (1 - r) / (j * (1 - r) + r), 3) + 0.0)
 
 
 def hedges_g(first: Sequence[float], second: Sequence[float]) -> float | None:
@@ -126,4 +126,4 @@ def hedges_g(first: Sequence[float], second: Sequence[float]) -> float | None:
     if pooled <= 0:
         return None
     d = (math.fsum(first) / n1 - math.fsum(second) / n2) / math.sqrt(pooled)
-    return round(d * (1 - 3 / (4 * (n1 + n2) - 9)), 2)
+    return round(d * (1 - 3 / (4 * (n1 + n2) - 9)), 2) + 0.0
