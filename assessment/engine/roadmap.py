@@ -15,7 +15,10 @@ the catalogue's 1..5 and effort_days the catalogue's person-days.
 
 Order. Actions are taken in dependency order (an action never comes before anything it requires);
 among the actions that are ready, foundation actions lead in a traditional organisation (overall
-level 1, or their dimension at level 1), then leadership actions when leadership is the weakest
+level 1, or their dimension at level 1), together with what they need first (what they require,
+and the actions lifting their dimension to the level they build on), those building on the lower
+level first; they start as soon as that allows, stretched when the capacity left is short
+(schedule.py). Then leadership actions when leadership is the weakest
 dimension or caps the overall level (leadership is the cornerstone), then the higher priority, then
 the id.
 
@@ -216,6 +219,7 @@ def select_actions(
         if gap and action.lift_from < gap[1] and action.lift_to > gap[0]:
             reasons.setdefault(action.id, []).append(Reason("gap", action.dimension))
     skipped = _in_place(situation, catalogue, reasons, cited)
+    _add_level_steps(reasons, catalogue, situation)
     _add_prerequisites(reasons, catalogue, {s.id for s in skipped})
     return reasons, skipped
 
@@ -241,6 +245,30 @@ def _in_place(
             pending += [r for r in action.requires if r not in seen]
             seen.update(action.requires)
     return [skipped[k] for k in sorted(skipped)]
+
+
+def _add_level_steps(
+    reasons: dict[str, list[Reason]], catalogue: Mapping[str, Action], situation: Situation
+) -> None:
+    """Give each foundation action of a traditional organisation that builds on a level above
+    today's the actions lifting its dimension there (one a level, a foundation action first, then
+    the least effort), so that it is not left waiting for a level nothing in the plan reaches."""
+    for action_id in sorted(reasons):
+        action = catalogue[action_id]
+        if not _founds(action, situation):
+            continue
+        for level in range(situation.levels.get(action.dimension, 1), action.lift_from):
+            steps = sorted(
+                (not a.foundation, a.effort_days, a.id)
+                for a in catalogue.values()
+                if a.dimension == action.dimension and a.lift_from <= level < a.lift_to
+            )
+            if steps and not any(
+                catalogue[a].dimension == action.dimension
+                and catalogue[a].lift_from <= level < catalogue[a].lift_to
+                for a in reasons
+            ):
+                reasons[steps[0][2]] = [Reason("prerequisite", action_id)]
 
 
 def _add_prerequisites(
@@ -284,8 +312,11 @@ def order_actions(
         for r in chosen[a].requires:
             unlocks.setdefault(r, []).append(a)
 
-    def key(a: str) -> tuple[bool, bool, float, str]:
-        return (not _founds(chosen[a], situation), not _leads(chosen[a], situation), -prio[a], a)
+    first = founding(chosen, situation)
+
+    def key(a: str) -> tuple[bool, int, bool, float, str]:
+        lift = chosen[a].lift_from if a in first else 0  # the lower level's foundations first
+        return (a not in first, lift, not _leads(chosen[a], situation), -prio[a], a)
 
     ready = [key(a) for a in chosen if not waiting[a]]
     heapq.heapify(ready)
@@ -298,6 +329,27 @@ def order_actions(
             if not waiting[nxt]:
                 heapq.heappush(ready, key(nxt))
     return out
+
+
+def founding(chosen: Mapping[str, Action], situation: Situation) -> set[str]:
+    """The chosen foundation actions of a traditional organisation's dimensions, with what they
+    need first: the chosen actions they require, and those that lift their dimension towards the
+    level they build on (and so on, down to what is in place)."""
+    first: set[str] = set()
+    pending = [a for a, action in chosen.items() if _founds(action, situation)]
+    while pending:
+        action = chosen[pending.pop()]
+        if action.id in first:
+            continue
+        first.add(action.id)
+        pending += [r for r in action.requires if r in chosen]
+        if action.lift_from > situation.levels.get(action.dimension, 1):
+            pending += [
+                a.id
+                for a in chosen.values()
+                if a.dimension == action.dimension and a.lift_from < action.lift_from
+            ]
+    return first
 
 
 def _founds(action: Action, situation: Situation) -> bool:
@@ -322,7 +374,8 @@ def plan_roadmap(
     calendar = Calendar(capacity, windows[-1][1])
     reasons, skipped = select_actions(situation, catalogue)
     ordered = order_actions(reasons, catalogue, situation)
-    placed, deferred = schedule(ordered, calendar, factor, situation.levels)
+    founders = founding({a: catalogue[a] for a in reasons}, situation)
+    placed, deferred = schedule(ordered, calendar, factor, situation.levels, founders)
     by_dimension: dict[str, list[Slot]] = {}
     for slot, _ in placed.values():
         by_dimension.setdefault(slot.action.dimension, []).append(slot)
