@@ -39,6 +39,7 @@ from functools import cached_property
 from typing import Literal, NamedTuple, Protocol
 
 from ..content.model import Action
+from .foundations import founding, founds, level_steps_needed
 from .schedule import (
     REFERENCE_SIZE,
     Calendar,
@@ -219,7 +220,8 @@ def select_actions(
         if gap and action.lift_from < gap[1] and action.lift_to > gap[0]:
             reasons.setdefault(action.id, []).append(Reason("gap", action.dimension))
     skipped = _in_place(situation, catalogue, reasons, cited)
-    _add_level_steps(reasons, catalogue, situation)
+    for step, needed_by in level_steps_needed(reasons, catalogue, situation).items():
+        reasons[step] = [Reason("prerequisite", needed_by)]
     _add_prerequisites(reasons, catalogue, {s.id for s in skipped})
     return reasons, skipped
 
@@ -245,30 +247,6 @@ def _in_place(
             pending += [r for r in action.requires if r not in seen]
             seen.update(action.requires)
     return [skipped[k] for k in sorted(skipped)]
-
-
-def _add_level_steps(
-    reasons: dict[str, list[Reason]], catalogue: Mapping[str, Action], situation: Situation
-) -> None:
-    """Give each foundation action of a traditional organisation that builds on a level above
-    today's the actions lifting its dimension there (one a level, a foundation action first, then
-    the least effort), so that it is not left waiting for a level nothing in the plan reaches."""
-    for action_id in sorted(reasons):
-        action = catalogue[action_id]
-        if not _founds(action, situation):
-            continue
-        for level in range(situation.levels.get(action.dimension, 1), action.lift_from):
-            steps = sorted(
-                (not a.foundation, a.effort_days, a.id)
-                for a in catalogue.values()
-                if a.dimension == action.dimension and a.lift_from <= level < a.lift_to
-            )
-            if steps and not any(
-                catalogue[a].dimension == action.dimension
-                and catalogue[a].lift_from <= level < catalogue[a].lift_to
-                for a in reasons
-            ):
-                reasons[steps[0][2]] = [Reason("prerequisite", action_id)]
 
 
 def _add_prerequisites(
@@ -331,31 +309,6 @@ def order_actions(
     return out
 
 
-def founding(chosen: Mapping[str, Action], situation: Situation) -> set[str]:
-    """The chosen foundation actions of a traditional organisation's dimensions, with what they
-    need first: the chosen actions they require, and those that lift their dimension towards the
-    level they build on (and so on, down to what is in place)."""
-    first: set[str] = set()
-    pending = [a for a, action in chosen.items() if _founds(action, situation)]
-    while pending:
-        action = chosen[pending.pop()]
-        if action.id in first:
-            continue
-        first.add(action.id)
-        pending += [r for r in action.requires if r in chosen]
-        if action.lift_from > situation.levels.get(action.dimension, 1):
-            pending += [
-                a.id
-                for a in chosen.values()
-                if a.dimension == action.dimension and a.lift_from < action.lift_from
-            ]
-    return first
-
-
-def _founds(action: Action, situation: Situation) -> bool:
-    return action.foundation and situation.traditional(action.dimension)
-
-
 def _leads(action: Action, situation: Situation) -> bool:
     return situation.cornerstone and action.dimension == situation.cornerstone_dimension
 
@@ -416,6 +369,6 @@ def plan_roadmap(
         organisation_size=size,
         size_given=situation.size is not None,
         effort_factor=round(factor, 3),
-        foundation_first=any(_founds(catalogue[a], situation) for a in reasons),
+        foundation_first=any(founds(catalogue[a], situation) for a in reasons),
         skipped=tuple(skipped),
     )
