@@ -3,6 +3,7 @@ foundations first, practices in place skipped, cornerstone first, determinism.""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -118,9 +119,16 @@ def test_a_traditional_organisation_starts_with_its_foundations_and_keeps_them(
     assert foundations, "the catalogue marks its foundation actions"
     assert result["plan"]["foundation_first"] is True
     weeks = {a["id"]: a["weeks"] for a in planned(result)}
-    for action_id in foundations:  # each starts as soon as what it requires has finished
-        requires = catalogue[action_id].requires
-        assert weeks[action_id][0] == max((weeks[r][1] for r in requires), default=0)
+    for action_id in foundations:  # each starts as soon as what it needs has finished: what it
+        action = catalogue[action_id]  # requires, and the action lifting its dimension from
+        needs = [weeks[r][1] for r in action.requires]  # level 1 to the level it builds on
+        if action.lift_from > 1:
+            needs.append(min(
+                end for other, (_, end) in weeks.items()
+                if catalogue[other].dimension == action.dimension
+                and catalogue[other].lift_from < action.lift_from <= catalogue[other].lift_to
+            ))  # fmt: skip
+        assert weeks[action_id][0] == max(needs, default=0), action_id
     assert not foundations & set(result["plan"]["deferred"])
     assert result["plan"]["deferred"], "20 people cannot do everything in 24 months"
     assert planned(result)[0]["dimension"] == "leadership"
@@ -131,12 +139,16 @@ def test_a_prerequisite_chain_longer_than_a_phase_spans_phases(library: Library)
     result = result_for(library, audit_answers(library, 1))
     weeks = {a["id"]: a["weeks"] for a in planned(result)}
     phase_of = {a["id"]: p["phase"] for p in result["roadmap"] for a in p["actions"]}
-    # quality council (6 weeks) -> policy (8) -> business planning (12): 26 weeks, two phases
-    assert weeks["leadership.quality_council"] == [0, 6]
-    assert weeks["leadership.quality_policy_vision"] == [6, 14]
-    assert weeks["leadership.quality_in_business_planning"] == [14, 26]
-    assert phase_of["leadership.quality_council"] == 1
-    assert phase_of["leadership.quality_policy_vision"] == 2
+    catalogue = library.packs["tqm"].actions
+    # quality council -> policy -> business planning, each starting when the one before ends
+    chain = ["quality_council", "quality_policy_vision", "quality_in_business_planning"]
+    start = 0
+    for action_id in (f"leadership.{name}" for name in chain):
+        end = start + math.ceil(catalogue[action_id].duration_weeks)
+        assert weeks[action_id] == [start, end]
+        start = end
+    phases = [phase_of[f"leadership.{name}"] for name in chain]
+    assert phases == sorted(phases) and phases[0] == 1 and phases[-1] > 1, "spans phases"
     assert [p["weeks"] for p in result["roadmap"]] == [[0, 13], [13, 26], [26, 52], [52, 104]]
 
 
@@ -150,11 +162,18 @@ def test_an_organisation_at_level_one_is_not_projected_past_level_three_in_its_f
 
 
 def test_leadership_leads_when_it_caps_the_overall_level(library: Library) -> None:
-    result = result_for(library, audit_answers(library, 5, leadership=2))
-    assert result["overall"]["caps"]
+    # little capacity, so the order shows: the ready leadership actions take the first weeks
+    result = result_for(library, audit_answers(library, 5, leadership=2), days_per_month=10)
+    assert result["overall"]["caps"] and result["plan"]["cornerstone_first"] is True
     check_plan(library, result)
-    ready_first = [a for a in planned(result) if not a["requires"]]
-    assert ready_first[0]["dimension"] == "leadership"
+    skipped = {s["id"] for s in result["plan"]["skipped"]}  # the council is in place at level 2
+    ready = sorted(
+        (a for a in planned(result) if set(a["requires"]) <= skipped), key=lambda a: a["weeks"]
+    )
+    leading = [a["weeks"][0] for a in ready if a["dimension"] == "leadership"]
+    others = [a["weeks"][0] for a in ready if a["dimension"] != "leadership"]
+    assert ready[0]["dimension"] == "leadership" and others
+    assert max(leading) < min(others)
 
 
 def test_without_the_cornerstone_the_highest_priority_ready_action_leads(library: Library) -> None:
@@ -220,7 +239,7 @@ def test_actions_whose_practice_is_in_place_are_skipped_not_planned(library: Lib
         "id": "leadership.quality_council",
         "dimension": "leadership",
         "level": 4,
-        "aims_at": 3,
+        "aims_at": library.packs["tqm"].actions["leadership.quality_council"].lift_to,
     }
     for action in planned(result):
         level = result["dimensions"][action["dimension"]]["level"]
@@ -358,3 +377,19 @@ def test_reasons_read_back_from_their_document_strings() -> None:
     ]
     assert [str(r) for r in reasons] == ["a.rule", "gap.customer", "prerequisite:x.y"]
     assert [Reason.parse(str(r)) for r in reasons] == reasons
+
+
+def test_foundations_build_only_on_foundations(library: Library) -> None:
+    """What a foundation needs is a foundation too: it requires only foundation actions, and one
+    building on a level above 1 finds a foundation action lifting its dimension to that level."""
+    assert set(library.packs) >= {"tqm", "tqm-1"}
+    for pack in ("tqm", "tqm-1"):
+        catalogue = library.packs[pack].actions
+        for action in (a for a in catalogue.values() if a.foundation):
+            assert all(catalogue[r].foundation for r in action.requires), action.id
+            for level in range(1, action.lift_from):
+                assert any(
+                    a.foundation and a.dimension == action.dimension
+                    and a.lift_from <= level < a.lift_to
+                    for a in catalogue.values()
+                ), f"{action.id} builds on level {action.lift_from}"  # fmt: skip

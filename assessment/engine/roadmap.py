@@ -15,7 +15,10 @@ the catalogue's 1..5 and effort_days the catalogue's person-days.
 
 Order. Actions are taken in dependency order (an action never comes before anything it requires);
 among the actions that are ready, foundation actions lead in a traditional organisation (overall
-level 1, or their dimension at level 1), then leadership actions when leadership is the weakest
+level 1, or their dimension at level 1), together with what they need first (what they require,
+and the actions lifting their dimension to the level they build on), those building on the lower
+level first; they start as soon as that allows, stretched when the capacity left is short
+(schedule.py). Then leadership actions when leadership is the weakest
 dimension or caps the overall level (leadership is the cornerstone), then the higher priority, then
 the id.
 
@@ -36,6 +39,7 @@ from functools import cached_property
 from typing import Literal, NamedTuple, Protocol
 
 from ..content.model import Action
+from .foundations import founding, founds, level_steps_needed
 from .schedule import (
     REFERENCE_SIZE,
     Calendar,
@@ -216,6 +220,8 @@ def select_actions(
         if gap and action.lift_from < gap[1] and action.lift_to > gap[0]:
             reasons.setdefault(action.id, []).append(Reason("gap", action.dimension))
     skipped = _in_place(situation, catalogue, reasons, cited)
+    for step, needed_by in level_steps_needed(reasons, catalogue, situation).items():
+        reasons[step] = [Reason("prerequisite", needed_by)]
     _add_prerequisites(reasons, catalogue, {s.id for s in skipped})
     return reasons, skipped
 
@@ -284,8 +290,11 @@ def order_actions(
         for r in chosen[a].requires:
             unlocks.setdefault(r, []).append(a)
 
-    def key(a: str) -> tuple[bool, bool, float, str]:
-        return (not _founds(chosen[a], situation), not _leads(chosen[a], situation), -prio[a], a)
+    first = founding(chosen, situation)
+
+    def key(a: str) -> tuple[bool, int, bool, float, str]:
+        lift = chosen[a].lift_from if a in first else 0  # the lower level's foundations first
+        return (a not in first, lift, not _leads(chosen[a], situation), -prio[a], a)
 
     ready = [key(a) for a in chosen if not waiting[a]]
     heapq.heapify(ready)
@@ -298,10 +307,6 @@ def order_actions(
             if not waiting[nxt]:
                 heapq.heappush(ready, key(nxt))
     return out
-
-
-def _founds(action: Action, situation: Situation) -> bool:
-    return action.foundation and situation.traditional(action.dimension)
 
 
 def _leads(action: Action, situation: Situation) -> bool:
@@ -322,7 +327,8 @@ def plan_roadmap(
     calendar = Calendar(capacity, windows[-1][1])
     reasons, skipped = select_actions(situation, catalogue)
     ordered = order_actions(reasons, catalogue, situation)
-    placed, deferred = schedule(ordered, calendar, factor, situation.levels)
+    founders = founding({a: catalogue[a] for a in reasons}, situation)
+    placed, deferred = schedule(ordered, calendar, factor, situation.levels, founders)
     by_dimension: dict[str, list[Slot]] = {}
     for slot, _ in placed.values():
         by_dimension.setdefault(slot.action.dimension, []).append(slot)
@@ -363,6 +369,6 @@ def plan_roadmap(
         organisation_size=size,
         size_given=situation.size is not None,
         effort_factor=round(factor, 3),
-        foundation_first=any(_founds(catalogue[a], situation) for a in reasons),
+        foundation_first=any(founds(catalogue[a], situation) for a in reasons),
         skipped=tuple(skipped),
     )

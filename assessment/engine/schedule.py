@@ -18,8 +18,10 @@ Weeks. Months become weeks at 52/12 a month, so the phases (months 0-3, 3-6, 6-1
 finished (or are already in place), and its dimension is projected at the level it builds on
 (`lifts.from`), where its load fits: it spreads its effort evenly over its
 `duration_weeks` (whole weeks), and in no week may the planned load exceed the weekly capacity. An
-action whose effort the capacity cannot carry within its duration is stretched until it can. It
-belongs to the phase in which it ends; one that would end after week 104 is deferred, with
+action whose effort the capacity cannot carry within its duration is stretched until it can. A
+foundation action in a traditional organisation (and whatever it needs first) does not wait for
+room: it starts as soon as its prerequisites and level allow, stretched over as many more weeks as
+the capacity left beside the foundations placed before it requires. It belongs to the phase in which it ends; one that would end after week 104 is deferred, with
 everything that requires it.
 
 What the plan can achieve. An action lifts its dimension by at most one level, from a level inside
@@ -38,7 +40,7 @@ below today's index and never above 100.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..content.model import Action
@@ -99,9 +101,14 @@ class Calendar:
         """The action's duration in whole weeks, stretched when the capacity cannot carry it."""
         return max(1, math.ceil(action.duration_weeks), math.ceil(effort / self.capacity - _SLACK))
 
-    def place(self, action: Action, effort: float, earliest: int) -> Slot | None:
-        """The action at the first start from `earliest` where its load fits, or None."""
+    def place(
+        self, action: Action, effort: float, earliest: int, stretch: bool = False
+    ) -> Slot | None:
+        """The action at the first start from `earliest` where its load fits, or None. With
+        `stretch`, it starts at `earliest` if stretching it over more weeks makes it fit there."""
         weeks = self.weeks_needed(action, effort)
+        if stretch and (slot := self._stretched(action, effort, earliest, weeks)):
+            return slot
         rate, room, load = effort / weeks, self.capacity + _SLACK, self.load
         start = earliest
         while start + weeks <= len(load):
@@ -112,6 +119,19 @@ class Calendar:
             start += (
                 next(i for i, w in enumerate(window) if w + rate > room) + 1
             )  # past the full week
+        return None
+
+    def _stretched(self, action: Action, effort: float, start: int, weeks: int) -> Slot | None:
+        """The action from `start` over the fewest weeks (at least `weeks`) whose load fits in
+        what the plan so far leaves free, or None when no length within the horizon does."""
+        room, load = self.capacity + _SLACK, self.load
+        peak = max(load[start : start + weeks], default=room)
+        for end in range(start + weeks, len(load) + 1):
+            peak = max(peak, load[end - 1])
+            rate = effort / (end - start)
+            if peak + rate <= room:
+                load[start:end] = [w + rate for w in load[start:end]]
+                return Slot(action, start, end, effort)
         return None
 
     def used(self, start: int, end: int) -> float:
@@ -164,11 +184,15 @@ def schedule(
     calendar: Calendar,
     factor: float,
     levels: Mapping[str, int],
+    first: Collection[str] = frozenset(),
 ) -> tuple[dict[str, tuple[Slot, float]], list[str]]:
     """Each action in weeks (see schedule.py), in the given order, starting once its prerequisites
     have finished and its dimension is projected at the level it builds on (`lifts.from`); an action
-    waiting for a level is tried again after the others. Returns the placed actions with their
-    priorities, and the ids deferred beyond the horizon (with everything requiring them)."""
+    waiting for a level is tried again after the others. The actions in `first` (foundations in a
+    traditional organisation and what they need) start as soon as they can, stretched over more
+    weeks when the capacity left is too small to carry them at their pace. Returns the placed
+    actions with their priorities, and the ids deferred beyond the horizon (with everything
+    requiring them)."""
     placed: dict[str, tuple[Slot, float]] = {}
     deferred: list[str] = []
     waiting = list(ordered)
@@ -186,7 +210,8 @@ def schedule(
                 later.append((action, prio))
                 continue
             earliest = max([ready, *(placed[r][0].end for r in needed)])
-            slot = calendar.place(action, round(action.effort_days * factor, 1), earliest)
+            effort = round(action.effort_days * factor, 1)
+            slot = calendar.place(action, effort, earliest, stretch=action.id in first)
             if slot is None:
                 deferred.append(action.id)
             else:
