@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from helpers.answers import role_answers
 
 from assessment.content.library import Library
 from assessment.content.model import Action, Text
@@ -31,8 +32,8 @@ HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 def result(library: Library) -> Result:
     """A two-respondent audit result with a previous assessment."""
     q = library.questionnaires["tqm-audit"]
-    leader = {x.id: 4 if x.dimension == "customer" else 2 for x in q.questions}
-    staff = {x.id: 2 if x.dimension == "customer" else 1 for x in q.questions}
+    leader = role_answers(q, "leader", lambda x: 4 if x.dimension == "customer" else 2)
+    staff = role_answers(q, "staff", lambda x: 2 if x.dimension == "customer" else 1)
     doc = {
         "questionnaire": "tqm-audit",
         "organisation": "Chart Co",

@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 import pytest
-from helpers.answers import answers_data, random_answers_data
+from helpers.answers import answers_data, random_answers_data, role_answers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,12 +111,13 @@ def test_unevidenced_ratings_above_3_count_as_3_and_lower_ratings_are_kept(
 
 
 def test_dated_evidence_from_one_respondent_verifies_the_groups_answer(library: Library) -> None:
+    audit_items = library.questionnaires["tqm-audit"]
     data = {
         "questionnaire": "tqm-audit",
         "responses": [
             {
                 "respondent": {"role": "leader"},
-                "answers": answers_data(library, "tqm-audit", 3)["answers"]
+                "answers": role_answers(audit_items, "leader", 3)
                 | {
                     "performance.appraisal_improvement": {
                         "value": 4,
@@ -126,7 +127,7 @@ def test_dated_evidence_from_one_respondent_verifies_the_groups_answer(library: 
             },
             {
                 "respondent": {"role": "staff"},
-                "answers": answers_data(library, "tqm-audit", 3)["answers"]
+                "answers": role_answers(audit_items, "staff", 3)
                 | {"performance.appraisal_improvement": 5},
             },
         ],

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from helpers.answers import role_answers
 from PIL import Image
 
 from assessment.content.library import Library
@@ -84,9 +85,7 @@ def answers_doc(
     cited = {"value": 1, **extra}
     responses = []
     for rid, role, shift in (("l1", "leader", 1), ("m1", "manager", 0), ("s1", "staff", -1)):
-        answers: dict[str, Any] = {
-            x.id: max(1, min(5, level[x.dimension] + shift)) for x in q.questions
-        }
+        answers = role_answers(q, role, lambda x, s=shift: max(1, min(5, level[x.dimension] + s)))
         for qid in ("structure.cross_functional_teams", "learning.continuous_improvement"):
             answers[qid] = cited
         responses.append({"respondent": {"id": rid, "role": role}, "answers": answers})

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import pytest
+from helpers.answers import role_answers
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
@@ -23,9 +24,9 @@ FORMULA = '=HYPERLINK("http://evil.example","click")'
 def answers(library: Library) -> AnswerSet:
     """Two respondents; one answer with evidence, one note that looks like a formula."""
     q = library.questionnaires["tqm-audit"]
-    first = {x.id: 3 for x in q.questions}
+    first = role_answers(q, "leader", 3)
     first["process.core_processes_mapped"] = {"value": 4, "evidence": EVIDENCE, "note": "见流程图"}
-    second = {x.id: 2 for x in q.questions}
+    second = role_answers(q, "staff", 2)
     second["customer.voice_capture"] = {"value": "unknown", "note": FORMULA}
     doc = {
         "questionnaire": "tqm-audit",

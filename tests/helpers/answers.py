@@ -1,12 +1,14 @@
-"""Answers documents built from a library: every question answered, or random respondents."""
+"""Answers documents built from a library: every question answered, each role's questions
+answered, or random respondents."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 from assessment.content.library import Library
-from assessment.content.model import Question
+from assessment.content.model import Question, Questionnaire
 
 RANDOM_ROLES = ["leader", "manager", "staff", "staff", "customer", "auditor"]
 
@@ -23,6 +25,17 @@ def answers_data(
     values = {question.id: at_position(question, fill) for question in found.questions}
     values.update({k.replace("__", "."): v for k, v in answers.items()})
     return {"questionnaire": questionnaire, "organisation": "Test Co", "answers": values}
+
+
+def role_answers(
+    questionnaire: Questionnaire, role: str | None, fill: Any | Callable[[Question], Any] = 3
+) -> dict[str, Any]:
+    """A respondent's answers: each question their role is asked (questions_for), at `fill` or at
+    what `fill(question)` gives (a scale position, mirrored on reverse-keyed items, or a word)."""
+    return {
+        question.id: at_position(question, fill(question) if callable(fill) else fill)
+        for question in questionnaire.questions_for(role)
+    }
 
 
 def at_position(question: Question, fill: Any) -> Any:
