@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.answers import role_answers
 from openpyxl import load_workbook
 
 from assessment import batch
@@ -32,16 +33,17 @@ def questions(library: Library) -> list[str]:
     return [q.id for q in library.questionnaires[QUICK].questions]
 
 
-def respondent(library: Library, org: str | None, rid: str, fill: Any = 3, **over: Any) -> dict:
-    """One CSV row: every question at `fill`, then the given cells (dots in names as '__')."""
-    row: dict[str, Any] = {"questionnaire": QUICK, "respondent": rid, "role": "staff"}
+def respondent(
+    library: Library, org: str | None, rid: str, fill: Any = 3, role: str = "staff", **over: Any
+) -> dict:
+    """One CSV row as the template has it: the questions `role` is asked at `fill` (a scale
+    position, mirrored on reverse-keyed items), the others blank, then the given cells (dots in
+    names as '__')."""
+    row: dict[str, Any] = {"questionnaire": QUICK, "respondent": rid, "role": role}
     if org is not None:
         row["organisation"] = org
-    # `fill` is a scale position: a reverse-keyed item is answered at the mirror
-    row |= {
-        q.id: q.answer_at(fill) if isinstance(fill, int) else fill
-        for q in library.questionnaires[QUICK].questions
-    }
+    questionnaire = library.questionnaires[QUICK]
+    row |= dict.fromkeys(questions(library), "") | role_answers(questionnaire, role, fill)
     return row | {k.replace("__", "."): v for k, v in over.items()}
 
 
@@ -66,7 +68,7 @@ def three_organisations(library: Library) -> list[dict[str, Any]]:
         respondent(library, "A", "a2", 4, role="leader"),
         respondent(library, "B", "b1", 2),
         respondent(library, "C", "c1", 3, customer__voice_to_design=5),
-        respondent(library, "C", "c2", 2, **{"process__core_processes_mapped:evidence": "map"}),
+        respondent(library, "C", "c2", 2, **{"process__cross_boundary_flow:evidence": "map"}),
         respondent(library, "C", "c3", "unknown", role="manager"),
     ]
 
