@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from gunicorn.config import Config
 from helpers import DATA, ROOT
 from helpers.live_server import start_gunicorn
+from helpers.web import csrf_token, database
 
 from webapp import create_app
 from webapp.config import ENV_KEYS
@@ -31,6 +33,11 @@ APP_SAMPLES: dict[str, tuple[str, Any]] = {
     "TQM_PROXY_HOPS": ("1", "1"),
     "TQM_PDF_TIMEOUT": ("12", 12.0),
     "TQM_REPORT_TTL": ("600", "600"),
+    "TQM_SCORE_TIMEOUT": ("15", 15.0),
+    "TQM_LIMIT_START": ("3 per hour", "3 per hour"),
+    "TQM_LIMIT_API": ("2 per minute", "2 per minute"),
+    # a database of its own, emptied by the test (the limiter's counters are checked there)
+    "RATELIMIT_STORAGE_URI": ("redis://127.0.0.1:6379/14", "redis://127.0.0.1:6379/14"),
 }
 GUNICORN_SAMPLES: dict[str, tuple[str, str, Any]] = {  # variable: (value, setting, result)
     "TQM_BIND": ("127.0.0.1:8123", "bind", ["127.0.0.1:8123"]),
@@ -98,8 +105,10 @@ def test_the_app_reads_each_documented_variable(
     for name in app_variables:
         value = database_url if name == "DATABASE_URL" else APP_SAMPLES[name][0]
         monkeypatch.setenv(name, value)
-    app = create_app({"TESTING": True})
+    # limits are off in tests unless asked for; on, Flask-Limiter opens its storage
+    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": True})
     try:
+        check_the_limits_are_counted_where_configured(app)
         for name in app_variables:
             if name == "DATABASE_URL":  # normalised to the psycopg 3 driver, else as given
                 assert app.extensions["tqm_db"].url == app.config[name]
@@ -110,6 +119,26 @@ def test_the_app_reads_each_documented_variable(
         assert app.config["SESSION_COOKIE_SECURE"] is True  # TQM_ENV=production
     finally:
         app.extensions["tqm_db"].dispose()
+
+
+def check_the_limits_are_counted_where_configured(app: Flask) -> None:
+    """RATELIMIT_STORAGE_URI: the counters are in that Redis database; TQM_LIMIT_API and
+    TQM_LIMIT_START: the third score request and the fourth start from one client are refused."""
+    database(app).upgrade()
+    storage = app.extensions["tqm_limiter"].storage
+    storage.reset()
+    assert type(storage).__name__ == "RedisStorage" and storage.check()
+    assert storage.storage.connection_pool.connection_kwargs["db"] == 14
+    client = app.test_client()
+    score = [client.post("/api/v1/score", json={}).status_code for _ in range(3)]
+    assert score[:2] != [429, 429] and score[2] == 429, score
+    started = [
+        client.post("/start/mini", data={"csrf_token": csrf_token(client, "/start/mini")})
+        for _ in range(4)
+    ]
+    assert [r.status_code for r in started] == [303, 303, 303, 429]
+    assert storage.storage.keys(f"{storage.PREFIX}*")  # counted in Redis, not in memory
+    storage.reset()
 
 
 @pytest.mark.parametrize(
