@@ -52,7 +52,7 @@ from assessment.engine.answers import csv_to_answers, parse_answers
 from assessment.engine.pipeline import assess
 from assessment.io.csv_reader import parse_csv
 from assessment.io.yaml_reader import parse_yaml
-from assessment.problems import MAX_MESSAGE, ProblemsFound
+from assessment.problems import MAX_MESSAGE, MAX_PROBLEMS, ProblemsFound
 
 FUZZ = settings(
     deadline=None,
@@ -128,6 +128,10 @@ def check_library(text: str, library: Library, csv_text: bool = False) -> Proble
 
 
 PROBLEM_LINE = r"^{path}(?::(\d+):(\d+))?: (\$.*?): (.+)$"
+# after the first MAX_PROBLEMS problems, one line counts the rest (ProblemsFound.render)
+MORE_LINE = re.compile(
+    rf"^… and (at least )?[1-9]\d* more problem\(s\) \(the first {MAX_PROBLEMS} are listed\)$"
+)
 
 
 def check_cli(cli: Cli, path: Path, content: str | bytes) -> list[Reported] | None:
@@ -148,7 +152,11 @@ def check_cli(cli: Cli, path: Path, content: str | bytes) -> list[Reported] | No
     assert result.stdout == ""
     problem = re.compile(PROBLEM_LINE.format(path=re.escape(str(path))))
     found: list[Reported] = []
-    for line in result.stderr.rstrip("\n").split("\n"):  # one problem a line
+    lines = result.stderr.rstrip("\n").split("\n")  # one problem a line
+    if MORE_LINE.match(lines[-1]):
+        lines = lines[:-1]
+        assert len(lines) == MAX_PROBLEMS, f"{len(lines)} problems listed before the count"
+    for line in lines:
         match = problem.match(line)
         assert match, f"not a problem line: {line[:300]!r}"
         number, _col, pointer, message = match.groups()

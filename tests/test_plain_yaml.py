@@ -72,6 +72,9 @@ def test_scalars_read_as_yaml_1_2_reads_them(scalar: str) -> None:
         "a: .inf\n",
         "a: =\n",  # YAML 1.1's value tag
         "a: " + "9" * 5000 + "\n",
+        "a: !!map [1, 2]\n",  # a collection tagged as the other kind (was a TypeError)
+        "a: !!seq {b: 1}\n",
+        "a: !!set {b: 1}\n",
     ],
 )
 def test_anything_unusual_goes_to_the_positioned_reader(text: str) -> None:

@@ -59,7 +59,7 @@ class _PlainLoader(_C_LOADER):  # type: ignore[valid-type,misc]
             implicit = self.resolve(ScalarNode, node.value, (True, False))
             if node.tag != (implicit if not node.style else f"{_TAG}str"):  # plain: None or ""
                 raise _Unusual("an explicit tag")
-        elif node.tag not in (f"{_TAG}map", f"{_TAG}seq"):
+        elif node.tag != self.resolve(type(node), "", (True, False)):  # !!map [1] is not a map
             raise _Unusual("a tagged collection")
         return super().construct_object(node, deep)
 

@@ -60,6 +60,21 @@ def test_start_rejects_bad_role_and_long_organisation(
     assert sql("SELECT count(*) FROM assessments") == [(0,)]
 
 
+def test_start_refuses_a_role_the_questionnaire_asks_nothing_and_does_not_list_it(
+    client: FlaskClient, csrf: Callable[..., str], sql: SQL
+) -> None:
+    """tqm-quick asks customers nothing: starting as one was a 500 (no first page to open) after
+    the assessment had been stored."""
+    form = client.get("/start/tqm-quick").get_data(as_text=True)
+    assert 'value="customer"' not in form and 'value="staff"' in form
+    data = {"csrf_token": csrf(client, "/start/tqm-quick"), "role": "customer"}
+    response = client.post("/start/tqm-quick", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="role-error"' in page and "Choose one of the roles listed." in page
+    assert sql("SELECT count(*) FROM assessments") == [(0,)]
+
+
 def test_dimension_page_shows_anchors_beside_labelled_radios(respondent: Respondent) -> None:
     page = respondent.client.get(respondent.page("customer")).get_data(as_text=True)
     question = respondent.library.questionnaires["tqm-quick"].dimensions[0].questions[0]

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from assessment.content.model import ROLES, Dimension, Question, Questionnaire
+from assessment.content.model import Dimension, Question, Questionnaire
 from assessment.content.versions import migration_chain
 from assessment.engine.answers import Response as StoredResponse
 from assessment.engine.migration import declared_changes, for_role, migrate_responses
@@ -71,7 +71,7 @@ def start(questionnaire_id: str) -> str | Response | tuple[str, int]:
     role = request.form.get("role", "")
     if request.method == "GET":
         return _start_page(questionnaire, "", "", {})
-    errors = _start_errors(organisation, role)
+    errors = _start_errors(questionnaire, organisation, role)
     if errors:
         return _start_page(questionnaire, organisation, role, errors), 422
     with database().transaction() as session:
@@ -84,14 +84,20 @@ def start(questionnaire_id: str) -> str | Response | tuple[str, int]:
     return redirect(url_for(".dimension", token=token, dimension_id=first), 303)
 
 
-def _start_errors(organisation: str, role: str) -> dict[str, str]:
+def _start_errors(q: Questionnaire, organisation: str, role: str) -> dict[str, str]:
     """What is wrong with the start form, by field."""
     errors = {}
     if len(organisation) > MAX_ORGANISATION:
         errors["organisation"] = _("At most %(n)d characters.", n=MAX_ORGANISATION)
-    if role and role not in ROLES:
+    if role and role not in _roles_asked(q):  # one it asks nothing would have no page to open
         errors["role"] = _("Choose one of the roles listed.")
     return errors
+
+
+def _roles_asked(q: Questionnaire) -> dict[str, str]:
+    """The names of the roles the questionnaire asks at least one question (tqm-quick asks
+    customers nothing), in the framework's order."""
+    return {role: name for role, name in role_labels().items() if q.questions_for(role)}
 
 
 def _start_page(q: Questionnaire, organisation: str, role: str, errors: dict[str, str]) -> str:
@@ -100,7 +106,7 @@ def _start_page(q: Questionnaire, organisation: str, role: str, errors: dict[str
         questionnaire=q,
         organisation=organisation,
         role=role,
-        roles=role_labels(),
+        roles=_roles_asked(q),
         errors=errors,
         max_organisation=MAX_ORGANISATION,
     )
