@@ -579,3 +579,13 @@ def test_an_offset_is_turned_into_a_line_and_column_counted_from_one(
     text: str, offset: int, where: tuple[int, int]
 ) -> None:
     assert line_and_column(text, offset) == where
+
+
+def test_a_duplicate_key_with_long_values_is_named_in_a_short_message() -> None:
+    """The parser quotes both values whole; the problem line cuts them (found by the CLI fuzz)."""
+    text = 'responses: "' + "\\ud800\\udc00" * 40 + '"\nresponses: "' + "0" * 400 + '"\n'
+    with pytest.raises(ProblemsFound) as caught:
+        parse_yaml(text, "answers.yaml")
+    (problem,) = caught.value.problems
+    assert problem.code == "yaml.duplicate_key" and problem.line == 2
+    assert 'duplicate key "responses"' in problem.message and len(problem.message) <= 240

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import io
 import math
+import re
 from typing import Any
 
 import yaml
@@ -148,7 +149,14 @@ def _yaml_problem(exc: MarkedYAMLError, name: str) -> Problem:
     if isinstance(exc, _Unreadable):
         code = "limit.digits" if exc.problem == TOO_MANY_DIGITS else "yaml.value"
     kind = "YAML value" if isinstance(exc, _Unreadable) else "YAML syntax"
-    return Problem(name, line, col, "$", f"{kind}: {message}", code)
+    return Problem(name, line, col, "$", f"{kind}: {_shortened(message)}", code)
+
+
+def _shortened(message: str, quoted: int = 40, whole: int = 240) -> str:
+    """The parser's message with the values it quotes cut short: a duplicate key's message quotes
+    both values whole, so a long value would make one problem line as long as the document."""
+    message = re.sub(f'"([^"]{{{quoted}}})[^"]*"', r'"\1…"', message)
+    return message if len(message) <= whole else message[: whole - 1] + "…"
 
 
 def _reader_problem(exc: ReaderError, text: str, name: str) -> Problem:
