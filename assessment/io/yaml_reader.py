@@ -154,7 +154,9 @@ def _yaml_problem(exc: MarkedYAMLError, name: str) -> Problem:
 
 def _shortened(message: str, quoted: int = 40, whole: int = 240) -> str:
     """The parser's message with the values it quotes cut short: a duplicate key's message quotes
-    both values whole, so a long value would make one problem line as long as the document."""
+    both values whole, so a long value would make one problem line as long as the document.
+    Characters that cannot be written (lone surrogates) are escaped first, as they will be shown."""
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     message = re.sub(f'"([^"]{{{quoted}}})[^"]*"', r'"\1…"', message)
     return message if len(message) <= whole else message[: whole - 1] + "…"
 
