@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from assessment.content.library import Library
-from assessment.content.model import Question, Questionnaire
+from assessment.content.model import ROLES, Question, Questionnaire
 from assessment.engine.answers import NA, UNKNOWN
 from assessment.io.schema import load_schema
 
@@ -87,10 +87,13 @@ def answers_schemas(library: Library) -> dict[str, Schema]:
         for version, questionnaire in sorted(library.versions[qid].items()):
             refs = [f"{qid}@{version}", *([qid] if version == latest else [])]
             stem = f"Answers{camel(qid)}V{version}"
-            out[f"{stem}Values"] = _values(questionnaire, out)
-            for shape in ("answers", "responses"):
-                out[f"{stem}{camel(shape)}"] = _branch(refs, stem, shape, common)
-                branches.append(ref(f"{stem}{camel(shape)}"))
+            entries = _entries(questionnaire, stem, out)
+            for entry in entries:  # one respondent: a branch per role (the questions it is asked)
+                name = f"{entry}Answers"
+                out[name] = _one_respondent(refs, out[entry], common)
+                branches.append(ref(name))
+            out[f"{stem}Responses"] = _several(refs, [ref(e) for e in entries], common)
+            branches.append(ref(f"{stem}Responses"))
     out["Answers"] = {
         "description": "Answers to one of the questionnaires this server scores: one respondent "
         "(`answers`) or several (`responses`), never both (the answers file format)",
@@ -99,44 +102,77 @@ def answers_schemas(library: Library) -> dict[str, Schema]:
     return out
 
 
-def _branch(refs: list[str], stem: str, shape: str, common: Schema) -> Schema:
-    """One questionnaire version, answered by one respondent or several."""
-    properties: Schema = {"questionnaire": {"type": "string", "enum": refs}, **common}
-    if shape == "answers":
-        properties["respondent"] = ref("AnswersRespondent")
-        properties["answers"] = ref(f"{stem}Values")
-    else:
-        entry = {
+def _entries(questionnaire: Questionnaire, stem: str, out: dict[str, Schema]) -> list[str]:
+    """A respondent and their answers, a schema per role: each role answers only the questions
+    it is asked (`questions_for`); a respondent without a role answers every question."""
+    names = []
+    for role in (None, *ROLES):
+        asked = questionnaire.questions_for(role)
+        if not asked:
+            continue
+        suffix = camel(role) if role else "AnyRole"
+        values, entry = f"{stem}Values{suffix}", f"{stem}{suffix}"
+        out[values] = _values(questionnaire, role, out)
+        respondent: Schema = copy.deepcopy(out["AnswersRespondent"])
+        if role:
+            respondent["properties"]["role"] = {"type": "string", "enum": [role]}
+            respondent["required"] = sorted({*respondent.get("required", []), "role"})
+        else:
+            respondent["properties"].pop("role", None)
+        out[entry] = {
             "type": "object",
-            "required": ["answers"],
+            "required": ["respondent", "answers"] if role else ["answers"],
             "additionalProperties": False,
-            "properties": {
-                "respondent": ref("AnswersRespondent"),
-                "answers": ref(f"{stem}Values"),
-            },
+            "properties": {"respondent": respondent, "answers": ref(values)},
         }
-        properties["responses"] = {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 10_000,
-            "items": entry,
-        }
+        names.append(entry)
+    return names
+
+
+def _one_respondent(refs: list[str], entry: Schema, common: Schema) -> Schema:
+    """One questionnaire version answered by one respondent in one role (`answers`)."""
     return {
         "type": "object",
-        "required": ["questionnaire", shape],
+        "required": ["questionnaire", *entry["required"]],
         "additionalProperties": False,
-        "properties": properties,
+        "properties": {
+            "questionnaire": {"type": "string", "enum": refs},
+            **common,
+            **entry["properties"],
+        },
     }
 
 
-def _values(questionnaire: Questionnaire, forms: dict[str, Schema]) -> Schema:
-    """Every question's answer: on its scale, 'unknown', or 'na' where the question allows it."""
+def _several(refs: list[str], entries: list[Schema], common: Schema) -> Schema:
+    """One questionnaire version answered by several respondents (`responses`)."""
     return {
-        "description": f"answers to {questionnaire.id}@{questionnaire.version}, by question id",
+        "type": "object",
+        "required": ["questionnaire", "responses"],
+        "additionalProperties": False,
+        "properties": {
+            "questionnaire": {"type": "string", "enum": refs},
+            **common,
+            "responses": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 10_000,
+                "items": {"oneOf": entries},
+            },
+        },
+    }
+
+
+def _values(questionnaire: Questionnaire, role: str | None, forms: dict[str, Schema]) -> Schema:
+    """A role's answers (None: every question): on its scale, 'unknown', or 'na' where the
+    question allows it."""
+    asked = questionnaire.questions_for(role)
+    whose = f", by a respondent in the role {role}" if role else ""
+    return {
+        "description": f"answers to {questionnaire.id}@{questionnaire.version}{whose}, by id",
         "type": "object",
         "additionalProperties": False,
-        "required": [q.id for q in questionnaire.questions if q.required],
-        "properties": {q.id: ref(_answer_form(q, forms)) for q in questionnaire.questions},
+        "required": [q.id for q in asked if q.required],
+        "properties": {q.id: ref(_answer_form(q, forms)) for q in asked},
     }
 
 

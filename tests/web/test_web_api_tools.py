@@ -124,7 +124,7 @@ def test_a_generated_client_calls_every_operation(
     quick = get_one.sync(id=models.GetQuestionnaireId("tqm-quick@1"), client=client)
     assert isinstance(quick, models.Questionnaire) and quick.id == "tqm-quick"
     example = yaml.safe_load((ROOT / "examples" / "quick-self-scan.yaml").read_text("utf-8"))
-    body = models.AnswersTqmQuickV1Answers.from_dict(example)
+    body = models.AnswersTqmQuickV1ManagerAnswers.from_dict(example)  # a manager answers it
     score = importlib.import_module(f"{api.__name__}.score")
     result = score.sync(client=client, body=body, lang=models.ScoreLang.ZH)
     assert isinstance(result, models.Result) and result.lang == models.ResultLang.ZH
