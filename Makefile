@@ -16,11 +16,8 @@ run: setup
 	$(BIN)/flask --app webapp db upgrade
 	$(BIN)/flask --app webapp serve --no-upgrade --host $(HOST) --port $(PORT)
 
-# The accessibility test (axe + Nu in Chromium) runs in a process of its own first: late in the
-# long run, after hundreds of other tests, it has twice stalled inside Playwright, never alone.
 test: setup services
-	$(BIN)/pytest tests/web/test_browser_a11y.py
-	$(BIN)/pytest --ignore=tests/web/test_browser_a11y.py
+	$(BIN)/pytest
 
 # The linters need the virtualenv only (no apt packages, no services).
 lint: $(STAMP)

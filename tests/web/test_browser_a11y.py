@@ -105,7 +105,12 @@ def _conflict_page(page: Page, link: str) -> None:
     question = other.locator("fieldset.question").first
     shown = question.locator('input[type="radio"]:checked').get_attribute("value")
     question.locator(f'input[type="radio"][value="{4 if shown == "5" else 5}"]').check()
-    other.locator(".form-nav button[value=stay]").click()
+    # The other tab's save must have landed before this tab saves, or there is no conflict. And a
+    # close that races the post's navigation commit is acknowledged by Chromium and then dropped:
+    # page.close() (which has no timeout) would wait for ever. So close only a settled page.
+    with other.expect_navigation():
+        other.locator(".form-nav button[value=stay]").click()
+    other.wait_for_load_state()
     other.close()
     page.locator("fieldset.question").first.locator('input[type="radio"][value="1"]').check()
     page.locator(".form-nav button[value=stay]").click()

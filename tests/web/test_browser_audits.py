@@ -84,6 +84,9 @@ def answer_everything(page: Page, link: str, value: int) -> None:
         page.locator(".form-nav button[name=nav][value=next]").click()
         expect(page).not_to_have_url(here)
     expect(page).to_have_url(re.compile(r"/review$"))
+    # Closing a page while a navigation commits can hang Chromium's close for good (the close is
+    # acknowledged and dropped); the caller closes this page's context next, so let it settle.
+    page.wait_for_load_state()
 
 
 def open_round(page: Page, title: str) -> None:
