@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 
-from .content.framework import ROLE_NAMES, ROLES
+from .content.framework import Framework
 from .content.model import Question, Questionnaire
 from .render.messages import msg
 
 
 def answers_template(
     questionnaire: Questionnaire,
+    framework: Framework,
     lang: str = "en",
     value: int | None = None,
     role: str | None = None,
@@ -26,7 +27,7 @@ def answers_template(
     header = msg("template.header", lang, title=q.title.get(lang), id=q.id, version=q.version)
     lines = [f"# {line}" for line in header.splitlines()]
     if role is None:
-        lines.append(f"# {msg('template.any_role', lang, roles=' | '.join(ROLES))}")
+        lines.append(f"# {msg('template.any_role', lang, roles=' | '.join(framework.role_ids))}")
     lines += [
         f"questionnaire: {q.id}@{q.version}",
         'organisation: ""',
@@ -41,17 +42,17 @@ def answers_template(
             continue
         lines.append(f"  # == {dim.title.get(lang)} ==")
         for question in questions:
-            lines += _question_lines(question, lang, value, show_roles=role is None)
+            lines += _question_lines(question, framework, lang, value, show_roles=role is None)
     return "\n".join(lines) + "\n"
 
 
 def _question_lines(
-    question: Question, lang: str, value: int | None, show_roles: bool
+    question: Question, framework: Framework, lang: str, value: int | None, show_roles: bool
 ) -> list[str]:
     out = [f"  # {question.text.get(lang)}"]
     if show_roles:
         names = ("、" if lang == "zh" else ", ").join(
-            ROLE_NAMES[r].singular.get(lang) for r in question.roles
+            framework.role_name(r, lang, plural=False) for r in question.roles or framework.role_ids
         )
         out.append(f"  #   {msg('template.asked_of', lang, roles=names)}")
     if question.allow_na:

@@ -17,14 +17,14 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .content.framework import DIMENSION_SHORT_TITLES, DIMENSIONS
+from .content.framework import FrameworkDimension
 from .content.library import Library
 from .engine.answers import AnswerSet, csv_to_answers, parse_answers
 from .engine.pipeline import assess
@@ -73,22 +73,33 @@ class Outcome:
     end: int
 
 
-def columns() -> list[str]:
+def batch_dimensions(library: Library) -> list[FrameworkDimension]:
+    """The dimensions a batch's columns show: those of every framework the library's packs use,
+    in the frameworks' order (one framework: its dimensions)."""
+    seen: dict[str, FrameworkDimension] = {}
+    for pack in library.packs.values():
+        for dim in pack.framework.dimensions:
+            seen.setdefault(dim.id, dim)
+    return list(seen.values())
+
+
+def columns(dimensions: Sequence[FrameworkDimension]) -> list[str]:
     """The CSV and XLSX columns, one row per organisation."""
-    dims = [f"{d}_{part}" for d in ("overall", *DIMENSIONS) for part in ("index", "level")]
+    ids = ["overall", *(d.id for d in dimensions)]
+    dims = [f"{d}_{part}" for d in ids for part in ("index", "level")]
     return ["organisation", "respondents", *dims, *(f"findings_{s}" for s in SEVERITIES), "errors"]
 
 
-def headings(lang: str) -> list[str]:
+def headings(dimensions: Sequence[FrameworkDimension], lang: str) -> list[str]:
     """The columns as the workbook's header row shows them, in `lang` (the CSV keeps the ids:
     its header is the documented contract programs read)."""
     zh = lang == "zh"
     names = {"overall": "总体" if zh else "Overall"}
-    names.update({d: t.get(lang) for d, t in DIMENSION_SHORT_TITLES.items()})
+    names.update({d.id: d.short.get(lang) for d in dimensions})
     parts = {"index": "指数" if zh else "index", "level": "等级" if zh else "level"}
     dims = [
         f"{names[d]}{parts[p]}" if zh else f"{names[d]} {parts[p]}"
-        for d in ("overall", *DIMENSIONS)
+        for d in ("overall", *(d.id for d in dimensions))
         for p in ("index", "level")
     ]
     found = [
@@ -123,7 +134,10 @@ def score_batch(
             outcomes = _outcomes(reader.groups(), scorer, workers)
             stream = FORMATS[fmt].stream
             assert stream is not None  # every batch format has one
-            header = headings(lang) if fmt == "xlsx" else columns()  # a workbook is for people
+            dims = batch_dimensions(library)
+            header = (
+                headings(dims, lang) if fmt == "xlsx" else columns(dims)
+            )  # a workbook is for people
             with stream(partial, header) as write:
                 counts = _run(outcomes, write, progress, total)
         os.replace(partial, target)
@@ -301,6 +315,10 @@ class GroupScorer:
     source: str
     header: tuple[str, ...]
 
+    @property
+    def dimensions(self) -> list[FrameworkDimension]:
+        return batch_dimensions(self.library)
+
     def __call__(self, group: Group) -> Outcome:
         try:
             if group.problem:
@@ -338,20 +356,21 @@ class GroupScorer:
         if self.fmt == "jsonl":
             named = replace(result, organisation=result.organisation or group.name)
             return json_line(named.to_document(self.lang))
-        return summary_row(group.name, result)
+        return summary_row(group.name, result, self.dimensions)
 
     def _rejected(self, group: Group, problems: list[Problem]) -> Any:
         if self.fmt == "jsonl":
             record = {"organisation": group.name, "errors": [p.as_dict() for p in problems]}
             return json_line(record)
-        return [group.name, len(group.rows), *[None] * (len(columns()) - 3), errors_text(problems)]
+        blank = [None] * (len(columns(self.dimensions)) - 3)
+        return [group.name, len(group.rows), *blank, errors_text(problems)]
 
 
-def summary_row(name: str, result: Result) -> list[Any]:
+def summary_row(name: str, result: Result, dimensions: Sequence[FrameworkDimension]) -> list[Any]:
     """One organisation's row of the CSV and XLSX outputs."""
     dims, overall = result.dimensions, result.overall
     cells = [name, result.respondents.count, overall.index, overall.level]
-    for dim in DIMENSIONS:
+    for dim in (d.id for d in dimensions):
         cells += [dims[dim].index, dims[dim].level] if dim in dims else [None, None]
     severities = [f.severity for f in result.findings]
     return [*cells, *(severities.count(s) for s in SEVERITIES), ""]

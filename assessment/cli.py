@@ -14,8 +14,15 @@ from typing import Any, TypeVar
 
 import click
 
-from .content.framework import ROLES
-from .problems import EXIT_INTERNAL, EXIT_PROBLEMS, Problem, ProblemsFound, TqmError, UsageError
+from .problems import (
+    EXIT_INTERNAL,
+    EXIT_PROBLEMS,
+    Problem,
+    ProblemsFound,
+    TqmError,
+    UsageError,
+    unknown,
+)
 from .render import (
     FORMATS,
     PDF_VARIANTS,
@@ -111,9 +118,8 @@ def validate(paths: tuple[Path, ...], content: Path | None) -> None:
 @click.option("--value", type=int, help="Pre-fill every answer with this value.")
 @click.option(
     "--role",
-    type=click.Choice(ROLES),
     help="Only the questions this respondent role is asked (default: every question, each with "
-    "the roles asked it).",
+    "the roles asked it); one of the roles of the questionnaire's framework.",
 )
 @CONTENT
 @reports_errors
@@ -125,7 +131,10 @@ def template(
 
     library = _library(content)
     found = library.resolve(questionnaire, "$", "<argument>")  # id (the latest) or id@N
-    click.echo(answers_template(found, lang, value, role), nl=False)
+    framework = library.framework_of(found)
+    if role is not None and role not in framework.role_ids:
+        raise click.BadParameter(unknown("role", role, framework.role_ids), param_hint="--role")
+    click.echo(answers_template(found, framework, lang, value, role), nl=False)
 
 
 @main.command()

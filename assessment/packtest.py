@@ -170,7 +170,11 @@ def pack_in(folder: str | Path, library: Library) -> RulePack:
     for pack in library.packs.values():
         if Path(pack.path).resolve() == where:
             return pack
-    return load_pack(where, library.questionnaires, versions=library.versions)
+    # a pack folder outside the content root judges by the content's frameworks
+    frameworks = library.frameworks or None
+    return load_pack(
+        where, library.questionnaires, versions=library.versions, frameworks=frameworks
+    )
 
 
 def reference_problems(

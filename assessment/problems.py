@@ -60,6 +60,8 @@ ProblemCode = Literal[
     "unknown.fact",
     "unknown.rule",
     "unknown.language",
+    "unknown.framework",
+    "unknown.level",
     "content.duplicate_id",
     "content.id_mismatch",
     "content.id_prefix",
@@ -71,10 +73,12 @@ ProblemCode = Literal[
     "content.empty",
     "content.layout",
     "content.version_mismatch",
+    "content.baseline",
     "content.migration",
     "answers.shape",
     "answers.version",
     "answers.missing",
+    "answers.unknown_not_offered",
     "answers.not_a_number",
     "answers.off_scale",
     "answers.na_not_allowed",
@@ -130,6 +134,8 @@ CODES: Final[Mapping[ProblemCode, str]] = {
     "unknown.fact": "a rule reads a fact that does not exist",
     "unknown.rule": "a pack test names a rule the pack does not have",
     "unknown.language": "a language the product does not speak (it speaks en and zh)",
+    "unknown.framework": "a pack names a framework that has no file `frameworks/<id>.yaml`",
+    "unknown.level": "a level, cap or action lift above the framework's highest level",
     "content.duplicate_id": "an id (dimension, question, rule, action) appears twice",
     "content.id_mismatch": "a questionnaire's id differs from its file name",
     "content.id_prefix": "a question or action id does not start with its dimension",
@@ -141,10 +147,18 @@ CODES: Final[Mapping[ProblemCode, str]] = {
     "content.empty": "a content folder holds no questionnaires",
     "content.layout": "a questionnaire file is not where versions live (questionnaires/<id>/<N>.yaml)",
     "content.version_mismatch": "a questionnaire version file's version differs from its file name",
+    "content.baseline": (
+        "a baseline profile does not give an index for each dimension of the framework, or the "
+        "framework's reference or target profile is missing"
+    ),
     "content.migration": "a migration between questionnaire versions is incomplete or contradicts itself, or there is no way from one version to another",
     "answers.shape": "an answers document gives both or neither of 'answers' and 'responses'",
     "answers.version": "answers are for another version of the questionnaire",
     "answers.missing": "a required question has no answer",
+    "answers.unknown_not_offered": (
+        '"don\'t know" given where the framework does not offer it '
+        "(`answering: {dont_know: false}`)"
+    ),
     "answers.not_a_number": "an answer is not a number, 'na' or 'unknown'",
     "answers.off_scale": "an answer is not a value of the question's scale",
     "answers.na_not_allowed": "N/A is given for a question that does not allow it",

@@ -27,7 +27,7 @@ from assessment.problems import ProblemsFound
 
 ANSWERS = Path(__file__).resolve().parent / "data" / "answers"
 SCALE = "(1, 2, 3, 4, 5)"
-ROLES = "['leader', 'manager', 'staff', 'customer', 'auditor']"
+ROLES = "the roles are leader, manager, staff, customer, auditor"
 
 
 def answers_yaml(mini: Library, head: str = "", drop: tuple[str, ...] = (), **given: str) -> str:
@@ -276,7 +276,7 @@ def test_an_invalid_role_is_rejected_at_the_role(mini: Library) -> None:
         "  - respondent: {id: r2, role: boss}\n    answers: {}\n"
     )
     assert rejected(text, mini) == [
-        f"a.yaml:5:32: $.responses[1].respondent.role: 'boss' is not one of {ROLES}"
+        f"a.yaml:5:32: $.responses[1].respondent.role: unknown role 'boss'; {ROLES}"
     ]
 
 
@@ -416,7 +416,7 @@ def test_an_empty_cell_is_a_missing_answer(mini: Library, tmp_path: Path) -> Non
 def test_an_invalid_role_in_a_csv_is_reported_at_its_cell(mini: Library) -> None:
     path = ANSWERS / "mini-bad-role.csv"
     assert rejected_file(path, mini) == [
-        f"{path}:3:4: $.responses[1].respondent.role: 'boss' is not one of {ROLES}"
+        f"{path}:3:4: $.responses[1].respondent.role: unknown role 'boss'; {ROLES}"
     ]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from docx import Document as open_docx
 from helpers.answers import evidenced
+from helpers.frameworks import TQM
 from openpyxl import load_workbook
 
 from assessment.content.library import Library
@@ -25,7 +26,6 @@ from assessment.engine.result import Result
 from assessment.io.source import Document
 from assessment.numbers import decimal
 from assessment.render.docx import render_docx
-from assessment.render.messages import role_name
 from assessment.render.report import pdf
 from assessment.render.report.assurance import LABELS
 from assessment.render.report.html import render_html
@@ -136,7 +136,7 @@ def test_word_table_holds_the_json_figures(lang: str, team: tuple[AnswerSet, Res
     cells = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert cells == expected_rows(result, lang)
     header = [c.text for c in table.rows[0].cells]
-    assert role_name("leader", lang) in header
+    assert TQM.role_name("leader", lang) in header
     assert (
         header[2].startswith(LABELS["claimed"].get(lang))
         and LABELS["index_paren"].get(lang) in header[2]

@@ -17,7 +17,7 @@ from helpers.answers import role_answers
 from openpyxl import load_workbook
 
 from assessment import batch
-from assessment.batch import columns, headings, score_batch
+from assessment.batch import batch_dimensions, columns, headings, score_batch
 from assessment.content.library import Library
 from assessment.engine.answers import load_answers
 from assessment.engine.pipeline import assess
@@ -132,7 +132,7 @@ def test_csv_output_has_one_row_per_organisation(
     score_batch(grouped, tmp_path / "out.jsonl", library)
     score_batch(grouped, tmp_path / "out.csv", library)
     rows, results = csv_out(tmp_path / "out.csv"), jsonl(tmp_path / "out.jsonl")
-    assert list(rows[0]) == columns()
+    assert list(rows[0]) == columns(batch_dimensions(library))
     for row, result in zip(rows, results, strict=True):
         assert row["organisation"] == result["organisation"]
         assert int(row["respondents"]) == result["respondents"]["count"]
@@ -164,7 +164,7 @@ def test_xlsx_output_has_a_bold_frozen_header_and_the_csv_values(
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[0] == headings("en")
+    assert values[0] == headings(batch_dimensions(library), "en")
     assert sheet.auto_filter.ref == f"A1:T{len(values)}"
     assert sheet.column_dimensions["A"].width >= 30
     expected = csv_out(tmp_path / "out.csv")

@@ -131,7 +131,7 @@ def test_number_actions_follows_phases() -> None:
 
 def test_level_gates_come_from_the_packs_overall_level_rules(result: Result) -> None:
     assert level_gates(result) == (20, 45, 70, 90)
-    stored = Result.from_document(result.to_document("en"))
+    stored = Result.from_document(result.to_document("en"), result.framework)
     assert level_gates(stored) == (20, 45, 70, 90)  # read back from the trace
 
 

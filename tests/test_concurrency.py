@@ -26,11 +26,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from helpers.answers import random_answers_data
+from helpers.frameworks import TQM
 from helpers.web import sqlite_app
 from ruamel.yaml import YAML
 
 from assessment.content.library import Library
-from assessment.content.model import level_name
 from assessment.engine.answers import AnswerSet, parse_answers
 from assessment.engine.evaluation import Judgement, Program, judge
 from assessment.engine.pipeline import assess, program_for
@@ -202,7 +202,7 @@ def expected_api_outcome(case: Case, lang: str) -> dict[str, Any]:
         },
         "caps": [(cap.rule, cap.before, cap.after) for cap in judgement.caps],
         "uncapped level": judgement.uncapped_level,
-        "overall": (overall, level_name(overall, lang), profile.overall_index),
+        "overall": (overall, TQM.level_name(overall, lang), profile.overall_index),
         "lang": lang,
     }
 

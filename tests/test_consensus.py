@@ -13,6 +13,7 @@ from assessment.content.model import Dimension
 from assessment.engine.answers import Respondent, Response, load_answers, parse_answers
 from assessment.engine.pipeline import assess as run_pipeline
 from assessment.engine.scoring import (
+    RoleGroups,
     leader_staff_gap,
     straight_lines,
     unanswered_share,
@@ -96,7 +97,9 @@ def test_an_item_asked_only_of_leaders_is_left_out_of_the_leader_staff_compariso
         _respondent("leader", {first.id: 5, **{q.id: 3 for q in rest}}),
         _respondent("staff", {first.id: 1, **{q.id: 3 for q in rest}}),
     ]
-    gap = leader_staff_gap(dim, people)
+    gap = leader_staff_gap(
+        dim, people, RoleGroups.of(library.framework_of(library.resolve(QUICK_V1)), people)
+    )
     assert gap is not None and gap.gap == 0.0
     assert (gap.leader_n, gap.staff_n, gap.hedges_g) == (1, 1, None)
 

@@ -303,7 +303,7 @@ def test_the_fact_grammar_knows_the_level_facts(
     library: Library, name: str, problem: str | None
 ) -> None:
     asked = library.questionnaires["tqm-audit"].question_ids
-    found = fact_problem(name, asked, "question")
+    found = fact_problem(name, asked, "question", library.packs["tqm"].framework)
     message = found[1] if found else None
     assert message == problem if problem is None else (message or "").startswith(problem)
 

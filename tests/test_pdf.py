@@ -17,10 +17,10 @@ from typing import Any, ClassVar
 
 import pytest
 from helpers.answers import role_answers
+from helpers.frameworks import TQM
 from PIL import Image
 
 from assessment.content.library import Library
-from assessment.content.model import level_name
 from assessment.engine.answers import parse_answers
 from assessment.engine.pipeline import assess
 from assessment.engine.result import Result
@@ -167,7 +167,7 @@ def test_text_has_the_whole_report(lang: str, pdfs: dict[str, Path], result: Res
         heading = squeeze(f"3.{number} {dim.title.get(lang)}")
         assert heading in text
         section = text.split(heading)[-1][:400]
-        assert squeeze(level_name(dim.level, lang)) in section
+        assert squeeze(TQM.level_name(dim.level, lang)) in section
     for finding in result.findings:
         assert squeeze(finding.title.get(lang)) in text
     for planned in (a for phase in result.phases for a in phase.actions):

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.frameworks import TQM
 from markupsafe import escape
 
 from assessment.content.library import Library
-from assessment.content.model import Text, level_name
+from assessment.content.model import Text
 from assessment.engine.answers import parse_answers
 from assessment.engine.evaluation import TraceStep
 from assessment.engine.pipeline import assess
@@ -110,7 +111,7 @@ def test_report_shows_every_dimension_finding_and_action(
 ) -> None:
     text = text_of(pages[lang])
     for dim in result.dimensions.values():
-        assert dim.title.get(lang) in text and level_name(dim.level, lang) in text
+        assert dim.title.get(lang) in text and TQM.level_name(dim.level, lang) in text
     for finding in result.findings:
         assert finding.title.get(lang) in text
     for phase in result.phases:

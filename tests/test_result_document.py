@@ -6,6 +6,7 @@ import json
 import random
 
 import pytest
+from helpers.frameworks import TQM
 
 from assessment.content.library import Library
 from assessment.engine.answers import parse_answers
@@ -46,7 +47,7 @@ def test_a_document_read_back_gives_the_same_document_in_its_language(
     for lang in ("en", "zh"):
         document = result.to_document(lang)
         assert not list(RESULT.iter_errors(document))
-        again = Result.from_document(json.loads(dump(document)))
+        again = Result.from_document(json.loads(dump(document)), TQM)
         assert dump(again.to_document(lang)) == dump(document)
 
 
@@ -66,7 +67,7 @@ def test_a_document_read_back_cannot_be_shown_in_another_language(library: Libra
         library.questionnaires["tqm-quick"].question_ids, 3)}  # fmt: skip
     stored = assess(parse_answers(Document("t", data), library), library).to_document("zh")
     with pytest.raises(ValueError, match="not 'en'"):
-        Result.from_document(stored).to_document("en")
+        Result.from_document(stored, TQM).to_document("en")
 
 
 def test_without_a_roadmap_the_document_has_no_plan(library: Library) -> None:
@@ -75,7 +76,7 @@ def test_without_a_roadmap_the_document_has_no_plan(library: Library) -> None:
     answers = parse_answers(Document("t", data), library)
     document = assess(answers, library, trace=False, roadmap=False).to_document("en")
     assert (document["roadmap"], document["trace"], "plan" in document) == ([], [], False)
-    assert dump(Result.from_document(document).to_document("en")) == dump(document)
+    assert dump(Result.from_document(document, TQM).to_document("en")) == dump(document)
 
 
 def test_texts_filled_in_one_language_give_the_same_document(library: Library) -> None:
@@ -111,7 +112,7 @@ def test_result_items_are_reported_apart_and_set_no_level(library: Library) -> N
         "process.result_defects",
         "process.result_quality_cost",
     ]
-    again = Result.from_document(json.loads(dump(document)))
+    again = Result.from_document(json.loads(dump(document)), TQM)
     read, made = again.dimensions["process"].results, low.dimensions["process"].results
     assert read is not None and made is not None
     assert (read.index, read.answered) == (made.index, made.answered)
@@ -147,7 +148,7 @@ def test_the_plan_states_size_capacity_and_what_was_skipped(library: Library) ->
     assert level >= council.lift_to, "leadership rated 4 holds the council's level"
     assert {"id": council.id, "dimension": "leadership", "level": level,
             "aims_at": council.lift_to} in plan["skipped"]  # fmt: skip
-    again = Result.from_document(json.loads(dump(document)))
+    again = Result.from_document(json.loads(dump(document)), TQM)
     assert again.roadmap is not None and again.roadmap.skipped
     assert dump(again.to_document("en")) == dump(document)
 
@@ -165,7 +166,7 @@ def test_a_document_stored_before_plans_in_weeks_still_reads_and_renders(library
             action["effort_days"] = action.pop("reference_effort_days")
             del action["weeks"], action["foundation"]
     assert not list(RESULT.iter_errors(document))
-    old = Result.from_document(json.loads(dump(document)))
+    old = Result.from_document(json.loads(dump(document)), TQM)
     assert old.roadmap is not None and old.roadmap.organisation_size == 300
     first = old.phases[0].actions[0]
     assert first.weeks is None and first.effort_days == first.action.effort_days

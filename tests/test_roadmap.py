@@ -302,11 +302,23 @@ ACTION = Action(
 )
 
 
-@pytest.mark.parametrize(("target", "level"), [(0, 1), (24.9, 1), (25, 2), (85, 4), (100, 5)])
+@pytest.mark.parametrize(
+    ("target", "top", "level"),
+    [
+        (0, 5, 1),
+        (24.9, 5, 1),
+        (25, 5, 2),
+        (85, 5, 4),
+        (100, 5, 5),
+        (50, 3, 2),
+        (99, 3, 2),
+        (100, 7, 7),
+    ],
+)
 def test_target_level_is_the_level_whose_uniform_index_the_target_reaches(
-    target: float, level: int
+    target: float, top: int, level: int
 ) -> None:
-    assert target_level(target) == level
+    assert target_level(target, top) == level
 
 
 def test_priority_follows_the_documented_formula() -> None:

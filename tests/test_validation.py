@@ -56,6 +56,7 @@ rules:
     title: {en: Two, zh: 二}
     when: {fact: index.customer, op: ">=", value: 20}
     then: {level: {dimension: customer, value: 2}}
+framework: tqm
 """
 
 
@@ -114,7 +115,7 @@ def test_every_schema_error_is_reported_not_only_the_first() -> None:
         .replace(
             "- {value: 5, label: {en: five, zh: 五}}", "- {value: high, label: {en: five, zh: 五}}"
         )
-        .replace("  - id: customer\n", "  - id: quality\n")
+        .replace("  - id: customer\n", "  - id: Quality\n")
         .replace("scale: five", "scale: 5")
     )
     found = problems(text, "questionnaire")
@@ -123,8 +124,7 @@ def test_every_schema_error_is_reported_not_only_the_first() -> None:
             "doc.yaml:2:10: $.version: 0 is less than the minimum of 1",
             "doc.yaml:3:1: $.title: 'zh' is a required property",
             "doc.yaml:7:15: $.scales.five[1].value: 'high' is not of type 'number'",
-            "doc.yaml:9:9: $.dimensions[0].id: 'quality' is not one of "
-            "['customer', 'leadership', 'process', 'learning', 'structure', 'performance']",
+            "doc.yaml:9:9: $.dimensions[0].id: 'Quality' does not match '^[a-z][a-z0-9_]*$'",
             "doc.yaml:14:16: $.dimensions[0].questions[0].scale: 5 is not of type 'string'",
         ]
     )
@@ -134,15 +134,14 @@ def test_errors_in_several_list_items_are_each_reported() -> None:
     text = """\
 questionnaire: mini
 responses:
-  - respondent: {role: boss}
+  - respondent: {role: [boss]}
     answers: {customer.first: 3}
-  - respondent: {role: chief}
+  - respondent: {role: [chief]}
     answers: {customer.first: 3}
 """
-    roles = "['leader', 'manager', 'staff', 'customer', 'auditor']"
     assert problems(text, "answers") == [
-        f"doc.yaml:3:24: $.responses[0].respondent.role: 'boss' is not one of {roles}",
-        f"doc.yaml:5:24: $.responses[1].respondent.role: 'chief' is not one of {roles}",
+        "doc.yaml:3:18: $.responses[0].respondent.role: ['boss'] is not of type 'string'",
+        "doc.yaml:5:18: $.responses[1].respondent.role: ['chief'] is not of type 'string'",
     ]
 
 
@@ -174,23 +173,10 @@ def test_an_unexpected_field_without_a_close_match_has_no_suggestion() -> None:
     ("text", "schema", "expected"),
     [
         (
-            QUESTIONNAIRE.replace("  - id: customer\n", "  - id: custmer\n"),
-            "questionnaire",
-            "doc.yaml:9:9: $.dimensions[0].id: 'custmer' is not one of ['customer', "
-            "'leadership', 'process', 'learning', 'structure', 'performance'] "
-            "(did you mean 'customer'?)",
-        ),
-        (
             QUESTIONNAIRE + "        evidence: requird\n",
             "questionnaire",
             "doc.yaml:15:19: $.dimensions[0].questions[0].evidence: 'requird' is not one of "
             "['none', 'optional', 'required'] (did you mean 'required'?)",
-        ),
-        (
-            "questionnaire: mini\nrespondent: {id: r1, role: leeder}\nanswers: {}\n",
-            "answers",
-            "doc.yaml:2:28: $.respondent.role: 'leeder' is not one of "
-            "['leader', 'manager', 'staff', 'customer', 'auditor'] (did you mean 'leader'?)",
         ),
         (
             PACK.replace(
@@ -204,7 +190,7 @@ def test_an_unexpected_field_without_a_close_match_has_no_suggestion() -> None:
             "(did you mean 'risk'?)",
         ),
     ],
-    ids=["dimension-id", "evidence-setting", "role", "finding-kind"],
+    ids=["evidence-setting", "finding-kind"],
 )
 def test_a_misspelt_enum_value_is_named_with_a_suggestion(
     text: str, schema: str, expected: str
@@ -213,10 +199,10 @@ def test_a_misspelt_enum_value_is_named_with_a_suggestion(
 
 
 def test_a_wrong_enum_value_without_a_close_match_has_no_suggestion() -> None:
-    text = "questionnaire: mini\nrespondent: {role: boss}\nanswers: {}\n"
-    assert problems(text, "answers") == [
-        "doc.yaml:2:20: $.respondent.role: 'boss' is not one of "
-        "['leader', 'manager', 'staff', 'customer', 'auditor']"
+    text = QUESTIONNAIRE + "        evidence: always\n"
+    assert problems(text, "questionnaire") == [
+        "doc.yaml:15:19: $.dimensions[0].questions[0].evidence: 'always' is not one of "
+        "['none', 'optional', 'required']"
     ]
 
 

@@ -74,9 +74,13 @@ def archived(current: Current, lang: str) -> Archived | None:
         return None
     result, actions, questionnaire_json, answers_json = found
     questionnaire = build_questionnaire(json.loads(questionnaire_json), "stored")
-    own = Library({questionnaire.id: questionnaire}, {})  # the stored version only
+    # the stored version only, named by its framework (that of the pack scoring it, or the
+    # content's only one when the questionnaire is no longer served)
+    framework = library().framework_of(questionnaire)
+    own = Library({questionnaire.id: questionnaire}, {}, frameworks={framework.id: framework})
     answers = parse_answers(Document("stored", json.loads(answers_json)), own)
-    return Archived(Result.from_document(json.loads(result)), answers, json.loads(actions))
+    stored = Result.from_document(json.loads(result), framework)
+    return Archived(stored, answers, json.loads(actions))
 
 
 def _json(data: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 
 from assessment.content.library import Library, default_content_root, load_library
-from assessment.content.model import ROLES, Dimension, Question, Questionnaire, Text
+from assessment.content.model import Dimension, Framework, Question, Questionnaire, Text
 
 # Minutes per question: reading the anchors and choosing; finding evidence takes a minute more.
 MINUTES_PER_QUESTION = 0.5
@@ -40,6 +40,19 @@ def library() -> Library:
     """The content loaded and validated at start-up."""
     lib: Library = current_app.extensions["tqm_library"]
     return lib
+
+
+def framework_of(questionnaire: Questionnaire) -> Framework:
+    """The framework of the pack that scores a questionnaire version."""
+    return library().framework_of(questionnaire)
+
+
+def frameworks() -> list[Framework]:
+    """Every framework the content's packs use, in the packs' order, each once."""
+    found: dict[str, Framework] = {}
+    for pack in library().packs.values():
+        found.setdefault(pack.framework.id, pack.framework)
+    return list(found.values())
 
 
 def minutes(questionnaire: Questionnaire) -> int:
@@ -107,7 +120,7 @@ def _question(q: Question) -> dict[str, Any]:
     )
     # Who is asked, and why N/A may apply: a finished assessment is read back with the roles it
     # was answered under (archive.py), so these must travel with the stored questionnaire.
-    if q.roles != ROLES:
+    if q.roles:
         data["roles"] = list(q.roles)
     if q.kind != "practice":
         data["kind"] = q.kind

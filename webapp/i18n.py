@@ -11,12 +11,13 @@ the content itself (`Text.get(lang)`). To update the translations, from the proj
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_translations
 
-from assessment.content.framework import ROLE_NAMES
+from assessment.content.framework import Framework
 
 LANGUAGES = ("en", "zh")
 COOKIE = "lang"
@@ -42,10 +43,15 @@ def current_lang() -> str:
     return select_locale()
 
 
-def role_labels() -> dict[str, str]:
-    """Each respondent role's name in this request's language (the library's, as in the report)."""
+def role_labels(frameworks: Iterable[Framework]) -> dict[str, str]:
+    """Each respondent role's name in this request's language, as the frameworks declare it (the
+    first framework naming a role names it), in the frameworks' order."""
     lang = current_lang()
-    return {role: names.singular.get(lang) for role, names in ROLE_NAMES.items()}
+    out: dict[str, str] = {}
+    for framework in frameworks:
+        for role in framework.roles:
+            out.setdefault(role.id, role.name.get(lang))
+    return out
 
 
 def init_i18n(app: Flask) -> None:

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from assessment.content.library import Library
-from assessment.content.model import ROLES, Question, Questionnaire
+from assessment.content.model import Question, Questionnaire
 from assessment.engine.answers import NA, UNKNOWN
 from assessment.io.schema import load_schema
 
@@ -87,7 +87,8 @@ def answers_schemas(library: Library) -> dict[str, Schema]:
         for version, questionnaire in sorted(library.versions[qid].items()):
             refs = [f"{qid}@{version}", *([qid] if version == latest else [])]
             stem = f"Answers{camel(qid)}V{version}"
-            entries = _entries(questionnaire, stem, out)
+            roles = library.framework_of(questionnaire).role_ids
+            entries = _entries(questionnaire, roles, stem, out)
             for entry in entries:  # one respondent: a branch per role (the questions it is asked)
                 name = f"{entry}Answers"
                 out[name] = _one_respondent(refs, out[entry], common)
@@ -102,11 +103,13 @@ def answers_schemas(library: Library) -> dict[str, Schema]:
     return out
 
 
-def _entries(questionnaire: Questionnaire, stem: str, out: dict[str, Schema]) -> list[str]:
+def _entries(
+    questionnaire: Questionnaire, roles: tuple[str, ...], stem: str, out: dict[str, Schema]
+) -> list[str]:
     """A respondent and their answers, a schema per role: each role answers only the questions
     it is asked (`questions_for`); a respondent without a role answers every question."""
     names = []
-    for role in (None, *ROLES):
+    for role in (None, *roles):
         asked = questionnaire.questions_for(role)
         if not asked:
             continue

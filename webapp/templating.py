@@ -6,29 +6,29 @@ from typing import Any
 
 from flask import Flask
 
-from assessment.content.framework import CORNERSTONE
-from assessment.content.model import LEVEL_NAMES, Question
+from assessment.content.model import Question
+from assessment.engine.result import Result
 from assessment.numbers import decimal, percent, signed
-from assessment.render.messages import level_description as describe
 from assessment.render.messages import msg
 
 from .answering import field_name, format_value
 from .i18n import current_lang
 
 
-def level_name(level: int) -> str:
-    """The fixed name of a maturity level in the interface language."""
-    return LEVEL_NAMES[level].get(current_lang())
+def level_name(result: Result, level: int) -> str:
+    """The framework's name of a maturity level in the interface language."""
+    return result.level_name(level, current_lang())
+
+
+def cap_reason(result: Result, rule: str) -> str:
+    """Why a rule holds the overall level: the title of the finding it made ('' without one)."""
+    found = next((f for f in result.findings if f.rule == rule), None)
+    return found.title.get(current_lang()) if found else ""
 
 
 def finding_label(kind: str, value: str) -> str:
     """'kind'/'severity' labels of findings, as the library words them."""
     return msg(f"{kind}.{value}", current_lang())
-
-
-def level_description(level: int) -> str:
-    """What a level means (the report's own wording)."""
-    return describe(level, current_lang())
 
 
 def anchor(question: Question, value: float) -> str:
@@ -47,7 +47,7 @@ def init_templating(app: Flask) -> None:
     helpers: dict[str, Any] = {
         "level_name": level_name,
         "finding_label": finding_label,
-        "level_description": level_description,
+        "cap_reason": cap_reason,
         "anchor": anchor,
         "field_name": field_name,
         "format_value": format_value,
@@ -55,8 +55,6 @@ def init_templating(app: Flask) -> None:
         "format_signed": lambda value: signed(value, current_lang()),
         "format_percent": lambda share: percent(share, current_lang()),
         "bar_width": width,
-        "level_numbers": sorted(LEVEL_NAMES),
-        "cornerstone_rule": CORNERSTONE.rule,
     }
     app.jinja_env.globals.update(helpers)
     app.jinja_env.trim_blocks = True

@@ -80,9 +80,10 @@ def content_key(root: Path) -> str:
 
 
 def _content_files(root: Path) -> list[tuple[str, Path]]:
-    """Every file under root/questionnaires and root/rules, by relative path, sorted."""
+    """Every file under root/frameworks, root/questionnaires and root/rules, by relative path,
+    sorted."""
     found = []
-    for top in ("questionnaires", "rules"):
+    for top in ("frameworks", "questionnaires", "rules"):
         for path in (root / top).rglob("*"):
             if path.is_file():
                 found.append((path.relative_to(root).as_posix(), path))

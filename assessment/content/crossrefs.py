@@ -7,21 +7,24 @@ from typing import Any
 
 from ..io.source import Document, pointer_join
 from ..problems import Problem, ProblemCode, unknown
-from .model import DIMENSIONS, Questionnaire
+from .framework_fit import framework_fit_problems
+from .model import Framework, Questionnaire
 from .rules import fact_problem
 
 
 def pack_problems(
-    docs: Mapping[str, Document], questionnaires: Mapping[str, Questionnaire]
+    docs: Mapping[str, Document], questionnaires: Mapping[str, Questionnaire], framework: Framework
 ) -> list[Problem]:
-    """Cross-reference problems between a pack's files and its questionnaires."""
+    """Cross-reference problems between a pack's files, its framework and its questionnaires."""
     pack, actions = docs["pack.yaml"], docs["actions.yaml"]
     action_ids = [a["id"] for a in actions.data["actions"]]
     problems = action_problems(actions)
     asked: set[str] = set()
+    scored: list[Questionnaire] = []
     for index, qid in enumerate(pack.data["questionnaires"]):
         if qid in questionnaires:
             asked |= questionnaires[qid].question_ids
+            scored.append(questionnaires[qid])
         else:
             ptr = pointer_join("/questionnaires", index)
             msg = unknown("questionnaire", qid, questionnaires)
@@ -33,22 +36,27 @@ def pack_problems(
             msg = f"rule id {rule['id']!r} appears twice"
             problems.append(pack.problem(f"{ptr}/id", msg, code="content.duplicate_id"))
         seen.add(rule["id"])
-        problems += _rule_problems(pack, ptr, rule, asked, action_ids)
-    return problems
+        problems += _rule_problems(pack, ptr, rule, asked, action_ids, framework)
+    return problems + framework_fit_problems(docs, scored, framework)
 
 
 def _rule_problems(
-    doc: Document, ptr: str, rule: Mapping[str, Any], asked: set[str], action_ids: list[str]
+    doc: Document,
+    ptr: str,
+    rule: Mapping[str, Any],
+    asked: set[str],
+    action_ids: list[str],
+    framework: Framework,
 ) -> list[Problem]:
     for_each = rule.get("for_each")
     out = [
         doc.problem(p, wrong[1], code=wrong[0])
         for p, fact in _condition_facts(rule["when"], f"{ptr}/when")
-        if (wrong := fact_problem(fact, asked, for_each))
+        if (wrong := fact_problem(fact, asked, for_each, framework))
     ]
     out += _placeholder_problems(doc, ptr, rule)
     then = rule["then"]
-    dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
+    dims = [*framework.dimension_ids, *(["{dimension}"] if for_each else [])]
     questions = [*asked, *(["{question}"] if for_each == "question" else [])]
     checks: list[tuple[str, str, str, list[str]]] = []
     if "level" in then:
@@ -57,8 +65,10 @@ def _rule_problems(
         )
     if isinstance(then.get("cap", {}).get("to"), dict):
         fact = then["cap"]["to"]["fact"]
-        if wrong := fact_problem(fact, asked, for_each):
+        if wrong := fact_problem(fact, asked, for_each, framework):
             out.append(doc.problem(f"{ptr}/then/cap/to/fact", wrong[1], code=wrong[0]))
+    if "plan_first" in then:
+        checks.append((f"{ptr}/then/plan_first", "dimension", then["plan_first"], dims))
     finding = then.get("finding", {})
     for i, dim in enumerate(finding.get("dimensions", [])):
         checks.append((f"{ptr}/then/finding/dimensions/{i}", "dimension", dim, dims))

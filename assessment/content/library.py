@@ -21,7 +21,8 @@ from ..io.schema import schema_problems
 from ..io.source import Document, pointer_join
 from ..problems import Problem, ProblemCode, ProblemsFound, unknown
 from .crossrefs import pack_problems
-from .model import ROLES, Action, Baseline, Dimension, Option, Question, Questionnaire, Text
+from .framework import Framework, build_framework
+from .model import Action, Baseline, Dimension, Option, Question, Questionnaire, Text
 from .rules import Rule, parse_rule
 from .versions import (
     Migration,
@@ -42,6 +43,7 @@ class RulePack:
     id: str
     version: str
     title: Text
+    framework: Framework
     questionnaires: tuple[str, ...]
     rules: tuple[Rule, ...]
     actions: Mapping[str, Action]
@@ -67,6 +69,7 @@ class Library:
     packs: Mapping[str, RulePack]
     versions: Mapping[str, Mapping[int, Questionnaire]] = field(default_factory=dict)
     migrations: Mapping[tuple[str, int], Migration] = field(default_factory=dict)
+    frameworks: Mapping[str, Framework] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.versions:  # built from latest versions only (tests, tools)
@@ -99,6 +102,16 @@ class Library:
             "unknown.questionnaire" if qid not in self.versions else "answers.version"
         )
         raise ProblemsFound([Problem(source, None, None, where, message, code)])
+
+    def framework_of(self, questionnaire: Questionnaire) -> Framework:
+        """The framework of the pack that scores a questionnaire version; when no pack does (a
+        stored questionnaire read back), the library's framework if it has only one."""
+        try:
+            return self.pack_for(questionnaire.id, questionnaire.version).framework
+        except ProblemsFound:
+            if len(self.frameworks) == 1:
+                return next(iter(self.frameworks.values()))
+            raise
 
     def pack_for(self, questionnaire_id: str, version: int | None = None) -> RulePack:
         """The rule pack that scores a questionnaire version (None: the latest); a pack naming
@@ -241,7 +254,7 @@ def _question(q: Mapping[str, Any], dim: str, scales: Mapping[str, tuple[Option,
         required=q.get("required", True),
         allow_na=q.get("allow_na", False),
         evidence=q.get("evidence", "optional"),
-        roles=tuple(q.get("roles", ROLES)),
+        roles=tuple(q.get("roles", ())),
         kind=q.get("kind", "practice"),
         na_reason=_text(q.get("na_reason")),
     )
@@ -259,20 +272,24 @@ def load_pack(
     questionnaires: Mapping[str, Questionnaire],
     broken: Collection[str] = (),
     versions: Mapping[str, Mapping[int, Questionnaire]] | None = None,
+    frameworks: Mapping[str, Framework] | None = None,
 ) -> RulePack:
-    """Load and cross-check a rule pack folder against the questionnaires it scores.
+    """Load and cross-check a rule pack folder against its framework and the questionnaires it
+    scores (`frameworks`: by id; None: those of the content root the folder is in).
 
     `broken` names questionnaires that exist but failed to load: their own problems are already
     reported, so the pack is not cross-checked against them (that would only echo those problems).
     An entry `id` is checked against the latest version, `id@N` against version N.
     """
     folder = Path(folder)
+    if frameworks is None:
+        frameworks, _ = load_frameworks(folder.parent.parent)
     known = _pack_targets(questionnaires, versions)
-    docs, problems = _checked_pack_docs(folder, known, broken, fast=True)
+    docs, problems = _checked_pack_docs(folder, known, broken, frameworks, fast=True)
     if problems:  # read again, with positions, to say where each problem is
-        _, problems = _checked_pack_docs(folder, known, broken, fast=False)
+        _, problems = _checked_pack_docs(folder, known, broken, frameworks, fast=False)
         raise ProblemsFound(problems)
-    return _build_pack(folder, docs)
+    return _build_pack(folder, docs, frameworks[docs["pack.yaml"].data["framework"]])
 
 
 def _pack_targets(
@@ -289,12 +306,21 @@ def _pack_targets(
 
 
 def _checked_pack_docs(
-    folder: Path, questionnaires: Mapping[str, Questionnaire], broken: Collection[str], fast: bool
+    folder: Path,
+    questionnaires: Mapping[str, Questionnaire],
+    broken: Collection[str],
+    frameworks: Mapping[str, Framework],
+    fast: bool,
 ) -> tuple[dict[str, Document], list[Problem]]:
     docs, problems = _load_pack_docs(folder, fast)
     if problems:
         return docs, problems
-    cross = pack_problems(docs, questionnaires)
+    pack = docs["pack.yaml"]
+    framework = frameworks.get(pack.data["framework"])
+    if framework is None:
+        msg = unknown("framework", pack.data["framework"], frameworks)
+        return docs, [pack.problem("/framework", msg, code="unknown.framework")]
+    cross = pack_problems(docs, questionnaires, framework)
     named = {entry.partition("@")[0] for entry in docs["pack.yaml"].data["questionnaires"]}
     if named & set(broken):
         # its questions are unknown only because the questionnaire failed to load: do not echo that
@@ -316,7 +342,7 @@ def _load_pack_docs(folder: Path, fast: bool = False) -> tuple[dict[str, Documen
     return docs, problems
 
 
-def _build_pack(folder: Path, docs: Mapping[str, Document]) -> RulePack:
+def _build_pack(folder: Path, docs: Mapping[str, Document], framework: Framework) -> RulePack:
     data = docs["pack.yaml"].data
     actions = {a["id"]: _action(a) for a in docs["actions.yaml"].data["actions"]}
     infos = {
@@ -328,10 +354,13 @@ def _build_pack(folder: Path, docs: Mapping[str, Document]) -> RulePack:
     digest = hashlib.sha256()
     for name in PACK_FILES:
         digest.update((folder / name).read_bytes())
+    if framework.source:  # level names and roles are part of what a result says
+        digest.update(Path(framework.source).read_bytes())
     return RulePack(
         id=data["id"],
         version=data["version"],
         title=Text.from_data(data["title"]),
+        framework=framework,
         questionnaires=tuple(data["questionnaires"]),
         rules=tuple(parse_rule(r) for r in data["rules"]),
         actions=actions,
@@ -358,13 +387,54 @@ def _action(a: Mapping[str, Any]) -> Action:
     )
 
 
+# --- frameworks ------------------------------------------------------------------------------
+
+
+def load_frameworks(root: Path) -> tuple[dict[str, Framework], list[Problem]]:
+    """Every framework under root/frameworks, by id, and the problems of those that failed."""
+    found: dict[str, Framework] = {}
+    problems: list[Problem] = []
+    for path in sorted((root / "frameworks").glob("*.yaml")):
+        try:
+            doc = load_file(path, fast=True)
+            if framework_problems(doc, path.stem):
+                raise ProblemsFound(framework_problems(load_file(path), path.stem))
+        except ProblemsFound as exc:
+            problems += exc.problems
+            continue
+        found[path.stem] = build_framework(doc.data, str(path))
+    return found, problems
+
+
+def framework_problems(doc: Document, stem: str | None = None) -> list[Problem]:
+    """Schema problems of a framework document, its id against its file name, repeated ids."""
+    problems = schema_problems(doc, "framework")
+    if problems:
+        return problems
+    data = doc.data
+    if stem is not None and data["id"] != stem:
+        msg = f"id {data['id']!r} must equal the file name {stem!r}"
+        problems.append(doc.problem("/id", msg, code="content.id_mismatch"))
+    for kind in ("dimensions", "roles"):
+        seen: set[str] = set()
+        for index, item in enumerate(data[kind]):
+            if item["id"] in seen:
+                msg = f"{kind[:-1]} {item['id']!r} appears twice"
+                ptr = pointer_join(f"/{kind}", index)
+                problems.append(doc.problem(f"{ptr}/id", msg, code="content.duplicate_id"))
+            seen.add(item["id"])
+    return problems
+
+
 # --- the whole library -----------------------------------------------------------------------
 
 
 def load_library(root: str | Path | None = None) -> Library:
     """Every questionnaire version under root/questionnaires and every pack under root/rules."""
     root = Path(root) if root else default_content_root()
-    files, problems = questionnaire_files(root)
+    frameworks, problems = load_frameworks(root)
+    files, layout_problems = questionnaire_files(root)
+    problems += layout_problems
     versions: dict[str, dict[int, Questionnaire]] = {}
     places: dict[tuple[str, int], QuestionnaireFile] = {}
     for place in files:
@@ -383,7 +453,7 @@ def load_library(root: str | Path | None = None) -> Library:
     packs: dict[str, RulePack] = {}
     for folder in sorted(p.parent for p in (root / "rules").glob("*/pack.yaml")):
         try:
-            packs[folder.name] = load_pack(folder, questionnaires, broken, versions)
+            packs[folder.name] = load_pack(folder, questionnaires, broken, versions, frameworks)
         except ProblemsFound as exc:
             problems += exc.problems
     if problems:
@@ -391,4 +461,4 @@ def load_library(root: str | Path | None = None) -> Library:
     if not questionnaires:
         msg = "no questionnaires found"
         raise ProblemsFound([Problem(str(root), None, None, "$", msg, "content.empty")])
-    return Library(questionnaires, packs, versions, migrations)
+    return Library(questionnaires, packs, versions, migrations, frameworks)

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-# Declared in their own modules, imported from here as before: the bilingual text type, and the
-# framework's vocabulary (dimension ids, roles, level names) in the one place that names them.
-from .framework import DIMENSIONS, LEVEL_NAMES, ROLES, level_name
+# Declared in their own modules, imported from here as before: the bilingual text type and the
+# framework (dimensions, levels, roles) that a rule pack declares as content.
+from .framework import Framework, Level, Role
 from .text import LANGS, Text
 
-__all__ = ["DIMENSIONS", "LANGS", "LEVEL_NAMES", "ROLES", "Text", "level_name"]
+__all__ = ["LANGS", "Framework", "Level", "Role", "Text"]
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,9 @@ class Question:
     required: bool = True
     allow_na: bool = False
     evidence: str = "optional"
-    # Who can answer it from their own position (staff are not asked about board reviews).
-    roles: tuple[str, ...] = ROLES
+    # Who can answer it from their own position (staff are not asked about board reviews);
+    # empty: every role of the framework.
+    roles: tuple[str, ...] = ()
     kind: str = "practice"  # or "result": levels, trends and comparisons of a measure
     na_reason: Text | None = None  # shown beside N/A: why the practice may not apply
 
@@ -50,7 +51,7 @@ class Question:
 
     def asks(self, role: str | None) -> bool:
         """Whether a respondent in `role` is asked this question (one without a role: every one)."""
-        return role is None or role in self.roles
+        return role is None or not self.roles or role in self.roles
 
     def allows(self, value: float) -> bool:
         """Whether `value` is one of the scale's options."""
@@ -100,7 +101,7 @@ class Questionnaire:
     @cached_property
     def by_role(self) -> bool:
         """Whether some question is asked of some roles only (so the respondent's role matters)."""
-        return any(set(q.roles) != set(ROLES) for q in self.questions)
+        return any(q.roles for q in self.questions)
 
     def questions_for(self, role: str | None) -> tuple[Question, ...]:
         """The questions a respondent in `role` is asked, in questionnaire order; every question
@@ -178,3 +179,5 @@ class Effects:
     cap_plus: int = 0
     finding: Finding | None = None
     actions: tuple[str, ...] = ()
+    # The dimension whose actions the roadmap plans first when the rule fires (a cornerstone).
+    plan_first: str | None = None

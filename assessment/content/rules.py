@@ -18,7 +18,7 @@ from .conditions import (
     prepare_leaves,
     substitute,
 )
-from .model import DIMENSIONS, ROLES, Effects, Finding, Questionnaire, Text
+from .model import Effects, Finding, Framework, Questionnaire, Text
 
 COUNT_OPS = {"lt": "<", "le": "<=", "eq": "==", "ge": ">=", "gt": ">"}
 DIMENSION_FACTS = (
@@ -117,6 +117,7 @@ def parse_effects(data: Mapping[str, Any]) -> Effects:
         cap_plus=cap.get("plus", 0) if isinstance(cap, dict) else 0,
         finding=_parse_finding(finding) if finding else None,
         actions=tuple(data.get("actions", ())),
+        plan_first=data.get("plan_first"),
     )
 
 
@@ -135,11 +136,13 @@ FactProblem = tuple[ProblemCode, str]
 
 
 def fact_problem(
-    name: str, question_ids: Collection[str], for_each: str | None
+    name: str, question_ids: Collection[str], for_each: str | None, framework: Framework
 ) -> FactProblem | None:
-    """Why a fact name is not valid (a problem code and a message), or None when it is."""
+    """Why a fact name is not valid (a problem code and a message), or None when it is; the
+    dimensions and roles are the pack's framework's."""
     head, _, rest = name.partition(".")
-    dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
+    roles = framework.role_ids
+    dims = [*framework.dimension_ids, *(["{dimension}"] if for_each else [])]
     questions = [*question_ids, *(["{question}"] if for_each == "question" else [])]
     if head in QUESTION_FACTS:
         return _unknown_in("unknown.question", "question", rest, questions)
@@ -153,13 +156,13 @@ def fact_problem(
         return _unknown_in("unknown.dimension", "dimension", match.group(1), dims)
     if head == "role":
         role, _, dim = rest.partition(".")
-        return _unknown_in("unknown.role", "role", role, ROLES) or _unknown_in(
+        return _unknown_in("unknown.role", "role", role, roles) or _unknown_in(
             "unknown.dimension", "dimension", dim, dims
         )
     if head in (*QUESTION_STAT_FACTS, *DIMENSION_STAT_FACTS, "pattern", "perception"):
         return _response_fact_problem(head, rest, questions, dims)
     if head in ("respondents", "overall"):
-        known = ["count", *ROLES] if head == "respondents" else list(OVERALL_FACTS)
+        known = ["count", *roles] if head == "respondents" else list(OVERALL_FACTS)
         return _unknown_in("unknown.fact", f"{head} fact", rest, known)
     families = [*QUESTION_FACTS, *DIMENSION_FACTS, "count", "role", "respondents", "overall"]
     families += [*QUESTION_STAT_FACTS, *DIMENSION_STAT_FACTS, "pattern", "perception"]

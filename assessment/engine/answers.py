@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from ..content.library import Library
-from ..content.model import Question, Questionnaire
+from ..content.model import Framework, Question, Questionnaire
 from ..io.files import load_file
 from ..io.plain_yaml import parse_plain_first
 from ..io.schema import schema_problems
 from ..io.source import Document, pointer_join
-from ..problems import Problem, ProblemCode, Problems, ProblemsFound, unknown
+from ..problems import MAX_PROBLEMS, Problem, ProblemCode, Problems, ProblemsFound, unknown
 
 NA = "na"
 UNKNOWN = "unknown"
@@ -56,6 +56,8 @@ class AnswerSet:
     target: Mapping[str, float] = field(default_factory=dict)
     previous: Mapping[str, float] = field(default_factory=dict)
     organisation_size: int | None = None  # headcount; the roadmap scales effort and capacity by it
+    # The framework of the pack that scores the questionnaire: its roles' order and groups.
+    framework: Framework | None = None
 
 
 def load_answers(path: str | Path, library: Library) -> AnswerSet:
@@ -83,6 +85,7 @@ def parse_answers(doc: Document, library: Library, *, complete: bool = True) -> 
     if problems:
         raise ProblemsFound(problems)
     questionnaire = _questionnaire(doc, library)
+    framework = _framework(doc, library, questionnaire)
     data = doc.data
     if ("responses" in data) == ("answers" in data):
         msg = "give either 'answers' (one respondent) or 'responses' (several)"
@@ -93,10 +96,17 @@ def parse_answers(doc: Document, library: Library, *, complete: bool = True) -> 
         else [{"respondent": data.get("respondent", {}), "answers": data["answers"]}]
     )
     base = "/responses" if "responses" in data else ""
+    problems += _dimension_key_problems(doc, questionnaire)
+    # an unknown role decides which questions the respondent is asked: name it alone first
+    for index, entry in enumerate(raw):
+        problems += _role_problems(doc, pointer_join(base, index) if base else "", entry, framework)
+    if problems:
+        raise ProblemsFound(problems)
     respondents = []
     for index, entry in enumerate(raw):
         ptr = pointer_join(base, index) if base else ""
         respondents.append(_respondent(doc, ptr, entry, index, questionnaire, problems, complete))
+    problems += _dont_know_problems(doc, base, raw, framework)
     if problems:
         raise ProblemsFound(problems)
     return AnswerSet(
@@ -107,7 +117,60 @@ def parse_answers(doc: Document, library: Library, *, complete: bool = True) -> 
         data.get("target", {}),
         data.get("previous", {}),
         data.get("organisation_size"),
+        framework,
     )
+
+
+def _framework(doc: Document, library: Library, questionnaire: Questionnaire) -> Framework:
+    try:
+        return library.framework_of(questionnaire)
+    except ProblemsFound as exc:
+        raise ProblemsFound(
+            [doc.problem("/questionnaire", p.message, code=p.code) for p in exc.problems]
+        ) from None
+
+
+def _dimension_key_problems(doc: Document, questionnaire: Questionnaire) -> list[Problem]:
+    """`target` and `previous` give indices for the questionnaire's own dimensions only."""
+    known = [d.id for d in questionnaire.dimensions]
+    return [
+        doc.problem(
+            pointer_join(f"/{key}", dim), unknown("dimension", dim, known), code="unknown.dimension"
+        )
+        for key in ("target", "previous")
+        for dim in doc.data.get(key, {})
+        if dim not in known
+    ]
+
+
+def _role_problems(
+    doc: Document, ptr: str, entry: Mapping[str, Any], framework: Framework
+) -> list[Problem]:
+    """A respondent's role must be one of the framework's."""
+    role = entry.get("respondent", {}).get("role")
+    if role is None or role in framework.role_ids:
+        return []
+    msg = f"{unknown('role', role, framework.role_ids)}; the roles are {', '.join(framework.role_ids)}"
+    return [doc.problem(f"{ptr}/respondent/role", msg, code="unknown.role")]
+
+
+def _dont_know_problems(
+    doc: Document, base: str, raw: list[Mapping[str, Any]], framework: Framework
+) -> list[Problem]:
+    """ "don't know" is refused where the framework does not offer it."""
+    if framework.dont_know:
+        return []
+    out: list[Problem] = []
+    for index, entry in enumerate(raw):
+        ptr = (pointer_join(base, index) if base else "") + "/answers"
+        for qid, value in entry["answers"].items():
+            given = value.get("value") if isinstance(value, dict) else value
+            if given == UNKNOWN and len(out) < MAX_PROBLEMS:
+                msg = f'{qid}: this questionnaire does not offer "don\'t know"; give a value'
+                out.append(
+                    doc.problem(pointer_join(ptr, qid), msg, code="answers.unknown_not_offered")
+                )
+    return out
 
 
 def _questionnaire(doc: Document, library: Library) -> Questionnaire:

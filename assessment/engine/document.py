@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..content.model import Action, Text, level_name
+from ..content.model import Action, Framework, Text
 from .evaluation import Cap, TraceStep, overall_gates
 from .findings import Evidence, FindingResult
 from .result import (
@@ -50,11 +50,11 @@ def result_document(result: Result, lang: str) -> dict[str, Any]:
         "overall": {
             "index": overall.index,
             "level": overall.level,
-            "level_name": level_name(overall.level, lang),
+            "level_name": result.level_name(overall.level, lang),
             "uncapped_level": overall.uncapped_level,
             "caps": [{"rule": c.rule, "from": c.before, "to": c.after} for c in overall.caps],
         },
-        "dimensions": {d.id: _dimension(d, lang) for d in result.dimensions.values()},
+        "dimensions": {d.id: _dimension(result, d, lang) for d in result.dimensions.values()},
         "findings": [_finding(f, lang) for f in result.findings],
         **(
             {"verification": dict(result.verification[lang])} if lang in result.verification else {}
@@ -63,11 +63,11 @@ def result_document(result: Result, lang: str) -> dict[str, Any]:
         "trace": [_step(s) for s in result.trace],
     }
     if result.roadmap is not None:
-        doc["plan"] = _plan(result.roadmap)
+        doc["plan"] = _plan(result.roadmap, result.framework.top_level)
     return doc
 
 
-def _plan(plan: Roadmap) -> dict[str, Any]:
+def _plan(plan: Roadmap, top_level: int) -> dict[str, Any]:
     return {
         "days_per_month": plan.days_per_month,
         "organisation_size": plan.organisation_size,
@@ -75,7 +75,7 @@ def _plan(plan: Roadmap) -> dict[str, Any]:
         "effort_factor": plan.effort_factor,
         "effort_rule": EFFORT_RULE,
         "capacity_rule": CAPACITY_RULE,
-        "embed_weeks": {str(level): embed_weeks(level) for level in range(3, 6)},
+        "embed_weeks": {str(level): embed_weeks(level) for level in range(3, top_level + 1)},
         "cornerstone_first": plan.cornerstone_first,
         "foundation_first": plan.foundation_first,
         "deferred": list(plan.deferred),
@@ -87,16 +87,18 @@ def _plan(plan: Roadmap) -> dict[str, Any]:
     }
 
 
-def _dimension(d: DimensionResult, lang: str) -> dict[str, Any]:
+def _dimension(result: Result, d: DimensionResult, lang: str) -> dict[str, Any]:
+    framework = result.framework
+    reference = {framework.reference: d.traditional, framework.target: d.baseline_target}
     out = {
         "title": d.title.get(lang),
         "index": d.index,
         "level": d.level,
-        "level_name": level_name(d.level, lang),
+        "level_name": result.level_name(d.level, lang),
         "answered": d.answered,
         "na": d.na,
         "unknown": d.unknown,
-        "baselines": {"traditional": d.traditional, "target": d.baseline_target},
+        "baselines": {**reference, **d.baselines},
         "target": d.target,
         "gaps": {"above_traditional": d.above_traditional, "to_target": d.to_target},
         "by_role": dict(d.by_role),
@@ -191,8 +193,8 @@ def _text(value: str) -> Text:
     return Text(value, value)
 
 
-def read_result(doc: Mapping[str, Any]) -> Result:
-    """A typed result from a `tqm-result/1` document."""
+def read_result(doc: Mapping[str, Any], framework: Framework) -> Result:
+    """A typed result from a `tqm-result/1` document made with a pack of `framework`."""
     q, pack, overall = doc["questionnaire"], doc["rulepack"], doc["overall"]
     plan = doc.get("plan")
     trace = tuple(
@@ -229,10 +231,13 @@ def read_result(doc: Mapping[str, Any]) -> Result:
             overall["uncapped_level"],
             tuple(Cap(c["rule"], c["from"], c["to"]) for c in overall["caps"]),
         ),
-        dimensions={k: _read_dimension(k, d, doc["lang"]) for k, d in doc["dimensions"].items()},
+        dimensions={
+            k: _read_dimension(k, d, doc["lang"], framework) for k, d in doc["dimensions"].items()
+        },
         findings=tuple(_read_finding(f) for f in doc["findings"]),
         roadmap=roadmap,
         trace=trace,
+        framework=framework,
         gates=gates_of(trace),
         languages=(doc["lang"],),
         verification={doc["lang"]: doc["verification"]} if "verification" in doc else {},
@@ -251,7 +256,9 @@ def gates_of(trace: Sequence[TraceStep]) -> tuple[float, ...]:
     )
 
 
-def _read_dimension(dim_id: str, d: Mapping[str, Any], lang: str) -> DimensionResult:
+def _read_dimension(
+    dim_id: str, d: Mapping[str, Any], lang: str, framework: Framework
+) -> DimensionResult:
     return DimensionResult(
         id=dim_id,
         title=_text(d["title"]),
@@ -260,8 +267,9 @@ def _read_dimension(dim_id: str, d: Mapping[str, Any], lang: str) -> DimensionRe
         answered=d["answered"],
         na=d["na"],
         unknown=d["unknown"],
-        traditional=d["baselines"]["traditional"],
-        baseline_target=d["baselines"]["target"],
+        traditional=d["baselines"][framework.reference],
+        baseline_target=d["baselines"][framework.target],
+        baselines=dict(d["baselines"]),
         target=d["target"],
         above_traditional=d["gaps"]["above_traditional"],
         to_target=d["gaps"]["to_target"],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from ..content.framework import CORNERSTONE
 from ..content.library import Library, RulePack
 from ..content.model import LANGS, Questionnaire
 from .answers import AnswerSet
@@ -49,28 +48,46 @@ def assess(
     result = build_result(answers, pack, profile, judgement, program.overall_gates, langs)
     if not roadmap:
         return result
-    plan = plan_roadmap(
-        situation_of(result, judgement, answers.organisation_size), pack.actions, days_per_month
-    )
+    situation = situation_of(result, judgement, answers.organisation_size)
+    plan = plan_roadmap(situation, pack.actions, days_per_month)
     return replace(result, roadmap=plan)
 
 
 def situation_of(result: Result, judgement: Judgement, size: int | None = None) -> Situation:
-    """What the roadmap planner needs: indices, levels, targets, findings, and whether the
-    cornerstone dimension comes first (it is the weakest, or its rule caps the overall level)."""
+    """What the roadmap planner needs: indices, levels, targets, findings, and which dimension
+    comes first, if any: one the framework puts first when it is the weakest, or one named by
+    a rule that fired (`plan_first`, e.g. a cap held by leadership)."""
     dims = result.dimensions
     indices = {d: v.index for d, v in dims.items()}
-    scored = [v for v in indices.values() if v is not None]
-    corner = indices.get(CORNERSTONE.dimension)
-    weakest = corner is not None and corner == min(scored)
-    capped = any(c.rule == CORNERSTONE.rule for c in judgement.caps)
+    first = first_dimension(indices, judgement, result.framework.first_when_weakest)
     return Situation(
         indices=indices,
         levels=dict(judgement.levels),
         targets={d: v.target for d, v in dims.items()},
         findings=result.findings,
-        cornerstone=weakest or capped,
-        cornerstone_dimension=CORNERSTONE.dimension,
+        cornerstone=first is not None,
+        cornerstone_dimension=first or "",
         overall_level=judgement.overall_level,
         size=size,
+        top_level=result.framework.top_level,
     )
+
+
+def first_dimension(
+    indices: dict[str, float | None], judgement: Judgement, when_weakest: tuple[str, ...]
+) -> str | None:
+    """The dimension whose actions lead the roadmap: named by a fired rule's `plan_first`, else
+    the first of `when_weakest` that is the weakest dimension; None: no dimension leads."""
+    capped = {c.rule for c in judgement.caps}
+    for instance in judgement.fired:
+        rule = instance.rule
+        named = rule.then.plan_first
+        # a cap that another, lower cap made moot does not hold the level: nothing to lead
+        holds = rule.id in capped or (rule.then.cap_to is None and rule.then.cap_fact is None)
+        if named and holds:
+            return instance.bindings.get("dimension", named) if named == "{dimension}" else named
+    scored = [v for v in indices.values() if v is not None]
+    for dim in when_weakest:
+        if indices.get(dim) is not None and indices[dim] == min(scored):
+            return dim
+    return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..content.library import RulePack
-from ..content.model import LANGS, Dimension, Text
+from ..content.model import LANGS, Dimension, Framework, Text
 from .answers import AnswerSet
 from .evaluation import Cap, Judgement, TraceStep
 from .findings import FindingResult, build_findings
@@ -105,7 +105,7 @@ class DimensionResult:
     answered: int
     na: int
     unknown: int
-    traditional: float
+    traditional: float  # the framework's reference profile (where organisations start)
     baseline_target: float  # the pack's target baseline
     target: float  # the organisation's own target, else the pack's
     above_traditional: float | None
@@ -114,6 +114,7 @@ class DimensionResult:
     agreement: float | None
     previous: float | None = None  # the index of the previous assessment, when given
     results: DimensionResults | None = None  # None: the dimension has no result items
+    baselines: Mapping[str, float] = field(default_factory=dict)  # every profile of the pack
     # `statistics` and `claimed` as the document writes them, per language (their reasons are
     # text): computed once with the profile, carried unchanged through a stored document.
     extras: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -133,6 +134,7 @@ class Result:
     findings: tuple[FindingResult, ...]
     roadmap: Roadmap | None  # None: not planned (assess(..., roadmap=False))
     trace: tuple[TraceStep, ...]
+    framework: Framework  # how levels, roles and dimensions are named and compared
     gates: tuple[float, ...] = ()  # the overall index each overall level 2, 3, ... needs
     languages: tuple[str, ...] = LANGS
     # `verification` as the document writes it, per language: how far the levels rest on evidence.
@@ -149,12 +151,17 @@ class Result:
 
         return result_document(self, lang)
 
+    def level_name(self, level: int, lang: str) -> str:
+        """The framework's name of a level."""
+        return self.framework.level_name(level, lang)
+
     @classmethod
-    def from_document(cls, doc: Mapping[str, Any]) -> Result:
-        """A result read back from its document (texts in the document's language only)."""
+    def from_document(cls, doc: Mapping[str, Any], framework: Framework) -> Result:
+        """A result read back from its document (texts in the document's language only), named
+        by the framework of the pack that made it."""
         from .document import read_result
 
-        return read_result(doc)
+        return read_result(doc, framework)
 
 
 def build_result(
@@ -180,6 +187,7 @@ def build_result(
         findings=build_findings(q, answers, judgement, langs),
         roadmap=None,
         trace=judgement.trace,
+        framework=pack.framework,
         gates=gates,
         languages=langs,
         verification={lang: verification_document(profile, judgement, lang) for lang in langs},
@@ -197,8 +205,8 @@ def build_dimensions(
     out = {}
     for dim in answers.questionnaire.dimensions:
         score = profile.dimensions[dim.id]
-        traditional = pack.baselines["traditional"][dim.id]
-        baseline_target = pack.baselines["target"][dim.id]
+        traditional = pack.baselines[pack.framework.reference][dim.id]
+        baseline_target = pack.baselines[pack.framework.target][dim.id]
         target = answers.target.get(dim.id, baseline_target)
         index = score.index
         out[dim.id] = DimensionResult(
@@ -212,6 +220,7 @@ def build_dimensions(
             traditional=traditional,
             baseline_target=baseline_target,
             target=target,
+            baselines={name: indices[dim.id] for name, indices in pack.baselines.items()},
             above_traditional=None if index is None else round(index - traditional, 2),
             to_target=None if index is None else round(max(0.0, target - index), 2),
             by_role=dict(score.by_role),

@@ -123,6 +123,7 @@ class Situation:
     cornerstone_dimension: str = ""
     overall_level: int = 0
     size: int | None = None  # headcount; None: the catalogue's reference organisation
+    top_level: int = 5  # the framework's highest level
 
     @cached_property
     def severity(self) -> dict[str, int]:
@@ -191,9 +192,11 @@ class Roadmap:
     skipped: tuple[Skipped, ...] = ()
 
 
-def target_level(target: float) -> int:
-    """The level whose uniform index the target reaches (85 -> 4, 100 -> 5)."""
-    return max(1, min(5, 1 + int(target // 25)))
+def target_level(target: float, top_level: int) -> int:
+    """The level whose uniform index the target reaches: levels are evenly spaced on 0..100
+    (five levels: 85 -> 4, 100 -> 5)."""
+    steps = target * (top_level - 1) / 100 + 1e-9  # 1e-9: 100 * 6 / 100 is 5.999... in floats
+    return max(1, min(top_level, 1 + int(steps)))
 
 
 def select_actions(
@@ -211,7 +214,7 @@ def select_actions(
                 cited.setdefault(action_id, []).extend(values)
     # per dimension with a gap: (level now, level the target reaches)
     gaps = {
-        dim: (situation.levels.get(dim, 1), target_level(target))
+        dim: (situation.levels.get(dim, 1), target_level(target, situation.top_level))
         for dim, target in situation.targets.items()
         if (index := situation.indices.get(dim)) is not None and index < target
     }

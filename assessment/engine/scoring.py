@@ -24,7 +24,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..content.model import ROLES, Dimension, Question, Questionnaire
+from ..content.model import Dimension, Framework, Question, Questionnaire
 from .answers import AnswerSet, Respondent
 from .evidence import asks_for_evidence, evidenced, verify
 from .statistics import Estimate, cronbach_alpha, hedges_g, rwg_j, value_range
@@ -148,13 +148,14 @@ def score_profile(answers: AnswerSet) -> Profile:
     given = answers.respondents
     # verification changes values only, never evidence: one evidence map serves both profiles
     evidence = {q.id: evidenced(q, given) for q in questionnaire.questions}
-    as_given = _profile(questionnaire, given, evidence, None)
+    groups = RoleGroups.of(answers.framework, given)
+    as_given = _profile(questionnaire, given, evidence, None, groups)
     if not asks_for_evidence(questionnaire):
         return as_given
     verification = verify(questionnaire, given, evidence)
     if not verification.changed:
         return replace(as_given, basis=VERIFIED)
-    verified = _profile(questionnaire, verification.respondents, evidence, as_given)
+    verified = _profile(questionnaire, verification.respondents, evidence, as_given, groups)
     return replace(
         verified,
         basis=VERIFIED,
@@ -164,22 +165,42 @@ def score_profile(answers: AnswerSet) -> Profile:
     )
 
 
+@dataclass(frozen=True)
+class RoleGroups:
+    """The roles in the framework's order, and which are leaders and which staff (the sides of
+    the perception comparison)."""
+
+    order: tuple[str, ...]
+    leaders: frozenset[str]
+    staff: frozenset[str]
+
+    @classmethod
+    def of(cls, framework: Framework | None, respondents: Sequence[Respondent]) -> RoleGroups:
+        """The framework's groups; without one, the roles as respondents give them, no sides."""
+        if framework is None:
+            seen = dict.fromkeys(r.role for r in respondents if r.role is not None)
+            return cls(tuple(seen), frozenset(), frozenset())
+        leaders, staff = framework.roles_in("leaders"), framework.roles_in("staff")
+        return cls(framework.role_ids, frozenset(leaders), frozenset(staff))
+
+
 def _profile(
     questionnaire: Questionnaire,
     respondents: Sequence[Respondent],
     evidence: Mapping[str, bool],
     as_given: Profile | None,
+    groups: RoleGroups,
 ) -> Profile:
     """Indices of `respondents`' values; the statistics of many respondents are those of the
     answers as given, computed here when `as_given` is None and copied from it otherwise."""
     means = item_means(questionnaire, respondents)
     role_means = {
         role: item_means(questionnaire, group)
-        for role in ROLES
+        for role in groups.order
         if (group := [r for r in respondents if r.role == role])
     }
     dims = {
-        d.id: _dimension_score(d, means, role_means, respondents, as_given)
+        d.id: _dimension_score(d, means, role_means, respondents, as_given, groups)
         for d in questionnaire.dimensions
     }
     overall = weighted_mean((dims[d.id].index, d.weight) for d in questionnaire.dimensions)
@@ -209,6 +230,7 @@ def _dimension_score(
     role_means: Mapping[str, Mapping[str, float | None]],
     respondents: Sequence[Respondent],
     as_given: Profile | None,
+    groups: RoleGroups,
 ) -> DimensionScore:
     statuses = [
         r.answers[q.id].status for r in respondents for q in dim.questions if q.id in r.answers
@@ -225,7 +247,7 @@ def _dimension_score(
         by_role=role_indices(dim, role_means),
         agreement=_agreement(dim, respondents),
         statistics=given.statistics if given else dimension_statistics(dim, respondents),
-        perception=given.perception if given else leader_staff_gap(dim, respondents),
+        perception=given.perception if given else leader_staff_gap(dim, respondents, groups),
         results_index=results_index(dim, means),
         results_answered=sum(1 for r in respondents for q in result_items(dim) if _rated(r, q)),
     )
@@ -348,16 +370,21 @@ def unanswered_share(questionnaire: Questionnaire, respondent: Respondent) -> fl
     return round(1 - sum(1 for q in questions if _rated(respondent, q)) / len(questions), 3)
 
 
-def leader_staff_gap(dim: Dimension, given: Sequence[Respondent]) -> LeaderStaffGap | None:
+def leader_staff_gap(
+    dim: Dimension, given: Sequence[Respondent], groups: RoleGroups
+) -> LeaderStaffGap | None:
     """The perception gap on the dimension's items asked of, and rated by, both groups."""
-    leaders = [r for r in given if r.role == "leader"]
-    staff = [r for r in given if r.role == "staff"]
+    leaders = [r for r in given if r.role in groups.leaders]
+    staff = [r for r in given if r.role in groups.staff]
     if not leaders or not staff:
         return None
     shared = [
         q
         for q in dim.questions
-        if q.asks("leader") and q.asks("staff") and _values(q, leaders) and _values(q, staff)
+        if _asks_any(q, groups.leaders)
+        and _asks_any(q, groups.staff)
+        and _values(q, leaders)
+        and _values(q, staff)
     ]
     if not shared:
         return None
@@ -368,6 +395,10 @@ def leader_staff_gap(dim: Dimension, given: Sequence[Respondent]) -> LeaderStaff
     lead, rest = _group_index(shared, leaders), _group_index(shared, staff)
     gap = round(lead - rest, 2) if lead is not None and rest is not None else None
     return LeaderStaffGap(gap, len(own["leader"]), len(own["staff"]), hedges_g(*own.values()))
+
+
+def _asks_any(question: Question, roles: frozenset[str]) -> bool:
+    return any(question.asks(role) for role in roles)
 
 
 def _group_index(questions: Sequence[Question], group: Sequence[Respondent]) -> float | None:

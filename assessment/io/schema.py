@@ -17,7 +17,16 @@ if TYPE_CHECKING:  # the Python validator is imported on the slow path only (~40
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-SCHEMAS = ("questionnaire", "answers", "pack", "baselines", "actions", "packtests", "result")
+SCHEMAS = (
+    "framework",
+    "questionnaire",
+    "answers",
+    "pack",
+    "baselines",
+    "actions",
+    "packtests",
+    "result",
+)
 
 
 @cache

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..content.model import level_name
 from ..engine.result import Result
 from .cells import BOM, csv_cell
 
@@ -48,7 +47,7 @@ def result_csv(result: Result, lang: str) -> str:
             "id": "overall",
             "index": overall.index,
             "level": overall.level,
-            "level_name": level_name(overall.level, lang),
+            "level_name": result.level_name(overall.level, lang),
         }
     )
     for dim in result.dimensions.values():
@@ -59,7 +58,7 @@ def result_csv(result: Result, lang: str) -> str:
                 "title": dim.title.get(lang),
                 "index": dim.index,
                 "level": dim.level,
-                "level_name": level_name(dim.level, lang),
+                "level_name": result.level_name(dim.level, lang),
                 "traditional": dim.traditional,
                 "target": dim.target,
                 "gap_to_target": dim.to_target,

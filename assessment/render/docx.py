@@ -174,7 +174,7 @@ def _facts(ctx: Context) -> dict[str, str]:
 
 def _cover(w: Writer) -> None:
     ctx, t, about = w.ctx, w.t, w.ctx["about"]
-    w.para(t("report_kicker"), "Subtitle").paragraph_format.space_before = Cm(5)
+    w.para(ctx["kicker"], "Subtitle").paragraph_format.space_before = Cm(5)
     w.para(ctx["doc_title"], "Subtitle")
     w.para(ctx["organisation"], "Title")
     w.para(about.questionnaire_title or about.questionnaire_id, "Subtitle")

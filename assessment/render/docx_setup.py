@@ -215,7 +215,7 @@ def set_properties(document: WordDocument, facts: Mapping[str, str], lang: str) 
     props.author = facts["organisation"]
     props.last_modified_by = "tqm-maturity"
     props.keywords = facts["keywords"]
-    props.category = label("report", lang)
+    props.category = label("report_kicker", lang)
     props.comments = facts["comments"]
     props.language = LANGUAGE.get(lang, "en-GB")
     props.created = props.modified = datetime.datetime.now(datetime.UTC).replace(microsecond=0)

@@ -7,7 +7,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..content.model import level_name
 from ..engine.evaluation import TraceStep
 from ..engine.findings import FindingResult
 from ..engine.result import Result
@@ -40,7 +39,7 @@ def table(rows: Sequence[Sequence[str]], right: Iterable[int] = ()) -> list[str]
 def render_result(result: Result, lang: str) -> str:
     """The result as a readable table followed by the findings."""
     q, pack, overall = result.questionnaire, result.rulepack, result.overall
-    head = f"{msg('title', lang)}: {result.organisation or '-'}"
+    head = f"{result.framework.title.get(lang)}: {result.organisation or '-'}"
     meta = (
         f"{msg('questionnaire', lang)} {q.id} v{q.version} · {msg('rule_pack', lang)} "
         f"{pack.id} {pack.version} · {result.respondents.count} {msg('respondents', lang)}"
@@ -52,12 +51,12 @@ def render_result(result: Result, lang: str) -> str:
             [
                 dim.title.get(lang),
                 decimal(dim.index),
-                f"{dim.level} {level_name(dim.level, lang)}",
+                f"{dim.level} {result.level_name(dim.level, lang)}",
                 signed(above, lang) or "—",
                 decimal(dim.to_target),
             ]
         )
-    overall_name = f"{overall.level} {level_name(overall.level, lang)}"
+    overall_name = f"{overall.level} {result.level_name(overall.level, lang)}"
     rows.append([msg("overall", lang), decimal(overall.index), overall_name, "", ""])
     lines = [head, meta, "", *table(rows, right=(1, 3, 4))]
     for cap in overall.caps:

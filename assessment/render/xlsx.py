@@ -22,12 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..content.model import level_name
 from ..engine.answers import AnswerSet
 from ..engine.result import Result
 from . import MAX_CELL
 from .cells import looks_like_formula
-from .messages import msg, role_name
+from .messages import msg
 from .messages.workbook import COLUMNS, SHEETS, Column
 from .report.assurance import statistics_rows
 from .report.plan_view import condition_text
@@ -160,14 +159,19 @@ def dimension_rows(result: Result, lang: str) -> list[list[Any]]:
     rows = []
     for d in result.dimensions.values():
         roles = _joined(
-            [f"{role_name(r, lang, plural=False)}{_colon(lang)}{v}" for r, v in d.by_role.items()],
+            [
+                f"{result.framework.role_name(r, lang, plural=False)}{_colon(lang)}{v}"
+                for r, v in d.by_role.items()
+            ],
             lang,
         )
-        rows.append([d.id, d.title.get(lang), d.index, d.level, level_name(d.level, lang),
+        rows.append([d.id, d.title.get(lang), d.index, d.level, result.level_name(d.level, lang),
                      d.traditional, d.target, d.to_target, d.above_traditional, d.previous,
                      d.answered, d.na, d.unknown, d.agreement, roles])  # fmt: skip
     overall = result.overall
-    rows.append(["overall", "", overall.index, overall.level, level_name(overall.level, lang)])
+    rows.append(
+        ["overall", "", overall.index, overall.level, result.level_name(overall.level, lang)]
+    )
     return rows
 
 
@@ -202,7 +206,7 @@ def answer_rows(answers: AnswerSet, lang: str) -> list[list[Any]]:
     questionnaire = answers.questionnaire
     rows = []
     for respondent in answers.respondents:
-        role = role_name(respondent.role, lang, plural=False) if respondent.role else ""
+        role = _role(answers, respondent.role, lang)
         for question in questionnaire.questions:
             response = respondent.answers.get(question.id)
             if response is None:
@@ -219,6 +223,13 @@ def _dimension(result: Result, dimension_id: str, lang: str) -> str:
     """A dimension's name in `lang` (its id when the result does not hold it)."""
     found = result.dimensions.get(dimension_id)
     return found.title.get(lang) if found else dimension_id
+
+
+def _role(answers: AnswerSet, role: str | None, lang: str) -> str:
+    """A respondent's role as the framework names one of them ('' without a role)."""
+    if role is None:
+        return ""
+    return answers.framework.role_name(role, lang, plural=False) if answers.framework else role
 
 
 def _joined(parts: Sequence[str], lang: str) -> str:

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from helpers import TESTS
 from helpers.browser import CHROMIUM, CHROMIUM_ARGS
+from helpers.frameworks import TQM
 from helpers.live_server import LiveServer, start_gunicorn
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect, sync_playwright
 
 from assessment.content.library import load_library
-from assessment.content.model import LEVEL_NAMES
 
 pytestmark = pytest.mark.browser
 
@@ -193,7 +193,7 @@ def test_chinese_quick_scan_resumed_in_a_new_browser_ends_with_results_and_pdf(
     main = page.locator("main")
     expect(main).to_contain_text(ORGANISATION)
     for level in set(PLAN.values()):
-        expect(page.locator(".dimension-table")).to_contain_text(LEVEL_NAMES[level].zh)
+        expect(page.locator(".dimension-table")).to_contain_text(TQM.level(level).name.zh)
     page.screenshot(path=str(ARTIFACTS / "results-desktop-1280.png"), full_page=True)
 
     page.set_viewport_size({"width": 390, "height": 844})
@@ -222,7 +222,9 @@ def test_chinese_quick_scan_resumed_in_a_new_browser_ends_with_results_and_pdf(
     assert embedded_cjk_fonts(report), "no CJK font embedded in the PDF"
     assert ORGANISATION in text
     for level in set(PLAN.values()):
-        assert LEVEL_NAMES[level].zh in text, f"level {level} ({LEVEL_NAMES[level].zh}) missing"
+        assert TQM.level(level).name.zh in text, (
+            f"level {level} ({TQM.level(level).name.zh}) missing"
+        )
 
     # No sideways scrolling on a phone: wide tables scroll inside their own box.
     assert phone_width <= 390, f"the results page is {phone_width} px wide on a 390 px phone"

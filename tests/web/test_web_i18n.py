@@ -11,8 +11,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 from helpers import ROOT
-
-from assessment.content.framework import ROLE_NAMES
+from helpers.frameworks import TQM
 
 if TYPE_CHECKING:
     from helpers.web import Respondent
@@ -24,14 +23,14 @@ Csrf = Callable[[FlaskClient, str], str]
 
 def test_english_by_default(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
-    assert '<html lang="en">' in page and "How mature is your quality management?" in page
+    assert '<html lang="en">' in page and "How mature is your organisation?" in page
 
 
 def test_accept_language_zh_picks_chinese(client: FlaskClient) -> None:
     page = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
     text = page.get_data(as_text=True)
     assert '<html lang="zh-CN">' in text
-    assert "贵组织的质量管理成熟度如何" in text
+    assert "贵组织的管理成熟度如何" in text
     assert "全面质量管理成熟度快速自评" in text  # the content's own Chinese
 
 
@@ -129,5 +128,5 @@ def test_role_names_are_the_reports_in_both_languages(client: FlaskClient) -> No
         # tqm-audit asks every role something (tqm-quick asks customers nothing: not listed)
         page = client.get("/start/tqm-audit", headers={"Accept-Language": header})
         text = page.get_data(as_text=True)
-        for names in ROLE_NAMES.values():
-            assert f">{names.singular.get(lang)}</option>" in text, (lang, names)
+        for names in TQM.roles:
+            assert f">{names.name.get(lang)}</option>" in text, (lang, names)

@@ -10,7 +10,8 @@ import urllib.parse
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from assessment.content.model import LEVEL_NAMES
+from helpers.frameworks import TQM
+
 from assessment.io.schema import validator
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def test_results_page_shows_levels_chart_table_findings_roadmap(respondent: Resp
     assert "<svg" in page and "<polygon" in page
     assert 'style="' not in page  # nothing the CSP would block
     for level in range(1, 6):
-        assert LEVEL_NAMES[level].en in page
+        assert TQM.level(level).name.en in page
     assert "Level 2: Awakening" in page
     assert page.count("<tr>") == 7  # header + six dimensions
     assert "Findings" in page and "Improvement roadmap" in page
@@ -50,7 +51,10 @@ def test_results_explain_the_leadership_cap(respondent: Respondent) -> None:
     respondent.answer_all(4, **weak)
     page = _results(respondent)
     assert "Level 2: Awakening" in page
-    assert "The scores alone reach level 3" in page and "leadership is the cornerstone" in page
+    assert (
+        "The scores alone reach level 3" in page
+        and "Leadership is holding the whole system back" in page
+    )
 
 
 def test_results_follow_the_latest_answers(respondent: Respondent) -> None:
@@ -92,7 +96,7 @@ def test_downloads_follow_the_interface_language(respondent: Respondent) -> None
     respondent.client.set_cookie("lang", "zh")
     result = json.loads(respondent.client.get(f"/a/{respondent.token}/download/json").data)
     assert result["lang"] == "zh"
-    assert result["overall"]["level_name"] == LEVEL_NAMES[3].zh
+    assert result["overall"]["level_name"] == TQM.level(3).name.zh
     assert (
         "zh"
         in respondent.client.get(f"/a/{respondent.token}/download/json").headers[

@@ -10,6 +10,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from .. import rounds as store
+from ..catalog import framework_of
 from ..i18n import current_lang, role_labels
 from ..round_export import export_document, export_result, export_workbook
 from .audits import _outcome, _questionnaire, _round, audits
@@ -43,7 +44,9 @@ def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
 def export_xlsx(round_id: int) -> Response:
     """The whole round as a workbook: summary, one sheet per role shown, reconciliation log."""
     document, questionnaire, name = _export(round_id)
-    body = export_workbook(document, questionnaire, current_lang(), role_labels())
+    body = export_workbook(
+        document, questionnaire, current_lang(), role_labels([framework_of(questionnaire)])
+    )
     return _download(body, XLSX, f"{name}.xlsx")
 
 

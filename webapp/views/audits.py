@@ -27,13 +27,13 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
-from assessment.content.model import ROLES, Questionnaire
+from assessment.content.model import Questionnaire
 from assessment.problems import ProblemsFound
 
 from .. import rounds as store
 from ..accounts import consultant_only, signed_in
 from ..answering import clean_text
-from ..catalog import library
+from ..catalog import framework_of, frameworks, library
 from ..i18n import LANGUAGES, current_lang, role_labels
 from ..models import Client, Round, utcnow
 from ..trend import next_actions, trend_svg
@@ -129,7 +129,7 @@ def client(client_id: int) -> str:
             trend_chart=trend_svg(trend),
             next_actions=next_actions(trend[-1]["result"] if trend else None),
             questionnaires=library().questionnaires.values(),
-            roles=role_labels(),
+            roles=role_labels(frameworks()),
             errors={},
         )
 
@@ -255,7 +255,7 @@ def _dashboard(db: Session, found: Round, client: Client, new_links: list[tuple[
         state=state,
         invitations=store.invitations(db, found.id),
         new_links=new_links,
-        roles=role_labels(),
+        roles=role_labels([framework_of(questionnaire)]),
         log=store.audit_log(db, found.id),
         targets=json.loads(found.targets or "{}"),
     )
@@ -268,7 +268,7 @@ def invite(round_id: int) -> str | tuple[str, int]:
         found, client = _round(db, round_id)
         if found.status != "open":
             abort(409)
-        people, problem = _people(request.form)
+        people, problem = _people(request.form, framework_of(_questionnaire(found)).role_ids)
         if problem:
             flash(problem, "error")
             return _dashboard(db, found, client, []), 422
@@ -285,10 +285,10 @@ def invite(round_id: int) -> str | tuple[str, int]:
         return _dashboard(db, found, client, links)
 
 
-def _people(form: Mapping[str, str]) -> tuple[list[tuple[str, str]], str]:
+def _people(form: Mapping[str, str], roles: tuple[str, ...]) -> tuple[list[tuple[str, str]], str]:
     """(role, name) pairs from the counts per role or the pasted list."""
     people: list[tuple[str, str]] = []
-    for role in ROLES:
+    for role in roles:
         count = form.get(f"count_{role}", "").strip() or "0"
         if not count.isdigit() or int(count) > MAX_PER_ROLE:
             return [], _("The number per role is a whole number up to %(n)d.", n=MAX_PER_ROLE)
@@ -297,7 +297,7 @@ def _people(form: Mapping[str, str]) -> tuple[list[tuple[str, str]], str]:
         if not line.strip():
             continue
         role, _sep, name = (part.strip() for part in line.partition(","))
-        if role not in ROLES or len(name) > MAX_NAME:
+        if role not in roles or len(name) > MAX_NAME:
             return [], _("Line %(n)d: write a role, a comma and a name.", n=number)
         people.append((role, clean_text(name)))
     if not people or len(people) > store.MAX_INVITATIONS:
@@ -336,7 +336,7 @@ def results(round_id: int) -> str:
             outcome=outcome,
             frozen=frozen,
             questionnaire=_questionnaire(found),
-            roles=role_labels(),
+            roles=role_labels([framework_of(_questionnaire(found))]),
         )
 
 
@@ -419,7 +419,7 @@ def report(round_id: int, fmt: str) -> Response:
         document = store.frozen(db, found.id, lang)
     if document is None:
         abort(409)
-    result = Result.from_document(document)
+    result = Result.from_document(document, framework_of(_questionnaire(found)))
     body = pdf_isolated(result, lang) if fmt == "pdf" else render(fmt, result, None, lang)  # type: ignore[arg-type]
     name = secure_filename(f"{client.name}_{found.title}_{lang}") or "report"
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from ..catalog import library, minutes
+from ..catalog import frameworks, library, minutes
 from ..i18n import COOKIE, COOKIE_AGE, LANGUAGES
 from ..readiness import readiness
 
@@ -16,7 +16,9 @@ pages = Blueprint("pages", __name__)
 def index() -> str:
     """What the assessment is, and the questionnaires to choose from (shortest first)."""
     questionnaires = sorted(library().questionnaires.values(), key=lambda q: len(q.questions))
-    return render_template("index.html", questionnaires=questionnaires, minutes=minutes)
+    return render_template(
+        "index.html", questionnaires=questionnaires, minutes=minutes, frameworks=frameworks()
+    )
 
 
 @pages.post("/lang")

@@ -16,11 +16,11 @@ from flask import Blueprint, Response, abort, g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.content.model import ROLES, Questionnaire
+from assessment.content.model import Questionnaire
 from assessment.problems import Problem, ProblemsFound
 
 from .. import rounds as store
-from ..catalog import library
+from ..catalog import framework_of, library
 from ..models import ApiToken, Client, Consultant, Round
 from ..round_export import export_document, export_result
 from ..security import csrf
@@ -152,7 +152,7 @@ def invite(round_id: int) -> tuple[Response, int]:
         found, client = _round(db, round_id)  # another tenant's round is 404 before anything
         if found.status != "open":
             abort(409)
-        people = _people(_body())
+        people = _people(_body(), framework_of(_questionnaire(found)).role_ids)
         made = store.invite(db, found, client, _questionnaire(found), people)
         store.log(db, found.id, g.consultant_id, "invite", f"{len(made)} invitations (API)")
         links = [
@@ -166,7 +166,7 @@ def invite(round_id: int) -> tuple[Response, int]:
     return jsonify(invitations=links), 201
 
 
-def _people(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _people(data: Mapping[str, Any], roles: tuple[str, ...]) -> list[tuple[str, str]]:
     entries = data.get("respondents")
     if not isinstance(entries, list) or not 0 < len(entries) <= store.MAX_INVITATIONS:
         message = f"a list of 1-{store.MAX_INVITATIONS} respondents"
@@ -175,8 +175,8 @@ def _people(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     for index, entry in enumerate(entries):
         role = entry.get("role") if isinstance(entry, dict) else None
         name = entry.get("name", "") if isinstance(entry, dict) else None
-        if role not in ROLES or not isinstance(name, str) or len(name) > 200:
-            message = f"a role ({', '.join(ROLES)}) and an optional name of at most 200 characters"
+        if role not in roles or not isinstance(name, str) or len(name) > 200:
+            message = f"a role ({', '.join(roles)}) and an optional name of at most 200 characters"
             errors.append(Problem("request", None, None, f"$.respondents[{index}]", message))
         else:
             people.append((str(role), name))

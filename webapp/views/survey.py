@@ -39,7 +39,7 @@ from ..answering import (
     unanswered,
 )
 from ..archive import finish
-from ..catalog import library
+from ..catalog import framework_of, library
 from ..conflicts import MARK, Conflict, fingerprint, plan_save, rendered_entries, was_field
 from ..i18n import current_lang, role_labels
 from ..reading import page_saved, page_shown
@@ -97,7 +97,8 @@ def _start_errors(q: Questionnaire, organisation: str, role: str) -> dict[str, s
 def _roles_asked(q: Questionnaire) -> dict[str, str]:
     """The names of the roles the questionnaire asks at least one question (tqm-quick asks
     customers nothing), in the framework's order."""
-    return {role: name for role, name in role_labels().items() if q.questions_for(role)}
+    named = role_labels([framework_of(q)])
+    return {role: name for role, name in named.items() if q.questions_for(role)}
 
 
 def _start_page(q: Questionnaire, organisation: str, role: str, errors: dict[str, str]) -> str:
@@ -123,7 +124,7 @@ def overview(token: str) -> str:
         current=current,
         todo=todo,
         resume=resume,
-        roles=role_labels(),
+        roles=role_labels([framework_of(current.questionnaire)]),
         newer=newer_version(current),
         notes=kept_notes(current),
     )

@@ -1,19 +1,18 @@
 """Every interface string of the library, in English and Chinese: one bilingual table (message id ->
 Text) per area, looked up by id. This module: the command line, the text output, the answers
 template and the words every format shares (`msg`); report.py: the report's labels and level
-descriptions (`label`, `level_description`, `role_name`, `short_dimension`); workbook.py: the
+descriptions (`label`); workbook.py: the
 workbook's sheet names and column headers. Role, dimension and level names are the framework's
 (content/framework.py)."""
 
 from __future__ import annotations
 
 from ...content.model import Text
-from .report import label, level_description, role_name, short_dimension
+from .report import label
 
-__all__ = ["MESSAGES", "label", "level_description", "msg", "role_name", "short_dimension"]
+__all__ = ["MESSAGES", "label", "msg"]
 
 MESSAGES: dict[str, Text] = {
-    "title": Text("TQM maturity assessment", "全面质量管理成熟度评估"),
     "dimension": Text("Dimension", "维度"),
     "index": Text("Index", "指数"),
     "level": Text("Level", "等级"),

@@ -5,52 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ...content.framework import DIMENSION_SHORT_TITLES, ROLE_NAMES
 from ...content.model import Text
-
-LEVEL_DESCRIPTIONS: Mapping[int, Text] = MappingProxyType(
-    {
-        1: Text(
-            "Quality is secured by inspection and control. Customer satisfaction is a slogan, work "
-            "is divided among functional departments, problems are fixed when they escalate and "
-            "people are appraised on individual output.",
-            "质量主要靠检验和管控来保证。“顾客满意”停留在口号上，工作按职能部门切分，问题闹大了才去解决，"
-            "考核只看个人产出。",
-        ),
-        2: Text(
-            "The organisation sees that quality is more than inspection. First practices appear "
-            "(customer surveys, a quality policy, improvement projects), but they are isolated, "
-            "depend on individuals and are not yet tied to strategy or daily management.",
-            "组织开始意识到质量不只是检验。顾客调查、质量方针、改进项目等做法已经出现，"
-            "但彼此孤立、依赖个人推动，尚未与战略和日常管理挂钩。",
-        ),
-        3: Text(
-            "Quality practices are defined and applied in important parts of the organisation: key "
-            "processes are documented, customer data inform some decisions and improvement follows "
-            "a method. Coverage and consistency are still uneven across functions.",
-            "质量管理做法已有明确定义，并在组织的重要环节得到应用：关键流程有文件可依，顾客数据开始影响部分决策，"
-            "改进工作有章可循。但各职能之间的覆盖面和一致性仍参差不齐。",
-        ),
-        4: Text(
-            "Quality is part of how the organisation is run: strategy, processes, teams and appraisal "
-            "are aligned on customer requirements, results are measured end to end and reviewed "
-            "regularly, and improvement is routine across functions.",
-            "质量已融入组织的日常运营：战略、流程、团队和考核都围绕顾客要求协调一致，"
-            "结果按端到端方式衡量并定期评审，跨职能的持续改进已成常态。",
-        ),
-        5: Text(
-            "Quality is the way the organisation works. The voice of the customer drives every "
-            "function, leaders coach and empower, cross-functional teams own end-to-end processes, "
-            "learning is systematic and appraisal rewards customer focus, improvement and teamwork.",
-            "质量就是组织的工作方式。顾客之声驱动每一个职能，领导者以辅导和授权为主，跨职能团队对端到端流程负责，"
-            "组织学习成体系，考核激励着眼于关注顾客、持续改进和团队协作。",
-        ),
-    }
-)
 
 LABELS: Mapping[str, Text] = MappingProxyType(
     {
-        "report": Text("TQM maturity assessment", "全面质量管理成熟度评估报告"),
         "report_kicker": Text("Assessment report", "评估报告"),
         "contents": Text("Contents", "目录"),
         "organisation": Text("Organisation", "受评组织"),
@@ -333,22 +291,3 @@ def label(key: str, lang: str, **values: object) -> str:
     """A report label in `lang` with its {placeholders} filled."""
     text = LABELS[key].get(lang)
     return text.format(**values) if values else text
-
-
-def level_description(level: int, lang: str) -> str:
-    """What a maturity level means, in one short paragraph."""
-    return LEVEL_DESCRIPTIONS[level].get(lang)
-
-
-def role_name(role: str, lang: str, *, plural: bool = True) -> str:
-    """The display name of a respondent role (the id when unknown)."""
-    names = ROLE_NAMES.get(role)
-    if names is None:
-        return role
-    return (names.plural if plural else names.singular).get(lang)
-
-
-def short_dimension(dim_id: str, fallback: str, lang: str) -> str:
-    """A short dimension label for tight places (the full title when the id is not standard)."""
-    text = DIMENSION_SHORT_TITLES.get(dim_id)
-    return text.get(lang) if text else fallback

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...engine.result import DimensionResult, Result
-from ..messages import role_name
 from ..messages.assurance import LABELS
 
 ACCEPTABLE = 0.7  # the conventional threshold for α and for rwg(j)
@@ -80,7 +79,7 @@ def assurance(result: Result, lang: str, index_text: Any) -> Assurance:
         basis_note=str(verification.get("note", "")),
         unverified=_unverified(verification, lang),
         overall=_overall(result, verification, lang, index_text) if verified else "",
-        roles=tuple(role_name(r, lang) for r in roles),
+        roles=tuple(result.framework.role_name(r, lang) for r in roles),
         rows=rows,
         reading=reading,
         not_computed=tuple(_reasons(result, lang)),
@@ -170,7 +169,7 @@ def statistics_rows(result: Result, lang: str) -> list[list[Any]]:
         rows.append([
             dim.id, dim.title.get(lang), dim.level, dim.index, claimed.get("level"),
             claimed.get("index"), counted.get("total"),
-            "; ".join(f"{role_name(r, lang)}: {n}" for r, n in counted.get("by_role", {}).items()),
+            "; ".join(f"{result.framework.role_name(r, lang)}: {n}" for r, n in counted.get("by_role", {}).items()),
             stats.get("cronbach_alpha"), stats.get("rwg_j"),
             missing.get("cronbach_alpha", ""), missing.get("rwg_j", ""),
         ])  # fmt: skip

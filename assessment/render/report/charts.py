@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ...engine.result import DimensionResult, Result
 from ...engine.roadmap import Phase
 from ...numbers import decimal
-from ..messages import label, short_dimension
+from ..messages import label
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "Liberation Sans, Arial, Helvetica, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
@@ -288,7 +288,7 @@ def _lane(
 ) -> None:
     dim = result.dimensions.get(lane)
     index = dim.index if dim else None
-    name = short_dimension(lane, dim.title.get(lang) if dim else lane, lang)
+    name = result.framework.short_title(lane, lang, dim.title.get(lang) if dim else lane)
     _el(root, "text", name, x=4, y=y + 16, font_size=10.5, font_weight="bold", fill=INK)
     now = f"{label('now', lang)} {decimal(index)}"
     _el(root, "text", now, x=4, y=y + 28, font_size=9, fill=MUTED)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from ...engine.result import Result
 from ...numbers import decimal
-from ..messages import label, role_name
+from ..messages import label
 from . import plan_view, view
 from .assurance import assurance, consensus_findings
 from .assurance import text as assurance_text
@@ -103,13 +103,14 @@ def report_context(result: Result, lang: str) -> dict[str, Any]:
         "html_lang": "zh-CN" if lang == "zh" else "en",
         "t": functools.partial(label, lang=lang),
         "organisation": organisation,
-        "doc_title": label("report", lang),
+        "doc_title": result.framework.title.get(lang),
+        "kicker": _kicker(result, lang),
         "about": view.about(result, lang),
         "sections": numbered,
         "findings": findings,
         "dimensions": dimensions,
         "perception": perception,
-        "perception_roles": [role_name(r, lang) for r in roles],
+        "perception_roles": [result.framework.role_name(r, lang) for r in roles],
         "assurance": assurance(result, lang, functools.partial(decimal, lang=lang)),
         "at": functools.partial(assurance_text, lang=lang),
         "consensus": consensus_findings(findings),
@@ -219,3 +220,9 @@ def sections(
     for key in ("method", "trace"):
         out[key] = Section(f"sec-{key}", "", label(key, lang))
     return out
+
+
+def _kicker(result: Result, lang: str) -> str:
+    """The line above the title on the cover: the framework's subtitle, else "Assessment report"."""
+    subtitle = result.framework.subtitle
+    return subtitle.get(lang) if subtitle else label("report_kicker", lang)

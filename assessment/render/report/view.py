@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 from babel.dates import format_date
 
-from ...content.model import level_name
 from ...engine.document import SCHEMA
 from ...engine.findings import Evidence, FindingResult
 from ...engine.result import DimensionResult, Result
 from ...engine.schedule import REFERENCE_SIZE, capacity_per_month
 from ...numbers import decimal as fmt
 from ...numbers import percent, signed
-from ..messages import label, level_description, msg, role_name
+from ..messages import label, msg
 from .charts import number_actions
 
 
@@ -103,7 +102,7 @@ def about(result: Result, lang: str) -> About:
     q, pack, plan = result.questionnaire, result.rulepack, result.roadmap
     return About(
         q.id, q.title.get(lang), q.version, pack.id, pack.version, pack.sha256,
-        result.respondents.count, result.overall.level, level_name(result.overall.level, lang),
+        result.respondents.count, result.overall.level, result.level_name(result.overall.level, lang),
         result.overall.index,
         plan.days_per_month if plan else capacity_per_month(REFERENCE_SIZE),
         plan.deferred if plan else (), SCHEMA,
@@ -201,8 +200,8 @@ def _dimension_view(
         title=dim.title.get(lang),
         index=fmt(dim.index),
         level=dim.level,
-        level_name=level_name(dim.level, lang),
-        description=level_description(dim.level, lang),
+        level_name=result.level_name(dim.level, lang),
+        description=result.framework.level_description(dim.level, lang),
         traditional=fmt(dim.traditional),
         target=fmt(dim.target),
         gap=fmt(dim.to_target),
@@ -214,7 +213,7 @@ def _dimension_view(
         no_strength=_no_strength(dim.above_traditional, lang),
         issues=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] == dim.id),
         also=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] != dim.id),
-        roles=_roles_line(dim, lang),
+        roles=_roles_line(dim, result, lang),
         planned=tuple(_planned(dim.id, result, numbers, lang)),
         results=label("results_index", lang, index=fmt(dim.results.index)) if dim.results else "",
         result_items=tuple(
@@ -227,12 +226,13 @@ def _dimension_view(
     )
 
 
-def _roles_line(dim: DimensionResult, lang: str) -> str:
+def _roles_line(dim: DimensionResult, result: Result, lang: str) -> str:
     """'Leaders 93.8 · Staff 50' when more than one role answered, else ''."""
     by_role = {r: v for r, v in dim.by_role.items() if v is not None}
     if len(by_role) < 2:
         return ""
-    return " · ".join(f"{role_name(r, lang)} {fmt(v)}" for r, v in by_role.items())
+    name = result.framework.role_name
+    return " · ".join(f"{name(r, lang)} {fmt(v)}" for r, v in by_role.items())
 
 
 def _planned(
@@ -263,7 +263,10 @@ def _no_strength(above: float | None, lang: str) -> str:
 def role_counts(result: Result, lang: str) -> list[str]:
     """'Leaders 2', ... for the cover, with respondents without a role counted apart."""
     by_role = result.respondents.by_role
-    out = [label("role_count", lang, role=role_name(r, lang), n=n) for r, n in by_role.items()]
+    out = [
+        label("role_count", lang, role=result.framework.role_name(r, lang), n=n)
+        for r, n in by_role.items()
+    ]
     missing = result.respondents.count - sum(by_role.values())
     if missing > 0:
         out.append(label("role_count", lang, role=label("no_role", lang), n=missing))
@@ -276,9 +279,13 @@ def summary_paragraph(result: Result, organisation: str, lang: str) -> list[str]
     count = result.respondents.count
     people = label("respondent_one" if count == 1 else "respondent_many", lang)
     lead = label("summary_lead", lang, org=organisation, n=overall.level,
-                 name=level_name(overall.level, lang), index=fmt(overall.index), count=count,
+                 name=result.level_name(overall.level, lang), index=fmt(overall.index), count=count,
                  people=people)  # fmt: skip
-    out = [lead + ("" if lang == "zh" else " ") + level_description(overall.level, lang)]
+    out = [
+        lead
+        + ("" if lang == "zh" else " ")
+        + result.framework.level_description(overall.level, lang)
+    ]
     for cap in overall.caps:
         out.append(label("summary_capped", lang, before=cap.before, after=cap.after, rule=cap.rule))
     ranked = _ranked_dimensions(result, lang)
@@ -308,7 +315,7 @@ def top_strength(result: Result, findings: Sequence[FindingView], lang: str) -> 
     above = best.above_traditional or 0.0
     key = "relative_strength" if above > 0 else "relative_strength_below"
     return label(key, lang, dim=best.title.get(lang), n=best.level,
-                 name=level_name(best.level, lang), index=fmt(index), above=fmt(abs(above)))  # fmt: skip
+                 name=result.level_name(best.level, lang), index=fmt(index), above=fmt(abs(above)))  # fmt: skip
 
 
 def roadmap_teaser(result: Result, section: str, lang: str) -> str:
