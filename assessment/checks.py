@@ -14,6 +14,7 @@ from .content.library import (
     load_questionnaire,
     questionnaire_problems,
 )
+from .content.versions import QuestionnaireFile, place_of, questionnaire_files
 from .engine.answers import csv_to_answers, parse_answers
 from .io.files import load_file
 from .io.schema import schema_problems
@@ -70,15 +71,48 @@ def _check_library(root: Path | None) -> list[Problem]:
 
 
 def _check_folder(folder: Path, content: Path | None) -> list[Problem]:
+    """A content root, a `questionnaires/` folder, a `rules/` folder or one pack folder."""
     if (folder / "questionnaires").is_dir():
         return _check_library(folder)
     if (folder / "pack.yaml").exists():
-        library = load_library(content)
-        load_pack(folder, library.questionnaires)
-        tests = folder / "tests.yaml"
-        return _check_plain(tests, "packtests") if tests.exists() else []
-    msg = "not a content folder (no questionnaires/ or pack.yaml)"
+        return _check_pack(folder, content)
+    if "questionnaires" in (folder.name, folder.parent.name):
+        return _check_questionnaires(folder)
+    packs = sorted(p.parent for p in folder.glob("*/pack.yaml"))
+    if packs:
+        return [p for pack in packs for p in _collect(partial(_check_pack, pack, content))]
+    msg = "not a content folder (no questionnaires/, rules/ or pack.yaml)"
     return [Problem(str(folder), None, None, "$", msg, "file.kind")]
+
+
+def _check_pack(folder: Path, content: Path | None) -> list[Problem]:
+    """A pack folder, against the questionnaires of its own content root (`<root>/rules/<pack>`)
+    unless --content names one."""
+    library = load_library(content or _root_of(folder))
+    load_pack(folder, library.questionnaires, versions=library.versions)
+    tests = folder / "tests.yaml"
+    return _check_plain(tests, "packtests") if tests.exists() else []
+
+
+def _root_of(pack: Path) -> Path | None:
+    root = pack.resolve().parent.parent
+    return root if (root / "questionnaires").is_dir() else None
+
+
+def _check_questionnaires(folder: Path) -> list[Problem]:
+    """A `questionnaires/` folder (its layout too), or one questionnaire's folder of versions."""
+    if folder.name == "questionnaires":
+        places, problems = questionnaire_files(folder.parent)
+    else:
+        places, problems = [place_of(path) for path in sorted(folder.glob("*.yaml"))], []
+    for place in places:
+        problems += _collect(partial(_load_questionnaire, place.path, place))
+    return problems
+
+
+def _load_questionnaire(path: Path, place: QuestionnaireFile) -> list[Problem]:
+    load_questionnaire(path, place)
+    return []
 
 
 def _check_file(path: Path, library: Library | None, content: Path | None) -> list[Problem]:
