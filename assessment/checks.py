@@ -14,7 +14,7 @@ from .content.library import (
     load_questionnaire,
     questionnaire_problems,
 )
-from .content.versions import QuestionnaireFile, place_of, questionnaire_files
+from .content.versions import QuestionnaireFile, format_ref, place_of, questionnaire_files
 from .engine.answers import csv_to_answers, parse_answers
 from .io.files import load_file
 from .io.schema import schema_problems
@@ -62,11 +62,25 @@ def _library_or_problems(content: Path | None, problems: list[Problem]) -> Libra
 
 def _check_library(root: Path | None) -> list[Problem]:
     library = load_library(root)
-    problems: list[Problem] = []
+    problems = unscored_problems(library)
     for pack in library.packs.values():
         tests = Path(pack.path) / "tests.yaml"
         if tests.exists():
             problems += _check_plain(tests, "packtests")
+    return problems
+
+
+def unscored_problems(library: Library) -> list[Problem]:
+    """Every questionnaire version no pack scores (each would be refused when answers come)."""
+    problems = []
+    for qid, by_version in library.versions.items():
+        for version, questionnaire in by_version.items():
+            try:
+                library.pack_for(qid, version)
+            except ProblemsFound:
+                doc = load_file(questionnaire.source)
+                msg = f"no rule pack scores {format_ref(qid, version)}: name it in a pack's questionnaires"
+                problems.append(doc.problem("/id", msg, code="content.unscored"))
     return problems
 
 

@@ -268,3 +268,11 @@ def test_a_pack_folder_is_checked_against_its_own_content_roots_questionnaires(
 ) -> None:
     # the bundled content has no questionnaire 'mini': the pack's own root has
     assert validate_paths([content / "rules" / "mini", content / "questionnaires"]) == []
+
+
+def test_a_questionnaire_no_pack_scores_is_reported_at_its_id() -> None:
+    spare = DATA / "unscored" / "questionnaires" / "spare.yaml"
+    assert [(str(p), p.code) for p in validate_paths([DATA / "unscored"])] == [
+        (f"{spare}:2:5: $.id: no rule pack scores spare@1: name it in a pack's questionnaires",
+         "content.unscored"),
+    ]  # fmt: skip

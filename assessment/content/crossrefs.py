@@ -8,6 +8,8 @@ from typing import Any
 from ..io.source import Document, pointer_join
 from ..problems import Problem, ProblemCode, unknown
 from .model import DIMENSIONS, Questionnaire
+from .placeholders import action_placeholder_problems, finding_placeholder_problems
+from .reach import threshold_problems
 from .rules import fact_problem
 
 
@@ -17,7 +19,7 @@ def pack_problems(
     """Cross-reference problems between a pack's files and its questionnaires."""
     pack, actions = docs["pack.yaml"], docs["actions.yaml"]
     action_ids = [a["id"] for a in actions.data["actions"]]
-    problems = action_problems(actions)
+    problems = action_problems(actions) + action_placeholder_problems(actions)
     asked: set[str] = set()
     for index, qid in enumerate(pack.data["questionnaires"]):
         if qid in questionnaires:
@@ -26,6 +28,8 @@ def pack_problems(
             ptr = pointer_join("/questionnaires", index)
             msg = unknown("questionnaire", qid, questionnaires)
             problems.append(pack.problem(ptr, msg, code="unknown.questionnaire"))
+    scored = [questionnaires[q] for q in pack.data["questionnaires"] if q in questionnaires]
+    problems += threshold_problems(pack, pack.data["rules"], scored)
     seen: set[str] = set()
     for index, rule in enumerate(pack.data["rules"]):
         ptr = pointer_join("/rules", index)
@@ -47,6 +51,7 @@ def _rule_problems(
         if (wrong := fact_problem(fact, asked, for_each))
     ]
     out += _placeholder_problems(doc, ptr, rule)
+    out += finding_placeholder_problems(doc, ptr, rule, asked)
     then = rule["then"]
     dims = [*DIMENSIONS, *(["{dimension}"] if for_each else [])]
     questions = [*asked, *(["{question}"] if for_each == "question" else [])]
