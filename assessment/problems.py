@@ -157,7 +157,7 @@ CODES: Final[Mapping[ProblemCode, str]] = {
     "answers.na_not_allowed": "N/A is given for a question that does not allow it",
     "answers.not_asked": "an answer to a question the respondent's role is not asked (its `roles:` leave the role out)",
     "answers.questionnaire_conflict": "the answers name another questionnaire or version than `--questionnaire`",
-    "packtest.uncovered": "a rule has no pack test where it fires, or none where it does not",
+    "packtest.uncovered": "a rule has no pack test where it fires, or none where it does not (or the pack has no tests.yaml)",
     "batch.empty_organisation": "a batch row grouped by organisation has an empty organisation",
     "batch.split_organisation": "an organisation's rows in a batch are not consecutive",
 }
