@@ -134,7 +134,7 @@ CODES: Final[Mapping[ProblemCode, str]] = {
     "unknown.fact": "a rule reads a fact that does not exist",
     "unknown.rule": "a pack test names a rule the pack does not have",
     "unknown.language": "a language the product does not speak (it speaks en and zh)",
-    "unknown.placeholder": "a text names a placeholder that is not filled where it stands (it would print as written, or as '—')",
+    "unknown.placeholder": "a text names a placeholder that is not filled where it stands (it would print as written); a placeholder naming a fact that does not exist has that fact's code (`unknown.fact`, `unknown.dimension`, ...)",
     "content.duplicate_id": "an id (dimension, question, rule, action) appears twice",
     "content.id_mismatch": "a questionnaire's id differs from its file name",
     "content.id_prefix": "a question or action id does not start with its dimension",

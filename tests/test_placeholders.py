@@ -16,8 +16,8 @@ def test_unfillable_placeholders_are_located_with_a_suggestion() -> None:
     rules, actions = PACK / "pack.yaml", PACK / "actions.yaml"
     assert [(str(p), p.code) for p in found] == [
         (f"{actions}:4:17: $.actions[0].title.en: placeholder {{dimension}}: an action's texts are printed as written (placeholders are filled in findings only)", "unknown.placeholder"),
-        (f"{rules}:8:17: $.rules[0].title.en: unknown placeholder {{answr.customer.first}}: unknown fact 'answr.customer.first' (did you mean 'answer'?)", "unknown.placeholder"),
-        (f"{rules}:15:21: $.rules[0].then.finding.title.en: unknown placeholder {{index.custmer}}: unknown dimension 'custmer' (did you mean 'customer'?)", "unknown.placeholder"),
+        (f"{rules}:8:17: $.rules[0].title.en: unknown placeholder {{answr.customer.first}}: unknown fact 'answr.customer.first' (did you mean 'answer'?)", "unknown.fact"),
+        (f"{rules}:15:21: $.rules[0].then.finding.title.en: unknown placeholder {{index.custmer}}: unknown dimension 'custmer' (did you mean 'customer'?)", "unknown.dimension"),
         (f"{rules}:16:22: $.rules[0].then.finding.detail.en: unknown placeholder {{dimensons}} (did you mean 'dimensions'?)", "unknown.placeholder"),
     ]  # fmt: skip
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..io.source import Document, pointer_join
 from ..problems import Problem, did_you_mean
-from .rules import FACT_PLACEHOLDER, fact_problem
+from .rules import FACT_PLACEHOLDER, FactProblem, fact_problem
 
 # What render_text fills besides facts (a fact is a dotted name: FACT_PLACEHOLDER).
 NAMED = ("dimension", "question", "dimensions")
@@ -38,9 +38,9 @@ def finding_placeholder_problems(
     out = []
     for text_ptr, text in texts:
         for where, name in _placeholders(text_ptr, text):
-            message = _unknown_message(name, asked, rule.get("for_each"))
-            if message:
-                out.append(doc.problem(where, message, code="unknown.placeholder"))
+            wrong = _unknown(name, asked, rule.get("for_each"))
+            if wrong:
+                out.append(doc.problem(where, wrong[1], code=wrong[0]))
     return out
 
 
@@ -63,11 +63,13 @@ def _placeholders(ptr: str, text: Mapping[str, str]) -> Iterator[tuple[str, str]
             yield f"{ptr}/{lang}", match.group(1)
 
 
-def _unknown_message(name: str, asked: Collection[str], for_each: str | None) -> str | None:
-    """Why render_text cannot fill {name}, or None when it can."""
+def _unknown(name: str, asked: Collection[str], for_each: str | None) -> FactProblem | None:
+    """Why render_text cannot fill {name}, or None when it can. A fact that does not exist keeps
+    its fact's code (unknown.question...: the loader does not echo those for a questionnaire that
+    failed to load), any other name is unknown.placeholder."""
     if name in NAMED:
         return None
     if FACT_PLACEHOLDER.fullmatch(f"{{{name}}}"):
         wrong = fact_problem(name, asked, for_each)
-        return f"unknown placeholder {{{name}}}: {wrong[1]}" if wrong else None
-    return f"unknown placeholder {{{name}}}{did_you_mean(name, NAMED)}"
+        return (wrong[0], f"unknown placeholder {{{name}}}: {wrong[1]}") if wrong else None
+    return "unknown.placeholder", f"unknown placeholder {{{name}}}{did_you_mean(name, NAMED)}"
