@@ -220,13 +220,16 @@ def _assess(
     "--rule", help="Only this rule (an id, or an instance like maturity.level_3[customer])."
 )
 @LANG
+@QUESTIONNAIRE
 @CONTENT
 @reports_errors
-def explain(answers: Path, rule: str | None, lang: str, content: Path | None) -> None:
+def explain(
+    answers: Path, rule: str | None, lang: str, questionnaire: str | None, content: Path | None
+) -> None:
     """Why each rule fired or did not, with the actual values."""
     from .render.text import render_trace
 
-    _, result = _assess(answers, content, lang)
+    _, result = _assess(answers, content, lang, None, questionnaire)
     text = render_trace(result.trace, lang, rule)
     if rule and not text:
         from .problems import UsageError, did_you_mean
@@ -296,6 +299,7 @@ def test_pack(pack: Path | None, content: Path | None) -> None:
 )
 @LANG
 @CAPACITY
+@QUESTIONNAIRE
 @CONTENT
 @reports_errors
 def report(
@@ -306,11 +310,12 @@ def report(
     template: Path | None,
     lang: str,
     days_per_month: float | None,
+    questionnaire: str | None,
     content: Path | None,
 ) -> None:
     """Write the assessment report (PDF, Word or standalone HTML)."""
     name = output_format(output, fmt, "report", "pdf")
-    answer_set, result = _assess(answers, content, lang, days_per_month)
+    answer_set, result = _assess(answers, content, lang, days_per_month, questionnaire)
     options = RenderOptions(pdf_variant=pdf_variant, docx_template=template)
     _write(output, render(name, result, answer_set, lang, options))
     click.echo(str(output))
@@ -325,14 +330,20 @@ def _write(output: Path, content: str | bytes) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @LANG
 @CAPACITY
+@QUESTIONNAIRE
 @CONTENT
 @reports_errors
 def export(
-    answers: Path, output: Path, lang: str, days_per_month: float | None, content: Path | None
+    answers: Path,
+    output: Path,
+    lang: str,
+    days_per_month: float | None,
+    questionnaire: str | None,
+    content: Path | None,
 ) -> None:
     """Write the assessment as an Excel workbook (dimensions, findings, roadmap, answers)."""
     name = output_format(output, None, "export", "xlsx")
-    answer_set, result = _assess(answers, content, lang, days_per_month)
+    answer_set, result = _assess(answers, content, lang, days_per_month, questionnaire)
     _write(output, render(name, result, answer_set, lang))
     click.echo(str(output))
 

@@ -111,3 +111,15 @@ def test_tqm_batch_scores_a_csv_without_the_column_with_the_option(
     refused = cli("batch", NO_COLUMN, "-o", named, "--content", CONTENT)
     assert refused.exit_code == 1
     assert "--questionnaire ID[@N]" in refused.stderr
+
+
+def test_tqm_explain_and_export_take_the_option_too(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    named = ("--questionnaire", "mini", "--content", CONTENT)
+    explained = cli("explain", NO_COLUMN, "--rule", "maturity.overall_2", *named)
+    assert (explained.exit_code, explained.stdout.splitlines()[0]) == (
+        0,
+        "✔ maturity.overall_2: fired",
+    )
+    assert cli("export", NO_COLUMN, "-o", tmp_path / "x.xlsx", *named).exit_code == 0
