@@ -31,6 +31,7 @@ from .engine.pipeline import assess
 from .engine.result import Result
 from .io.source import Document, display_pointer, pointer_join
 from .problems import Problem, ProblemsFound, UsageError
+from .questionnaire_option import MISSING, csv_with_questionnaire
 from .render import FORMATS, MAX_CELL, Format, Write, format_of, formats_for, suffix_list
 from .render.json_document import json_line
 from .render.messages import msg
@@ -120,8 +121,10 @@ def score_batch(
     progress: Progress | None = None,
     *,
     workers: int | None = None,
+    questionnaire: str | None = None,
 ) -> BatchSummary:
-    """Score every organisation of `source` into `target` (.jsonl, .csv or .xlsx)."""
+    """Score every organisation of `source` into `target` (.jsonl, .csv or .xlsx); `questionnaire`
+    (`--questionnaire`) names the questionnaire of a CSV without that column."""
     start = time.perf_counter()
     fmt = output_format(target).name
     total = _size(source)
@@ -129,8 +132,8 @@ def score_batch(
     partial = target.with_name(f".{target.name}.partial")
     try:
         with source.open("rb") as handle:
-            reader = GroupReader(handle, str(source))
-            scorer = GroupScorer(library, lang, fmt, str(source), reader.header)
+            reader = GroupReader(handle, str(source), questionnaire is not None)
+            scorer = GroupScorer(library, lang, fmt, str(source), reader.header, questionnaire)
             outcomes = _outcomes(reader.groups(), scorer, workers)
             stream = FORMATS[fmt].stream
             assert stream is not None  # every batch format has one
@@ -229,8 +232,8 @@ def _file_problem(name: str, message: str, line: int | None = None) -> Problem:
 class GroupReader:
     """The CSV read line by line: its header, then its groups of rows."""
 
-    def __init__(self, handle: BinaryIO, name: str):
-        self.name, self.bytes = name, 0
+    def __init__(self, handle: BinaryIO, name: str, named: bool = False):
+        self.name, self.bytes, self.named = name, 0, named  # named: by --questionnaire
         self.csv = csv.reader(self._lines(handle))
         self.header = self._header()
         self.by_organisation = "organisation" in self.header
@@ -261,7 +264,7 @@ class GroupReader:
     def _header(self) -> tuple[str, ...]:
         header = next(self._rows(), (0, ()))[1]
         twice = [f"column {c!r} appears twice" for c in sorted(set(header)) if header.count(c) > 1]
-        missing = [] if "questionnaire" in header else ["CSV needs a 'questionnaire' column"]
+        missing = [] if "questionnaire" in header or self.named else [MISSING]
         problems = twice + missing if header else ["CSV file is empty (a header row is needed)"]
         if problems:
             raise ProblemsFound([_file_problem(self.name, msg, 1) for msg in problems])
@@ -314,6 +317,7 @@ class GroupScorer:
     fmt: str
     source: str
     header: tuple[str, ...]
+    questionnaire: str | None = None  # --questionnaire
 
     @property
     def dimensions(self) -> list[FrameworkDimension]:
@@ -338,7 +342,9 @@ class GroupScorer:
         positions: dict[str, tuple[int | None, int | None]] = {"": (group.rows[0][0], 1)}
         rows = [self._record(i, row, positions) for i, row in enumerate(group.rows)]
         doc = Document(self.source, {"header": list(self.header), "rows": rows}, positions)
-        return parse_answers(csv_to_answers(doc), self.library)
+        return parse_answers(
+            csv_to_answers(csv_with_questionnaire(doc, self.questionnaire)), self.library
+        )
 
     def _record(self, index: int, row: Row, positions: dict[str, Any]) -> dict[str, str]:
         """One row as a dict by column, its cells' positions recorded (as `parse_csv` does)."""

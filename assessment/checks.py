@@ -14,6 +14,7 @@ from .content.library import (
     load_questionnaire,
     questionnaire_problems,
 )
+from .content.versions import QuestionnaireFile, format_ref, place_of, questionnaire_files
 from .engine.answers import csv_to_answers, parse_answers
 from .io.files import load_file
 from .io.schema import schema_problems
@@ -61,7 +62,7 @@ def _library_or_problems(content: Path | None, problems: list[Problem]) -> Libra
 
 def _check_library(root: Path | None) -> list[Problem]:
     library = load_library(root)
-    problems: list[Problem] = []
+    problems = unscored_problems(library)
     for pack in library.packs.values():
         tests = Path(pack.path) / "tests.yaml"
         if tests.exists():
@@ -69,16 +70,63 @@ def _check_library(root: Path | None) -> list[Problem]:
     return problems
 
 
+def unscored_problems(library: Library) -> list[Problem]:
+    """Every questionnaire version no pack scores (each would be refused when answers come)."""
+    problems = []
+    for qid, by_version in library.versions.items():
+        for version, questionnaire in by_version.items():
+            try:
+                library.pack_for(qid, version)
+            except ProblemsFound:
+                doc = load_file(questionnaire.source)
+                msg = f"no rule pack scores {format_ref(qid, version)}: name it in a pack's questionnaires"
+                problems.append(doc.problem("/id", msg, code="content.unscored"))
+    return problems
+
+
 def _check_folder(folder: Path, content: Path | None) -> list[Problem]:
+    """A content root, a `questionnaires/` folder, a `rules/` folder or one pack folder."""
     if (folder / "questionnaires").is_dir():
         return _check_library(folder)
     if (folder / "pack.yaml").exists():
-        library = load_library(content)
-        load_pack(folder, library.questionnaires)
-        tests = folder / "tests.yaml"
-        return _check_plain(tests, "packtests") if tests.exists() else []
-    msg = "not a content folder (no questionnaires/ or pack.yaml)"
+        return _check_pack(folder, content)
+    if "questionnaires" in (folder.name, folder.parent.name):
+        return _check_questionnaires(folder)
+    packs = sorted(p.parent for p in folder.glob("*/pack.yaml"))
+    if packs:
+        return [p for pack in packs for p in _collect(partial(_check_pack, pack, content))]
+    msg = "not a content folder (no questionnaires/, rules/ or pack.yaml)"
     return [Problem(str(folder), None, None, "$", msg, "file.kind")]
+
+
+def _check_pack(folder: Path, content: Path | None) -> list[Problem]:
+    """A pack folder, against the questionnaires of its own content root (`<root>/rules/<pack>`)
+    unless --content names one."""
+    library = load_library(content or _root_of(folder))
+    load_pack(folder, library.questionnaires, versions=library.versions)
+    tests = folder / "tests.yaml"
+    return _check_plain(tests, "packtests") if tests.exists() else []
+
+
+def _root_of(pack: Path) -> Path | None:
+    root = pack.resolve().parent.parent
+    return root if (root / "questionnaires").is_dir() else None
+
+
+def _check_questionnaires(folder: Path) -> list[Problem]:
+    """A `questionnaires/` folder (its layout too), or one questionnaire's folder of versions."""
+    if folder.name == "questionnaires":
+        places, problems = questionnaire_files(folder.parent)
+    else:
+        places, problems = [place_of(path) for path in sorted(folder.glob("*.yaml"))], []
+    for place in places:
+        problems += _collect(partial(_load_questionnaire, place.path, place))
+    return problems
+
+
+def _load_questionnaire(path: Path, place: QuestionnaireFile) -> list[Problem]:
+    load_questionnaire(path, place)
+    return []
 
 
 def _check_file(path: Path, library: Library | None, content: Path | None) -> list[Problem]:

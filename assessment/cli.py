@@ -47,6 +47,14 @@ CAPACITY = click.option(
     default=None,
     help="Person-days a month the roadmap may plan (default: from the organisation's size).",
 )
+QUESTIONNAIRE = click.option(
+    "--questionnaire",
+    "questionnaire",
+    metavar="ID[@N]",
+    default=None,
+    help="The questionnaire the answers are for, when the file does not name it (a CSV without a "
+    "questionnaire column); a file that names another is refused.",
+)
 CONTENT = click.option(
     "--content",
     type=click.Path(file_okay=False, path_type=Path),
@@ -155,6 +163,7 @@ def template(
 )
 @LANG
 @CAPACITY
+@QUESTIONNAIRE
 @CONTENT
 @reports_errors
 def score(
@@ -163,11 +172,12 @@ def score(
     output: Path | None,
     lang: str,
     days_per_month: float | None,
+    questionnaire: str | None,
     content: Path | None,
 ) -> None:
     """Score one organisation's answers (one or many respondents)."""
     name = output_format(output, fmt, "score", "text")
-    answer_set, result = _assess(answers, content, lang, days_per_month)
+    answer_set, result = _assess(answers, content, lang, days_per_month, questionnaire)
     text = render(name, result, answer_set, lang)
     assert isinstance(text, str)  # score offers text formats only
     if output is None:
@@ -198,14 +208,18 @@ def output_format(output: Path | None, fmt: str | None, use: str, default: str) 
 
 
 def _assess(
-    answers: Path, content: Path | None, lang: str, days_per_month: float | None = None
+    answers: Path,
+    content: Path | None,
+    lang: str,
+    days_per_month: float | None = None,
+    questionnaire: str | None = None,
 ) -> Any:
     """The answer set read from a file and its result (texts in `lang` only)."""
-    from .engine.answers import load_answers
     from .engine.pipeline import assess
+    from .questionnaire_option import load_answers_for
 
     library = _library(content)
-    answer_set = load_answers(answers, library)
+    answer_set = load_answers_for(answers, library, questionnaire)
     return answer_set, assess(answer_set, library, days_per_month=days_per_month, langs=(lang,))
 
 
@@ -215,13 +229,16 @@ def _assess(
     "--rule", help="Only this rule (an id, or an instance like maturity.level_3[customer])."
 )
 @LANG
+@QUESTIONNAIRE
 @CONTENT
 @reports_errors
-def explain(answers: Path, rule: str | None, lang: str, content: Path | None) -> None:
+def explain(
+    answers: Path, rule: str | None, lang: str, questionnaire: str | None, content: Path | None
+) -> None:
     """Why each rule fired or did not, with the actual values."""
     from .render.text import render_trace
 
-    _, result = _assess(answers, content, lang)
+    _, result = _assess(answers, content, lang, None, questionnaire)
     text = render_trace(result.trace, lang, rule)
     if rule and not text:
         from .problems import UsageError, did_you_mean
@@ -291,6 +308,7 @@ def test_pack(pack: Path | None, content: Path | None) -> None:
 )
 @LANG
 @CAPACITY
+@QUESTIONNAIRE
 @CONTENT
 @reports_errors
 def report(
@@ -301,11 +319,12 @@ def report(
     template: Path | None,
     lang: str,
     days_per_month: float | None,
+    questionnaire: str | None,
     content: Path | None,
 ) -> None:
     """Write the assessment report (PDF, Word or standalone HTML)."""
     name = output_format(output, fmt, "report", "pdf")
-    answer_set, result = _assess(answers, content, lang, days_per_month)
+    answer_set, result = _assess(answers, content, lang, days_per_month, questionnaire)
     options = RenderOptions(pdf_variant=pdf_variant, docx_template=template)
     _write(output, render(name, result, answer_set, lang, options))
     click.echo(str(output))
@@ -320,14 +339,20 @@ def _write(output: Path, content: str | bytes) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @LANG
 @CAPACITY
+@QUESTIONNAIRE
 @CONTENT
 @reports_errors
 def export(
-    answers: Path, output: Path, lang: str, days_per_month: float | None, content: Path | None
+    answers: Path,
+    output: Path,
+    lang: str,
+    days_per_month: float | None,
+    questionnaire: str | None,
+    content: Path | None,
 ) -> None:
     """Write the assessment as an Excel workbook (dimensions, findings, roadmap, answers)."""
     name = output_format(output, None, "export", "xlsx")
-    answer_set, result = _assess(answers, content, lang, days_per_month)
+    answer_set, result = _assess(answers, content, lang, days_per_month, questionnaire)
     _write(output, render(name, result, answer_set, lang))
     click.echo(str(output))
 
@@ -342,17 +367,22 @@ def export(
     help=f"Results: {suffix_list(formats_for('batch'))}.",
 )
 @LANG
+@QUESTIONNAIRE
 @CONTENT
 @reports_errors
-def batch(source: Path, output: Path, lang: str, content: Path | None) -> None:
+def batch(
+    source: Path, output: Path, lang: str, questionnaire: str | None, content: Path | None
+) -> None:
     """Score many organisations from one CSV (grouped by an `organisation` column)."""
     from .batch import output_format, score_batch
     from .progress import progress_bar
 
     output_format(output)  # a wrong suffix is a usage error before any work
     library = _library(content)
+    if questionnaire is not None:  # an unknown one is named once, not in every organisation's row
+        library.resolve(questionnaire, "$", "--questionnaire")
     with progress_bar("scoring") as progress:  # a bar only when stderr is a terminal
-        summary = score_batch(source, output, library, lang, progress)
+        summary = score_batch(source, output, library, lang, progress, questionnaire=questionnaire)
     click.echo(
         f"{summary.organisations} organisations: {summary.scored} scored, {summary.rejected} rejected "
         f"({summary.seconds:.1f} s) -> {output}"

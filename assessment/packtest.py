@@ -2,7 +2,8 @@
 
 A pack passes when every case passes and its tests.yaml is sound: every case names a known
 questionnaire, every rule id in `fired`, `not_fired` and `finding_dimensions` is a rule of the pack,
-and every rule has a case where it fires and one where it does not. Problems in tests.yaml are
+every dimension and answer it gives is one its questionnaire takes (packtest_cases.py), and every
+rule has a case where it fires and one where it does not. Problems in tests.yaml are
 located (file:line:col) like those of any other content file.
 """
 
@@ -16,11 +17,12 @@ from typing import Any
 from .content.library import Library, RulePack, load_pack
 from .content.model import Questionnaire
 from .content.versions import format_ref, parse_ref
-from .engine.answers import parse_answers
+from .engine.answers import AnswerSet, parse_answers
 from .engine.pipeline import assess
 from .io.files import load_file
 from .io.schema import schema_problems
 from .io.source import Document, pointer_join
+from .packtest_cases import answer_problems, dimension_problems
 from .problems import Problem, ProblemsFound, unknown
 
 EXPECTED_RULE_LISTS = ("fired", "not_fired")
@@ -111,18 +113,25 @@ def known_refs(library: Library) -> list[str]:
     return refs
 
 
-def run_case(case: Mapping[str, Any], library: Library, name: str = "tests.yaml") -> CaseResult:
-    """Run one case; failures say what differed."""
-    if _questionnaire(case["questionnaire"], library) is None:
-        return CaseResult(case["name"], (f"unknown questionnaire {case['questionnaire']!r}",))
-    try:
-        answers = parse_answers(Document(name, case_answers(case, library)), library)
-    except ProblemsFound as exc:
-        return CaseResult(
-            case["name"], tuple(f"answers: {p.pointer}: {p.message}" for p in exc.problems)
-        )
+def score_case(case: Mapping[str, Any], answers: AnswerSet, library: Library) -> CaseResult:
+    """A case's checked answers scored, and what in the result differs from its expectations."""
     result = assess(answers, library).to_document("en")
     return CaseResult(case["name"], tuple(expectation_failures(case["expect"], result)))
+
+
+def checked_case(
+    doc: Document, case_ptr: str, case: Mapping[str, Any], library: Library
+) -> AnswerSet | list[Problem]:
+    """A case's answers, or its problems located in tests.yaml (unknown dimensions, answers the
+    questionnaire refuses)."""
+    questionnaire = _questionnaire(case["questionnaire"], library)
+    assert questionnaire is not None  # a case naming an unknown one is reported, not checked
+    problems = dimension_problems(doc, case_ptr, case, questionnaire)
+    try:
+        answers = parse_answers(Document(doc.name, case_answers(case, library)), library)
+    except ProblemsFound as exc:
+        return problems + answer_problems(doc, case_ptr, case, exc.problems)
+    return problems or answers
 
 
 def expectation_failures(expect: Mapping[str, Any], result: Mapping[str, Any]) -> list[str]:
@@ -151,17 +160,28 @@ def run_pack_tests(folder: str | Path, library: Library) -> PackTestRun:
     The cases are scored by the pack in `folder` even when the library holds another pack for the
     same questionnaire (a copy being edited, an author's own pack).
     """
-    doc = load_cases(folder)
+    tests = Path(folder) / "tests.yaml"
+    if not tests.exists():
+        msg = "no tests.yaml: every rule needs a case where it fires and one where it does not"
+        return PackTestRun((), (Problem(str(tests), None, None, "$", msg, "packtest.uncovered"),))
+    try:
+        doc = load_cases(folder)
+    except ProblemsFound as exc:  # unreadable or not of the schema: nothing to run
+        return PackTestRun((), tuple(exc.problems))
     pack = pack_in(folder, library)
     own = Library(library.questionnaires, {pack.id: pack}, library.versions, library.migrations)
     problems = reference_problems(doc, [r.id for r in pack.rules], known_refs(own))
     problems += coverage_problems(doc, [r.id for r in pack.rules])
-    cases = tuple(
-        run_case(case, own, doc.name)
-        for case in doc.data["cases"]
-        if _questionnaire(case["questionnaire"], own)  # else: a problem, reported above
-    )
-    return PackTestRun(cases, tuple(problems))
+    cases = []
+    for case_ptr, case in _cases(doc):
+        if _questionnaire(case["questionnaire"], own) is None:
+            continue  # a problem, reported above
+        checked = checked_case(doc, case_ptr, case, own)
+        if isinstance(checked, list):  # the case cannot be run: its problems say why
+            problems += checked
+        else:
+            cases.append(score_case(case, checked, own))
+    return PackTestRun(tuple(cases), tuple(problems))
 
 
 def pack_in(folder: str | Path, library: Library) -> RulePack:

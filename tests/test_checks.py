@@ -190,7 +190,7 @@ def test_a_file_of_unknown_kind_is_reported(tmp_path: Path, name: str, text: str
 
 def test_a_folder_that_is_not_content_is_reported(tmp_path: Path) -> None:
     assert shown([tmp_path]) == [
-        f"{tmp_path}: $: not a content folder (no questionnaires/ or pack.yaml)"
+        f"{tmp_path}: $: not a content folder (no questionnaires/, rules/ or pack.yaml)"
     ]
 
 
@@ -239,3 +239,40 @@ def test_what_validate_finds_about_paths_has_codes(tmp_path: Path) -> None:
         ("notes.yaml", "file.kind"),
         (tmp_path.name, "file.kind"),
     }
+
+
+# --- any mix of content folders: questionnaires/, rules/, one questionnaire's versions, a pack ---
+
+
+def test_the_bundled_questionnaires_and_rules_folders_given_apart_have_no_problems() -> None:
+    paths = [ROOT / "questionnaires", ROOT / "rules", ROOT / "questionnaires" / "tqm-audit"]
+    assert validate_paths([*paths, ROOT / "rules" / "tqm-1" / "pack.yaml"]) == []
+
+
+def test_a_questionnaires_folder_reports_the_broken_questionnaire_in_it(content: Path) -> None:
+    path = edit(
+        content / "questionnaires" / "mini.yaml", "id: leadership.second", "id: leadership.first"
+    )
+    found = validate_paths([content / "questionnaires"])
+    assert [(p.file, p.code) for p in found] == [(str(path), "content.duplicate_id")]
+
+
+def test_a_rules_folder_reports_the_broken_pack_in_it(content: Path) -> None:
+    pack = edit(content / "rules" / "mini" / "pack.yaml", "value: 20", 'value: "twenty"')
+    found = validate_paths([content / "rules"])
+    assert {(p.file, p.code) for p in found} == {(str(pack), "schema.type")}
+
+
+def test_a_pack_folder_is_checked_against_its_own_content_roots_questionnaires(
+    content: Path,
+) -> None:
+    # the bundled content has no questionnaire 'mini': the pack's own root has
+    assert validate_paths([content / "rules" / "mini", content / "questionnaires"]) == []
+
+
+def test_a_questionnaire_no_pack_scores_is_reported_at_its_id() -> None:
+    spare = DATA / "unscored" / "questionnaires" / "spare.yaml"
+    assert [(str(p), p.code) for p in validate_paths([DATA / "unscored"])] == [
+        (f"{spare}:2:5: $.id: no rule pack scores spare@1: name it in a pack's questionnaires",
+         "content.unscored"),
+    ]  # fmt: skip

@@ -4,6 +4,7 @@ cases pass, and meta-rules every pack must keep."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,35 @@ def test_misspelt_rule_and_questionnaire_ids_in_cases_are_located_with_a_suggest
     assert not run.passed
 
 
+def test_dimensions_and_answers_a_case_gives_wrongly_are_located_in_tests_yaml(
+    mini: Library,
+) -> None:
+    run = run_pack_tests(PACKS / "unsound", mini)
+    tests = PACKS / "unsound" / "tests.yaml"
+    assert [(str(p), p.code) for p in sorted(run.problems)] == [
+        (f"{tests}:6:27: $.cases[0].dimensions.custmer: unknown dimension 'custmer' (did you mean 'customer'?)", "unknown.dimension"),
+        (f"{tests}:7:31: $.cases[0].answers.customer.frist: unknown question 'customer.frist' (did you mean 'customer.first'?)", "unknown.question"),
+        (f"{tests}:11:25: $.cases[0].expect.levels.custmer: unknown dimension 'custmer' (did you mean 'customer'?)", "unknown.dimension"),
+        (f"{tests}:16:34: $.cases[1].respondents[0].dimensions.leadership: leadership.first: 9 is not on the scale (1, 2, 3, 4, 5)", "answers.off_scale"),
+        (f"{tests}:16:34: $.cases[1].respondents[0].dimensions.leadership: leadership.second: 9 is not on the scale (1, 2, 3, 4, 5)", "answers.off_scale"),
+        (f"{tests}:17:35: $.cases[1].respondents[0].answers.customer.first: customer.first: 7 is not on the scale (1, 2, 3, 4, 5)", "answers.off_scale"),
+        (f"{tests}:21:49: $.cases[1].expect.finding_dimensions.customer.first_low[0]: unknown dimension 'custmer' (did you mean 'customer'?)", "unknown.dimension"),
+    ]  # fmt: skip
+    assert run.cases == ()  # neither case can be run
+    assert not run.passed
+
+
+def test_a_pack_without_tests_yaml_fails_as_uncovered(mini: Library, tmp_path: Path) -> None:
+    pack = tmp_path / "untested"
+    shutil.copytree(PACKS / "covered", pack, ignore=shutil.ignore_patterns("tests.yaml"))
+    run = run_pack_tests(pack, mini)
+    assert [(str(p), p.code) for p in run.problems] == [
+        (f"{pack / 'tests.yaml'}: $: no tests.yaml: every rule needs a case where it fires and one "
+         "where it does not", UNCOVERED)
+    ]  # fmt: skip
+    assert not run.passed
+
+
 def test_tqm_test_fails_an_uncovered_pack_and_says_where(cli: Callable[..., Result]) -> None:
     result = cli("test", PACKS / "uncovered", "--content", MINI)
     assert result.exit_code == 1
@@ -82,6 +112,23 @@ def test_tqm_test_fails_a_pack_with_a_misspelt_rule_in_not_fired(
     result = cli("test", PACKS / "typo", "--content", MINI)
     assert result.exit_code == 1
     assert "unknown rule 'customer.frist_low' (did you mean 'customer.first_low'?)" in result.stderr
+
+
+def test_tqm_test_without_a_pack_holds_every_pack_of_the_content_to_its_tests(
+    cli: Callable[..., Result],
+) -> None:
+    result = cli("test", "--content", MINI)  # the mini content's only pack has no tests.yaml
+    assert result.exit_code == 1
+    assert f"{MINI / 'rules' / 'mini' / 'tests.yaml'}: $: no tests.yaml" in result.stderr
+
+
+def test_tqm_test_without_a_pack_runs_both_bundled_packs(
+    cli: Callable[..., Result], library: Library
+) -> None:
+    result = cli("test")
+    assert (result.exit_code, result.stderr) == (0, "")
+    runs = [run_pack_tests(ROOT / "rules" / name, library) for name in ("tqm", "tqm-1")]
+    assert [(run.problems, run.passed) for run in runs] == [((), True), ((), True)]
 
 
 def test_tqm_test_passes_a_covered_pack(cli: Callable[..., Result]) -> None:

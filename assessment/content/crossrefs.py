@@ -9,6 +9,8 @@ from ..io.source import Document, pointer_join
 from ..problems import Problem, ProblemCode, unknown
 from .framework_fit import framework_fit_problems
 from .model import Framework, Questionnaire
+from .placeholders import action_placeholder_problems, finding_placeholder_problems
+from .reach import threshold_problems
 from .rules import fact_problem
 
 
@@ -18,7 +20,7 @@ def pack_problems(
     """Cross-reference problems between a pack's files, its framework and its questionnaires."""
     pack, actions = docs["pack.yaml"], docs["actions.yaml"]
     action_ids = [a["id"] for a in actions.data["actions"]]
-    problems = action_problems(actions)
+    problems = action_problems(actions) + action_placeholder_problems(actions)
     asked: set[str] = set()
     scored: list[Questionnaire] = []
     for index, qid in enumerate(pack.data["questionnaires"]):
@@ -29,6 +31,8 @@ def pack_problems(
             ptr = pointer_join("/questionnaires", index)
             msg = unknown("questionnaire", qid, questionnaires)
             problems.append(pack.problem(ptr, msg, code="unknown.questionnaire"))
+    scored = [questionnaires[q] for q in pack.data["questionnaires"] if q in questionnaires]
+    problems += threshold_problems(pack, pack.data["rules"], scored)
     seen: set[str] = set()
     for index, rule in enumerate(pack.data["rules"]):
         ptr = pointer_join("/rules", index)
@@ -55,6 +59,7 @@ def _rule_problems(
         if (wrong := fact_problem(fact, asked, for_each, framework))
     ]
     out += _placeholder_problems(doc, ptr, rule)
+    out += finding_placeholder_problems(doc, ptr, rule, asked, framework)
     then = rule["then"]
     dims = [*framework.dimension_ids, *(["{dimension}"] if for_each else [])]
     questions = [*asked, *(["{question}"] if for_each == "question" else [])]
