@@ -109,8 +109,10 @@ def score_batch(
     progress: Progress | None = None,
     *,
     workers: int | None = None,
+    name: str | None = None,
 ) -> BatchSummary:
-    """Score every organisation of `source` into `target` (.jsonl, .csv or .xlsx)."""
+    """Score every organisation of `source` into `target` (.jsonl, .csv or .xlsx); problems
+    name the file `name` (default: the source's path; the web app gives the uploaded file's)."""
     start = time.perf_counter()
     fmt = output_format(target).name
     total = _size(source)
@@ -118,8 +120,8 @@ def score_batch(
     partial = target.with_name(f".{target.name}.partial")
     try:
         with source.open("rb") as handle:
-            reader = GroupReader(handle, str(source))
-            scorer = GroupScorer(library, lang, fmt, str(source), reader.header)
+            reader = GroupReader(handle, name or str(source))
+            scorer = GroupScorer(library, lang, fmt, name or str(source), reader.header)
             outcomes = _outcomes(reader.groups(), scorer, workers)
             stream = FORMATS[fmt].stream
             assert stream is not None  # every batch format has one
