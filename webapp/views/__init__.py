@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Attach every blueprint to the app."""
-    from . import audit_exports  # noqa: F401  # its routes join `audits`
+    from . import audit_exports, round_reports  # noqa: F401  # their routes join `audits`
     from .api import api
     from .audits import audits
     from .batch_uploads import batch_uploads
