@@ -122,9 +122,11 @@ def score_batch(
     *,
     workers: int | None = None,
     questionnaire: str | None = None,
+    name: str | None = None,
 ) -> BatchSummary:
     """Score every organisation of `source` into `target` (.jsonl, .csv or .xlsx); `questionnaire`
-    (`--questionnaire`) names the questionnaire of a CSV without that column."""
+    (`--questionnaire`) names the questionnaire of a CSV without that column; problems name the
+    file `name` (default: the source's path; the web app gives the uploaded file's)."""
     start = time.perf_counter()
     fmt = output_format(target).name
     total = _size(source)
@@ -132,8 +134,9 @@ def score_batch(
     partial = target.with_name(f".{target.name}.partial")
     try:
         with source.open("rb") as handle:
-            reader = GroupReader(handle, str(source), questionnaire is not None)
-            scorer = GroupScorer(library, lang, fmt, str(source), reader.header, questionnaire)
+            shown = name or str(source)
+            reader = GroupReader(handle, shown, questionnaire is not None)
+            scorer = GroupScorer(library, lang, fmt, shown, reader.header, questionnaire)
             outcomes = _outcomes(reader.groups(), scorer, workers)
             stream = FORMATS[fmt].stream
             assert stream is not None  # every batch format has one

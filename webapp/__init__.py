@@ -40,7 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     init_templating(app)
     register_blueprints(app)
-    init_limits(app)  # wraps views: after the blueprints
     init_accounts(app)
+    init_limits(app)  # wraps views: after every blueprint (accounts' too)
     init_cli(app)
     return app

@@ -28,8 +28,14 @@ ENV_KEYS = (
     "TQM_SCORE_TIMEOUT",
     "TQM_LIMIT_START",
     "TQM_LIMIT_API",
+    "TQM_LIMIT_SIGN_IN",
+    "TQM_LIMIT_REPORT",
+    "TQM_LIMIT_UPLOAD",
     "RATELIMIT_STORAGE_URI",
     "TQM_REPORT_TTL",
+    "TQM_BATCH_MAX_BYTES",
+    "TQM_BATCH_INLINE_BYTES",
+    "TQM_BATCH_TIMEOUT",
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -50,6 +56,14 @@ DEFAULTS: dict[str, Any] = {
     # Per client (webapp/limits.py); counters in memory unless RATELIMIT_STORAGE_URI names Redis.
     "TQM_LIMIT_START": "10 per minute; 200 per day",
     "TQM_LIMIT_API": "60 per minute",
+    "TQM_LIMIT_SIGN_IN": "10 per minute; 50 per hour",  # POSTs: password guessing per address
+    "TQM_LIMIT_REPORT": "30 per minute",  # downloads rendered in the request, queue retries
+    "TQM_LIMIT_UPLOAD": "10 per hour",  # batch files
+    # Batch uploads (webapp/batch_jobs.py): the largest file with the queue, and without it (the
+    # file is scored inside the request, so it must stay small), and a batch job's time limit.
+    "TQM_BATCH_MAX_BYTES": 8 * 1024 * 1024,
+    "TQM_BATCH_INLINE_BYTES": 256 * 1024,
+    "TQM_BATCH_TIMEOUT": 900,
     "RATELIMIT_STORAGE_URI": "memory://",
 }
 
@@ -83,6 +97,8 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config["TQM_PDF_TIMEOUT"] = float(app.config["TQM_PDF_TIMEOUT"])
     app.config["TQM_SCORE_TIMEOUT"] = float(app.config["TQM_SCORE_TIMEOUT"])
+    for key in ("TQM_BATCH_MAX_BYTES", "TQM_BATCH_INLINE_BYTES", "TQM_BATCH_TIMEOUT"):
+        app.config[key] = int(app.config[key])
     hops = int(app.config["TQM_PROXY_HOPS"])
     if hops:
         # Private links are absolute URLs: behind a proxy they need its scheme and host.

@@ -33,19 +33,22 @@ JOB_TIMEOUTS = {"pdf": 120, "docx": 60, "xlsx": 60}  # seconds before RQ stops a
 
 @dataclass(frozen=True)
 class ReportKey:
-    """What names one rendered report (`namespace`: of the site, in a Redis shared by several)."""
+    """What names one rendered report (`namespace`: of the site, in a Redis shared by several;
+    `scope`: '' for an assessment, 'round-' for a consultant round's signed-off report)."""
 
     namespace: str
     assessment: int
     result_hash: str
     fmt: str
     lang: str
+    scope: str = ""
 
     @property
     def redis_key(self) -> str:
         """Where the report's bytes are kept."""
         return (
-            f"{self.namespace}:report:{self.assessment}:{self.result_hash}:{self.fmt}:{self.lang}"
+            f"{self.namespace}:report:{self.scope}{self.assessment}:{self.result_hash}"
+            f":{self.fmt}:{self.lang}"
         )
 
     @property
@@ -78,16 +81,18 @@ def queue_enabled(app: Flask) -> bool:
     return bool(app.config.get("REDIS_URL"))
 
 
-def report_key(app: Flask, assessment: int, result: Result, fmt: str, lang: str) -> ReportKey:
+def report_key(
+    app: Flask, assessment: int, result: Result, fmt: str, lang: str, scope: str = ""
+) -> ReportKey:
     """The key of a result's report: the hash covers the result document in every language it
     holds, so a changed answer, content version or rule gives another report."""
     documents = [result.to_document(language) for language in sorted(result.languages)]
     digest = hashlib.sha256(orjson.dumps(documents, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    return ReportKey(namespace(app), assessment, digest[:32], fmt, lang)
+    return ReportKey(namespace(app), assessment, digest[:32], fmt, lang, scope)
 
 
 def request_report(
-    app: Flask, key: ReportKey, answers: AnswerSet, result: Result, retry: bool = False
+    app: Flask, key: ReportKey, answers: AnswerSet | None, result: Result, retry: bool = False
 ) -> ReportState:
     """The report's state; a job to render it is enqueued when there is neither a report nor a
     live job (or, with `retry`, when the last job failed)."""
@@ -123,7 +128,7 @@ def _job_state(connection: Any, job_id: str) -> tuple[Any, str]:
 
 
 def _enqueue(
-    app: Flask, connection: Any, key: ReportKey, answers: AnswerSet, result: Result
+    app: Flask, connection: Any, key: ReportKey, answers: AnswerSet | None, result: Result
 ) -> None:
     """One job for the report, retried once when it fails; a second process's enqueue of the
     same report (a race) is refused by RQ, atomically, and ignored here."""
@@ -152,14 +157,15 @@ def report_bytes(app: Flask, key: ReportKey) -> bytes | None:
     return bytes(found) if found is not None else None
 
 
-def render_report(key: ReportKey, answers: AnswerSet, result: Result, ttl: int) -> int:
+def render_report(key: ReportKey, answers: AnswerSet | None, result: Result, ttl: int) -> int:
     """The job: render the report in memory and store it with one SET (all or nothing); run by
     `rq worker` (no app, no database: the job carries the answers and the result)."""
     from rq import get_current_job
 
     from assessment.render import render
 
-    body = render(key.fmt, result, answers, key.lang)
+    # a round's report carries no answers: its formats (pdf, docx) are made from the result alone
+    body = render(key.fmt, result, answers, key.lang)  # type: ignore[arg-type]
     data = body.encode("utf-8") if isinstance(body, str) else body
     job = get_current_job()
     assert job is not None, "render_report runs as an RQ job"

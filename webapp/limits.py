@@ -1,9 +1,13 @@
-"""Per-client rate limits (Flask-Limiter): starting assessments and the score API.
+"""Per-client rate limits (Flask-Limiter): starting assessments, the score API, consultants'
+sign-in, reports rendered on request, and batch uploads.
 
 A client is its address (behind trusted proxies, the one ProxyFix derives from X-Forwarded-For).
 Counters live in memory by default, one set per process; with RATELIMIT_STORAGE_URI (for example
 redis://127.0.0.1:6379/0) every process and host shares them. The limits themselves are the
-settings TQM_LIMIT_START and TQM_LIMIT_API ("10 per minute; 200 per day" syntax).
+settings named in LIMITED ("10 per minute; 200 per day" syntax). The report queue's state pages
+are not limited: they refresh themselves every 2 s, and asking again never renders a report twice
+(one job per report); what costs a render is limited: the in-request download, the round report,
+a retry.
 """
 
 from __future__ import annotations
@@ -20,8 +24,18 @@ from flask_limiter.util import get_remote_address
 
 from .security import json_error, wants_json
 
-# The views limited, with the setting that holds their limit (POST only for the start page).
-LIMITED = {"survey.start": "TQM_LIMIT_START", "api.score": "TQM_LIMIT_API"}
+# The views limited: the setting that holds each one's limit, and the methods counted.
+LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "survey.start": ("TQM_LIMIT_START", ("POST",)),
+    "api.score": ("TQM_LIMIT_API", ("POST",)),
+    "accounts.sign_in": ("TQM_LIMIT_SIGN_IN", ("POST",)),
+    "results.download": ("TQM_LIMIT_REPORT", ("GET",)),
+    "report_queue.retry": ("TQM_LIMIT_REPORT", ("POST",)),
+    "audits.report": ("TQM_LIMIT_REPORT", ("GET",)),
+    "audits.round_report_retry": ("TQM_LIMIT_REPORT", ("POST",)),
+    "batch_uploads.upload": ("TQM_LIMIT_UPLOAD", ("POST",)),
+    "batch_uploads.retry": ("TQM_LIMIT_UPLOAD", ("POST",)),
+}
 
 
 def init_limits(app: Flask) -> None:
@@ -30,10 +44,11 @@ def init_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_ENABLED", not app.config.get("TESTING"))
     limiter = Limiter(key_func=get_remote_address, headers_enabled=True, app=app)
     app.extensions["tqm_limiter"] = limiter
-    for endpoint, setting in LIMITED.items():
+    for endpoint, (setting, methods) in LIMITED.items():
         limit = _setting(app, setting)
         view = app.view_functions[endpoint]
-        limited: Any = limiter.limit(limit, methods=["POST"])(view)  # a view again (sync)
+        # a scope per setting: the report views share one allowance, as do the upload views
+        limited: Any = limiter.shared_limit(limit, setting.lower(), methods=list(methods))(view)
         app.view_functions[endpoint] = limited
     app.register_error_handler(RateLimitExceeded, too_many)
 

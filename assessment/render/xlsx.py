@@ -108,7 +108,13 @@ def sheet_rows(path: Path, header: Sequence[str]) -> Iterator[Callable[[Sequence
         sheet.append([_cell(sheet, v) for v in row])
         rows[0] += 1
 
-    yield append
+    try:
+        yield append
+    except BaseException:
+        # Trap: a write-only sheet abandoned mid-way keeps an open lxml writer (and its temporary
+        # file) whose clean-up at garbage collection raises "not in an element": close it now.
+        sheet.close()
+        raise
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows[0]}"
     book.save(path)
 

@@ -36,6 +36,12 @@ APP_SAMPLES: dict[str, tuple[str, Any]] = {
     "TQM_SCORE_TIMEOUT": ("15", 15.0),
     "TQM_LIMIT_START": ("3 per hour", "3 per hour"),
     "TQM_LIMIT_API": ("2 per minute", "2 per minute"),
+    "TQM_LIMIT_SIGN_IN": ("4 per minute", "4 per minute"),
+    "TQM_LIMIT_REPORT": ("5 per minute", "5 per minute"),
+    "TQM_LIMIT_UPLOAD": ("6 per hour", "6 per hour"),
+    "TQM_BATCH_MAX_BYTES": ("1000000", 1000000),
+    "TQM_BATCH_INLINE_BYTES": ("20000", 20000),
+    "TQM_BATCH_TIMEOUT": ("300", 300),
     # a database of its own, emptied by the test (the limiter's counters are checked there)
     "RATELIMIT_STORAGE_URI": ("redis://127.0.0.1:6379/14", "redis://127.0.0.1:6379/14"),
 }

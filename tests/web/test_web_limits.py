@@ -1,4 +1,5 @@
-"""Per-client rate limits: starting assessments and the score API answer 429 with Retry-After."""
+"""Per-client rate limits: starting assessments, the score API, sign-in, report requests and
+batch uploads answer 429 with Retry-After, counted across processes with Redis."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from helpers.consultants import create_consultant, sign_in
+from helpers.queue import queued_app
 from helpers.web import csrf_token, database
 
 from webapp import create_app
+from webapp.limits import LIMITED
 
 ANSWERS = Path(__file__).resolve().parents[1] / "data"
 
@@ -87,6 +91,84 @@ def test_with_redis_every_process_shares_the_counters(database_url: str) -> None
         assert _start(first, address)[0] == 303
         assert _start(second, address)[0] == 303
         assert _start(first, address)[0] == 429
+    finally:
+        database(first).dispose()
+        database(second).dispose()
+
+
+# Each limited view, a request that reaches it, and what it answers within its limit.
+REACHING: dict[str, tuple[str, str, bool, int]] = {  # endpoint: method, path, signed in, status
+    "survey.start": ("POST", "/start/tqm-quick", False, 303),
+    "api.score": ("POST", "/api/v1/score", False, 415),  # a form: not answers
+    "accounts.sign_in": ("POST", "/consultant/sign-in", False, 401),
+    "results.download": ("GET", "/a/unknown-token/download/json", False, 404),
+    "report_queue.retry": ("POST", "/a/unknown-token/report/pdf/retry", False, 404),
+    "audits.report": ("GET", "/consultant/rounds/999/report.pdf", True, 404),
+    "audits.round_report_retry": ("POST", "/consultant/rounds/999/report/pdf/retry", True, 404),
+    "batch_uploads.upload": ("POST", "/consultant/batches/", True, 422),
+    "batch_uploads.retry": ("POST", "/consultant/batches/abc123/retry", True, 404),
+}
+
+
+@pytest.fixture()
+def every_limit_at_one(database_url: str) -> Iterator[Flask]:
+    """The app with the queue on (so every limited view is reachable) and each limit at 1."""
+    one = "1 per minute"
+    limits = {key: one for _endpoint, (key, _methods) in LIMITED.items()}
+    with queued_app(database_url, RATELIMIT_ENABLED=True, **limits) as app:
+        yield app
+
+
+def test_every_limited_endpoint_answers_429_with_retry_after_past_its_limit(
+    every_limit_at_one: Flask,
+) -> None:
+    app = every_limit_at_one
+    assert REACHING.keys() == LIMITED.keys()  # a newly limited view is tested here too
+    consultant = app.test_client()
+    create_consultant(app, "ana@acme.example", "Acme Consulting")
+    assert sign_in(consultant, csrf_token, "ana@acme.example") == 303
+    for number, (endpoint, (method, path, signed_in, status)) in enumerate(REACHING.items()):
+        browser = consultant if signed_in else app.test_client()
+        env = {"REMOTE_ADDR": f"10.8.0.{number + 1}"}  # an allowance of its own
+        data = {"csrf_token": csrf_token(browser, "/consultant/sign-in"), "password": "wrong"}
+        sent = [browser.open(path, method=method, data=data, environ_base=env) for _ in "12"]
+        assert sent[0].status_code == status, (endpoint, sent[0].status_code)
+        assert sent[1].status_code == 429, endpoint
+        assert int(sent[1].headers["Retry-After"]) >= 1, endpoint
+
+
+def test_the_report_views_share_one_allowance(every_limit_at_one: Flask) -> None:
+    browser = every_limit_at_one.test_client()
+    env = {"REMOTE_ADDR": "10.8.1.1"}
+    assert browser.get("/a/unknown-token/download/json", environ_base=env).status_code == 404
+    token = csrf_token(browser, "/consultant/sign-in")
+    retry = "/a/unknown-token/report/pdf/retry"
+    assert browser.post(retry, data={"csrf_token": token}, environ_base=env).status_code == 429
+
+
+def test_sign_in_attempts_are_counted_across_processes_with_redis(database_url: str) -> None:
+    settings = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "TESTING": True,
+        "RATELIMIT_ENABLED": True,
+        "TQM_LIMIT_SIGN_IN": "2 per minute",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    }
+    first, second = create_app(settings), create_app(settings)  # two workers, one Redis
+    database(first).upgrade()
+    address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+
+    def attempt(app: Flask) -> int:
+        browser = app.test_client()
+        data = {"csrf_token": csrf_token(browser, "/consultant/sign-in"), "email": "x@y.example"}
+        reply = browser.post(
+            "/consultant/sign-in", data=data, environ_base={"REMOTE_ADDR": address}
+        )
+        return reply.status_code
+
+    try:
+        assert [attempt(first), attempt(second), attempt(first)] == [401, 401, 429]
     finally:
         database(first).dispose()
         database(second).dispose()

@@ -24,7 +24,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
-from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from assessment.content.model import Questionnaire
@@ -398,32 +397,6 @@ def sign_off(round_id: int) -> Response:
         store.sign_off(db, found, documents, signed_in().id)
     flash(_("The round is signed off; its report will not change."), "saved")
     return redirect(url_for(".results", round_id=round_id), 303)
-
-
-REPORT_FORMATS = ("pdf", "docx")  # formats made from the frozen result alone
-
-
-@audits.get("/rounds/<int:round_id>/report.<fmt>")
-def report(round_id: int, fmt: str) -> Response:
-    """The signed-off round's report (tagged PDF or editable Word), from the frozen result."""
-    from assessment.engine.result import Result
-    from assessment.render import FORMATS, render
-
-    from .results import pdf_isolated
-
-    if fmt not in REPORT_FORMATS:
-        abort(404)
-    lang = current_lang()
-    with database().transaction() as db:
-        found, client = _round(db, round_id)
-        document = store.frozen(db, found.id, lang)
-    if document is None:
-        abort(409)
-    result = Result.from_document(document, framework_of(_questionnaire(found)))
-    body = pdf_isolated(result, lang) if fmt == "pdf" else render(fmt, result, None, lang)  # type: ignore[arg-type]
-    name = secure_filename(f"{client.name}_{found.title}_{lang}") or "report"
-    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
-    return Response(body, mimetype=FORMATS[fmt].mimetype, headers=headers)
 
 
 @audits.get("/rounds/<int:round_id>/result.json")
