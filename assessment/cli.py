@@ -439,13 +439,19 @@ def migrate(answers: Path, target: str, output: Path | None, content: Path | Non
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@CONTENT
+@reports_errors
+def serve(host: str, port: int, content: Path | None) -> None:
     """Run the web app's development server: an alias of `flask --app webapp serve`.
 
-    It upgrades the database (DATABASE_URL, by default SQLite under instance/) before serving.
+    It upgrades the database (DATABASE_URL, by default SQLite under instance/) before serving;
+    --content serves your own frameworks, questionnaires and rule packs (TQM_CONTENT).
     """
     import os
 
+    if content is not None:
+        _library(content)  # refuse broken content here, each problem named, before the server
+        os.environ["TQM_CONTENT"] = str(content.resolve())
     # The web app owns its commands; exec'ing them keeps Flask out of the library.
     flask = [sys.executable, "-m", "flask", "--app", "webapp"]
     os.execv(sys.executable, [*flask, "serve", "--host", host, "--port", str(port)])

@@ -12,7 +12,9 @@ Flask).
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -70,14 +72,31 @@ def current_command() -> None:
     show_default=True,
     help="Run `db upgrade` before serving.",
 )
+@click.option(
+    "--content",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder with your own frameworks/, questionnaires/ and rules/ (TQM_CONTENT).",
+)
 @with_appcontext
 @pass_script_info
-def serve_command(info: ScriptInfo, host: str, port: int, upgrade: bool) -> None:
+def serve_command(
+    info: ScriptInfo, host: str, port: int, upgrade: bool, content: Path | None
+) -> None:
     """Run the development server, after `db upgrade` unless --no-upgrade.
 
     Threaded, without reloader or debugger; production runs gunicorn instead.
     """
     if upgrade:
         upgrade_database()
-    click.echo(f"TQM maturity assessment: http://{host}:{port}/")
-    run_simple(host, port, info.load_app(), threaded=True)
+    app = info.load_app() if content is None else _app_with_content(content)
+    click.echo(f"http://{host}:{port}/")
+    run_simple(host, port, app, threaded=True)
+
+
+def _app_with_content(content: Path) -> Flask:
+    """The app serving `content` (its problems, each named, end the command with exit 1)."""
+    from . import create_app
+
+    os.environ["TQM_CONTENT"] = str(content.resolve())  # what create_app reads, like gunicorn
+    return create_app()
