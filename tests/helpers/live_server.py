@@ -76,9 +76,11 @@ def start_gunicorn(
     workers: int = 2,
     extra_args: tuple[str, ...] = (),
     ready_within: float = 60.0,
+    app: str = APP,
 ) -> LiveServer:
     """`flask --app webapp db upgrade`, then start `gunicorn 'webapp:create_app()'` on 127.0.0.1
-    with `env` added; wait until it serves."""
+    with `env` added; wait until it serves. `app`: another factory call, e.g. with settings the
+    environment does not carry (`webapp:create_app({'TQM_REDIS_NAMESPACE': 'x'})`)."""
     environment = {k: v for k, v in os.environ.items() if k not in APP_ENV}
     # Tests and benches are one client sending many requests: the per-client rate limits
     # (webapp/limits.py, tested on their own) would answer them 429.
@@ -100,7 +102,7 @@ def start_gunicorn(
         "--graceful-timeout", "5",
         "--log-level", "warning",
         *extra_args,
-        APP,
+        app,
     ]  # fmt: skip
     with log.open("ab") as out:
         process = subprocess.Popen(

@@ -15,8 +15,9 @@ WeasyPrint has no render timeout: `render_pdf_isolated` renders in a child proce
 
 Speed: report.css is parsed once per process and the font configuration (fontconfig, Pango's
 caches, the CJK @font-face file) made once per thread; the garbage collector pauses during a
-render; the document itself is lean (see `html.render_html(for_pdf=True)`). bench/report.py
-measures it.
+render; the document itself is lean (see `html.render_html(for_pdf=True)`). `warm()` does the
+once-per-process work ahead of the first report (an RQ worker calls it before it forks a
+work-horse per job, so every horse starts warm). bench/report.py and bench/queue.py measure it.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from ...engine.result import Result
 from ...problems import TqmError
 from .. import PDF_VARIANTS
 from ..json_document import result_json
-from .html import STATIC, cjk_font_file, render_html, stylesheet
+from .html import STATIC, cjk_font_file, compile_templates, font_face, render_html, stylesheet
 
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".ttf": "font/ttf",
         ".ttc": "font/collection", ".otf": "font/otf", ".woff2": "font/woff2"}  # fmt: skip
@@ -139,6 +140,24 @@ def render_pdf(result: Result, lang: str, variant: str | None = None) -> bytes:
         "attachments": [result_attachment(result, lang)],
     }
     return html_to_pdf(document, (report_css(),), report_fonts(), options)
+
+
+WARM_DOCUMENT = (
+    "<!DOCTYPE html><html lang='en'><head><style>{css}</style></head><body>"
+    "<h1>Warm-up 预热</h1><p>Quality <b>practices</b> 质量实践。</p>"
+    "<table><tr><th>1</th><td>2</td></tr></table></body></html>"
+)
+
+
+def warm() -> None:
+    """Do now, once per process, what the first report would pay on top of every later one:
+    compile the templates, parse report.css, make this thread's font configuration, and render a
+    one-page document in Latin and Chinese through them (WeasyPrint's own stylesheets, Pango's
+    font look-ups, the CJK font file). Called by the report worker before it forks its
+    work-horses (webapp/worker.py); harmless to call again."""
+    compile_templates()
+    document = WARM_DOCUMENT.format(css=font_face(for_pdf=True))
+    html_to_pdf(document, (report_css(),), report_fonts(), {"pdf_tags": True})
 
 
 RESULT_FILE = "tqm-result.json"
