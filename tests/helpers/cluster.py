@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,14 @@ import psutil
 
 from assessment.content.library import load_library
 from helpers import ROOT
-from helpers.live_server import LiveServer, WebClient, page_form, start_gunicorn
+from helpers.live_server import (
+    LiveServer,
+    WebClient,
+    app_environment,
+    page_form,
+    start_gunicorn,
+    upgrade_database,
+)
 
 RQ = Path(sys.executable).parent / "rq"
 WORKER_CLASS = "webapp.worker.ReportWorker"
@@ -36,18 +44,24 @@ POLL_SECONDS = 1.0  # a report's state page asks every 2 s; scripts poll /status
 def start_apps(
     count: int, env: Mapping[str, str], settings: Mapping[str, str], folder: Path
 ) -> list[LiveServer]:
-    """`count` gunicorns (2 workers each) on the same database and Redis; `settings` are passed
-    to the app factory (those the environment does not carry)."""
+    """`count` gunicorns (2 workers each) on the same database and Redis, migrated once and
+    started together; `settings` are passed to the app factory (those the environment does not
+    carry)."""
     app = f"webapp:create_app({dict(settings)!r})"
-    servers: list[LiveServer] = []
-    try:
-        for index in range(count):
-            log = folder / f"app-{index}.log"
-            servers.append(start_gunicorn(env, log, workers=2, app=app))
-    except BaseException:
-        for server in servers:
-            server.kill()
-        raise
+    upgrade_database(app_environment(env))
+    with ThreadPoolExecutor(count) as pool:
+        starting = [
+            pool.submit(start_gunicorn, env, folder / f"app-{i}.log", 2, (), 60.0, app, False)
+            for i in range(count)
+        ]
+        wait(starting)
+    servers = [future.result() for future in starting if future.exception() is None]
+    for future in starting:
+        problem = future.exception()
+        if problem is not None:
+            for server in servers:
+                server.kill()
+            raise problem
     return servers
 
 
@@ -171,6 +185,24 @@ def percentile(values: Sequence[float], share: float) -> float:
     """The nearest-rank percentile (share in 0..1) of a non-empty sequence."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def rendered_jobs(redis_url: str, namespace: str) -> list[str]:
+    """The job ids of the reports stored under the namespace (derived from their keys)."""
+    import redis
+
+    from webapp.jobs import ReportKey
+
+    connection = redis.Redis.from_url(redis_url)
+    try:
+        keys = [key.decode() for key in connection.scan_iter(f"{namespace}:report:*")]
+    finally:
+        connection.close()
+    jobs = []
+    for key in keys:
+        space, _report, assessment, digest, fmt, lang = key.split(":")
+        jobs.append(ReportKey(space, int(assessment), digest, fmt, lang).job_id)
+    return jobs
 
 
 def forget_namespace(redis_url: str, namespace: str, job_ids: Sequence[str] = ()) -> None:

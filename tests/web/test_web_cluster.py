@@ -40,6 +40,7 @@ from helpers.cluster import (
     get_bytes,
     kill_worker,
     percentile,
+    rendered_jobs,
     start_apps,
     start_worker,
     whole,
@@ -48,8 +49,6 @@ from helpers.live_server import LiveServer, WebClient
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 from sqlalchemy import text
-
-from webapp.jobs import ReportKey
 
 pytestmark = pytest.mark.slow
 
@@ -116,21 +115,7 @@ def cluster(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     finally:
         for server in servers:
             server.stop()
-        forget_namespace(REDIS, namespace, rendered_jobs(namespace))
-
-
-def rendered_jobs(namespace: str) -> list[str]:
-    """The job ids of the reports stored under the namespace (derived from their keys)."""
-    connection = redis.Redis.from_url(REDIS)
-    try:
-        keys = [key.decode() for key in connection.scan_iter(f"{namespace}:report:*")]
-    finally:
-        connection.close()
-    jobs = []
-    for key in keys:
-        space, _report, assessment, digest, fmt, lang = key.split(":")
-        jobs.append(ReportKey(space, int(assessment), digest, fmt, lang).job_id)
-    return jobs
+        forget_namespace(REDIS, namespace, rendered_jobs(REDIS, namespace))
 
 
 class PageTimer(threading.Thread):
@@ -255,7 +240,7 @@ def check_each_report_is_one_file(
 def check_each_report_was_rendered_once(cluster: Cluster, killed: str) -> None:
     """One successful job per report (the workers' logs); the killed one rendered by the
     restarted worker, which took it over at its start."""
-    expected = rendered_jobs(cluster.namespace)
+    expected = rendered_jobs(REDIS, cluster.namespace)
     assert len(expected) == REQUESTS // 3
     first = (cluster.folder / "w1.log").read_text(errors="replace")
     second = (cluster.folder / "w2.log").read_text(errors="replace")
