@@ -11,7 +11,7 @@ both app processes:
   same bytes from either process, each report rendered exactly once (the job that was killed is
   taken over by the new worker at its start, or shown failed and retried by the client); the
   pages (/healthz and a survey page) stay fast meanwhile (a generous bound: this is a correctness
-  check; bench/queue.py measures).
+  check; bench/report_queue.py measures).
 - The start-assessment limit is one counter for both processes (Redis storage): requests
   alternated between the ports get 429 with Retry-After at the configured limit.
 """

@@ -17,12 +17,13 @@ Speed: report.css is parsed once per process and the font configuration (fontcon
 caches, the CJK @font-face file) made once per thread; the garbage collector pauses during a
 render; the document itself is lean (see `html.render_html(for_pdf=True)`). `warm()` does the
 once-per-process work ahead of the first report (an RQ worker calls it before it forks a
-work-horse per job, so every horse starts warm). bench/report.py and bench/queue.py measure it.
+work-horse per job, so every horse starts warm). bench/report.py and bench/report_queue.py measure it.
 """
 
 from __future__ import annotations
 
 import atexit
+import base64
 import contextlib
 import functools
 import gc
@@ -142,10 +143,23 @@ def render_pdf(result: Result, lang: str, variant: str | None = None) -> bytes:
     return html_to_pdf(document, (report_css(),), report_fonts(), options)
 
 
+# What a report's first render loads once: each font face and size (Pango's look-ups), a table,
+# a list, code, a chart (an SVG image with text, through WeasyPrint's SVG renderer), Chinese text.
+WARM_CHART = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 120 60">'
+    '<polygon points="10,50 60,5 110,50" fill="#cde" stroke="#246"/>'
+    '<text x="60" y="40" font-size="9" text-anchor="middle" font-weight="bold">Level 3 三级</text>'
+    "</svg>"
+)
 WARM_DOCUMENT = (
     "<!DOCTYPE html><html lang='en'><head><style>{css}</style></head><body>"
-    "<h1>Warm-up 预热</h1><p>Quality <b>practices</b> 质量实践。</p>"
-    "<table><tr><th>1</th><td>2</td></tr></table></body></html>"
+    "<h1>Warm-up</h1><h2>Two</h2><h3>Three</h3><h4>Four</h4>"
+    "<p>Quality <b>practices</b> are <i>defined</i> and <code>applied</code>.</p>"
+    "<ul><li>One</li></ul><table><thead><tr><th>Level</th></tr></thead>"
+    "<tbody><tr><td>3</td></tr></tbody></table>"
+    "<img alt='chart' src='data:image/svg+xml;base64,{chart}'>"
+    "<section lang='zh-CN' class='lang-zh'><h2>预热</h2><p>质量<b>实践</b>。</p></section>"
+    "</body></html>"
 )
 
 
@@ -156,7 +170,8 @@ def warm() -> None:
     font look-ups, the CJK font file). Called by the report worker before it forks its
     work-horses (webapp/worker.py); harmless to call again."""
     compile_templates()
-    document = WARM_DOCUMENT.format(css=font_face(for_pdf=True))
+    chart = base64.b64encode(WARM_CHART.encode("utf-8")).decode("ascii")
+    document = WARM_DOCUMENT.format(css=font_face(for_pdf=True), chart=chart)
     html_to_pdf(document, (report_css(),), report_fonts(), {"pdf_tags": True})
 
 
