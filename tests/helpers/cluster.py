@@ -65,9 +65,11 @@ def start_apps(
     return servers
 
 
-def start_worker(redis_url: str, queue: str, name: str, log: Path) -> subprocess.Popen[bytes]:
-    """The report worker, in a process group of its own (its work-horses are in it too)."""
-    command = [str(RQ), "worker", "-w", WORKER_CLASS, "--url", redis_url, "--name", name, queue]
+def start_worker(
+    redis_url: str, queue: str, name: str, log: Path, worker_class: str = WORKER_CLASS
+) -> subprocess.Popen[bytes]:
+    """The report worker (`worker_class`: another RQ worker class, e.g. rq.Worker)."""
+    command = [str(RQ), "worker", "-w", worker_class, "--url", redis_url, "--name", name, queue]
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     with log.open("ab") as out:
         return subprocess.Popen(
@@ -134,6 +136,7 @@ class Fetched:
     states: list[str] = field(default_factory=list)
     retries: int = 0
     error: str = ""
+    done_at: float = 0.0  # time.monotonic() when the file had arrived
 
 
 def fetch_report(ports: Sequence[int], first: int, token: str, fmt: str, within: float) -> Fetched:
@@ -171,6 +174,7 @@ def _download(got: Fetched, port: int, path: str) -> Fetched:
         got.error = f"the file answered {status} once ready"
         return got
     got.digest, got.size, got.port = hashlib.sha256(body).hexdigest(), len(body), port
+    got.done_at = time.monotonic()
     return got
 
 
