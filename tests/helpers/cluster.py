@@ -211,15 +211,25 @@ def rendered_jobs(redis_url: str, namespace: str) -> list[str]:
 
 def forget_namespace(redis_url: str, namespace: str, job_ids: Sequence[str] = ()) -> None:
     """Delete every Redis key of a namespace (reports, queue, registries, workers, limit
-    counters) and RQ's records of the given jobs."""
+    counters), RQ's records of the namespace queue's jobs (and of `job_ids`), and the
+    namespace's members of RQ's global sets of workers and queues."""
     import redis
 
     connection = redis.Redis.from_url(redis_url)
     try:
+        queue, jobs = f"{namespace}-reports".encode(), set(job_ids)
+        for key in connection.scan_iter("rq:job:*"):
+            if connection.hget(key, "origin") == queue:
+                jobs.add(key.decode().split(":", 2)[2])
         doomed = list(connection.scan_iter(f"*{namespace}*"))
-        for job in job_ids:
+        for job in jobs:
             doomed += [f"rq:job:{job}", f"rq:results:{job}", f"rq:executions:{job}"]
+            doomed += list(connection.scan_iter(f"rq:execution:{job}:*"))
         if doomed:
             connection.delete(*doomed)
+        for registry in ("rq:workers", "rq:queues"):
+            members = [m for m in connection.smembers(registry) if namespace.encode() in m]
+            if members:
+                connection.srem(registry, *members)
     finally:
         connection.close()
