@@ -340,3 +340,15 @@ def test_repeated_renders_are_the_same(quick_result: Result, tmp_path: Path) -> 
         path.write_bytes(pdf.render_pdf(quick_result, "en"))
         texts.append(run("pdftotext", path, "-"))
     assert texts[0] == texts[1] and "Iso Co" in texts[0]
+
+
+def test_warm_up_compiles_the_templates_and_renders_its_page_without_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from assessment.render.report.html import TEMPLATES, environment
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf.warm()  # a font or chart that failed to load would only log a warning
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+    cached = {template.name for template in environment().cache.values()}  # type: ignore[union-attr]
+    assert cached >= {path.name for path in TEMPLATES.glob("*.html")}

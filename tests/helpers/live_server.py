@@ -76,15 +76,16 @@ def start_gunicorn(
     workers: int = 2,
     extra_args: tuple[str, ...] = (),
     ready_within: float = 60.0,
+    app: str = APP,
+    upgrade: bool = True,
 ) -> LiveServer:
     """`flask --app webapp db upgrade`, then start `gunicorn 'webapp:create_app()'` on 127.0.0.1
-    with `env` added; wait until it serves."""
-    environment = {k: v for k, v in os.environ.items() if k not in APP_ENV}
-    # Tests and benches are one client sending many requests: the per-client rate limits
-    # (webapp/limits.py, tested on their own) would answer them 429.
-    environment.update({"TQM_LIMIT_START": UNLIMITED, "TQM_LIMIT_API": UNLIMITED})
-    environment.update(env)
-    upgrade_database(environment)
+    with `env` added; wait until it serves. `app`: another factory call, e.g. with settings the
+    environment does not carry (`webapp:create_app({'TQM_REDIS_NAMESPACE': 'x'})`); `upgrade`:
+    False when the caller ran the migrations (servers started together must not race them)."""
+    environment = app_environment(env)
+    if upgrade:
+        upgrade_database(environment)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -100,7 +101,7 @@ def start_gunicorn(
         "--graceful-timeout", "5",
         "--log-level", "warning",
         *extra_args,
-        APP,
+        app,
     ]  # fmt: skip
     with log.open("ab") as out:
         process = subprocess.Popen(
@@ -120,6 +121,16 @@ def start_gunicorn(
         server.kill()
         raise
     return server
+
+
+def app_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment without the app's settings, then the test's limits and `env`."""
+    environment = {k: v for k, v in os.environ.items() if k not in APP_ENV}
+    # Tests and benches are one client sending many requests: the per-client rate limits
+    # (webapp/limits.py, tested on their own) would answer them 429.
+    environment.update({"TQM_LIMIT_START": UNLIMITED, "TQM_LIMIT_API": UNLIMITED})
+    environment.update(env)
+    return environment
 
 
 def upgrade_database(environment: Mapping[str, str]) -> None:

@@ -44,6 +44,8 @@ APP_SAMPLES: dict[str, tuple[str, Any]] = {
     "TQM_BATCH_TIMEOUT": ("300", 300),
     # a database of its own, emptied by the test (the limiter's counters are checked there)
     "RATELIMIT_STORAGE_URI": ("redis://127.0.0.1:6379/14", "redis://127.0.0.1:6379/14"),
+    "RATELIMIT_KEY_PREFIX": ("site-a", "site-a"),
+    "TQM_REDIS_NAMESPACE": ("site-a", "site-a"),
 }
 GUNICORN_SAMPLES: dict[str, tuple[str, str, Any]] = {  # variable: (value, setting, result)
     "TQM_BIND": ("127.0.0.1:8123", "bind", ["127.0.0.1:8123"]),

@@ -50,6 +50,13 @@ def environment() -> Environment:
     return env
 
 
+def compile_templates() -> None:
+    """Compile every report template now (Jinja keeps them): ~0.14 s the first report would pay."""
+    env = environment()
+    for template in sorted(TEMPLATES.glob("*.html")):
+        env.get_template(template.name)
+
+
 @functools.cache
 def stylesheet() -> str:
     """The report's CSS (trusted, read from the package)."""

@@ -15,13 +15,15 @@ WeasyPrint has no render timeout: `render_pdf_isolated` renders in a child proce
 
 Speed: report.css is parsed once per process and the font configuration (fontconfig, Pango's
 caches, the CJK @font-face file) made once per thread; the garbage collector pauses during a
-render; the document itself is lean (see `html.render_html(for_pdf=True)`). bench/report.py
-measures it.
+render; the document itself is lean (see `html.render_html(for_pdf=True)`). `warm()` does the
+once-per-process work ahead of the first report (an RQ worker calls it before it forks a
+work-horse per job, so every horse starts warm). bench/report.py and bench/report_queue.py measure it.
 """
 
 from __future__ import annotations
 
 import atexit
+import base64
 import contextlib
 import functools
 import gc
@@ -42,7 +44,7 @@ from ...engine.result import Result
 from ...problems import TqmError
 from .. import PDF_VARIANTS
 from ..json_document import result_json
-from .html import STATIC, cjk_font_file, render_html, stylesheet
+from .html import STATIC, cjk_font_file, compile_templates, font_face, render_html, stylesheet
 
 MIME = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".ttf": "font/ttf",
         ".ttc": "font/collection", ".otf": "font/otf", ".woff2": "font/woff2"}  # fmt: skip
@@ -139,6 +141,38 @@ def render_pdf(result: Result, lang: str, variant: str | None = None) -> bytes:
         "attachments": [result_attachment(result, lang)],
     }
     return html_to_pdf(document, (report_css(),), report_fonts(), options)
+
+
+# What a report's first render loads once: each font face and size (Pango's look-ups), a table,
+# a list, code, a chart (an SVG image with text, through WeasyPrint's SVG renderer), Chinese text.
+WARM_CHART = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 120 60">'
+    '<polygon points="10,50 60,5 110,50" fill="#cde" stroke="#246"/>'
+    '<text x="60" y="40" font-size="9" text-anchor="middle" font-weight="bold">Level 3 三级</text>'
+    "</svg>"
+)
+WARM_DOCUMENT = (
+    "<!DOCTYPE html><html lang='en'><head><style>{css}</style></head><body>"
+    "<h1>Warm-up</h1><h2>Two</h2><h3>Three</h3><h4>Four</h4>"
+    "<p>Quality <b>practices</b> are <i>defined</i> and <code>applied</code>.</p>"
+    "<ul><li>One</li></ul><table><thead><tr><th>Level</th></tr></thead>"
+    "<tbody><tr><td>3</td></tr></tbody></table>"
+    "<img alt='chart' src='data:image/svg+xml;base64,{chart}'>"
+    "<section lang='zh-CN' class='lang-zh'><h2>预热</h2><p>质量<b>实践</b>。</p></section>"
+    "</body></html>"
+)
+
+
+def warm() -> None:
+    """Do now, once per process, what the first report would pay on top of every later one:
+    compile the templates, parse report.css, make this thread's font configuration, and render a
+    one-page document in Latin and Chinese through them (WeasyPrint's own stylesheets, Pango's
+    font look-ups, the CJK font file). Called by the report worker before it forks its
+    work-horses (webapp/worker.py); harmless to call again."""
+    compile_templates()
+    chart = base64.b64encode(WARM_CHART.encode("utf-8")).decode("ascii")
+    document = WARM_DOCUMENT.format(css=font_face(for_pdf=True), chart=chart)
+    html_to_pdf(document, (report_css(),), report_fonts(), {"pdf_tags": True})
 
 
 RESULT_FILE = "tqm-result.json"
