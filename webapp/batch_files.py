@@ -50,10 +50,35 @@ def score_upload(
         return target.read_bytes(), summary
 
 
+# An XLSX is a zip: a few hundred KiB may unpack to gigabytes (a zip bomb), and openpyxl reads the
+# sheet whole. The sizes its directory declares are checked first (zipfile refuses to unpack more
+# than a member declares, so they bound the work).
+MAX_UNPACKED = 64 * 1024 * 1024
+MAX_RATIO = 100
+
+
+def unpacked_size_problem(data: bytes, name: str) -> Problem | None:
+    """Why the workbook would unpack to too much (None: it would not, or it is no zip at all)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None  # openpyxl says what is wrong with it
+    if unpacked <= min(MAX_UNPACKED, MAX_RATIO * max(len(data), 1)):
+        return None
+    message = (
+        f"the workbook unpacks to {unpacked:,} bytes ({len(data):,} packed), more than a batch "
+        f"file may ({MAX_UNPACKED:,} bytes, or {MAX_RATIO} times its size): save it as CSV"
+    )
+    return Problem(name, None, None, "$", message, "limit.size")
+
+
 def sheet_as_csv(data: bytes, name: str) -> bytes:
     """The workbook's first sheet as CSV text: row N of the sheet is line N of the text."""
     from openpyxl import load_workbook
 
+    if too_large := unpacked_size_problem(data, name):
+        raise ProblemsFound([too_large])
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,17 @@ def test_an_xlsx_upload_is_read_as_the_csv_is(consultant: FlaskClient) -> None:
     reply = upload(consultant, as_xlsx(BATCH.read_text()), "clients.xlsx")
     assert reply.status_code == 200, reply.get_data(as_text=True)
     check_results(rows_of(reply.data))
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(
+    consultant: FlaskClient,
+) -> None:
+    packed = io.BytesIO()  # a zip bomb in miniature: 100 MB of zeros in about 100 KB
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 100_000_000)
+    reply = upload(consultant, packed.getvalue(), "clients.xlsx")
+    assert reply.status_code == 422
+    assert "unpacks to 100,000,000 bytes" in html.unescape(reply.get_data(as_text=True))
 
 
 def test_a_file_over_the_inline_limit_is_refused_naming_the_limit(
