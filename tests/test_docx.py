@@ -139,7 +139,7 @@ def test_footer_numbers_pages_and_header_names_the_report(
     footer = section.footer._element
     fields = [t.text.strip() for t in footer.iter(qn("w:instrText"))]
     assert fields == ["PAGE", "NUMPAGES"]
-    assert "全面质量管理成熟度评估报告" in section.header.paragraphs[0].text
+    assert "全面质量管理成熟度评估" in section.header.paragraphs[0].text
     assert section.different_first_page_header_footer  # the cover has none
 
 
@@ -152,7 +152,7 @@ def test_tables_have_a_style_and_a_repeated_header(documents: dict[str, WordDocu
 
 def test_properties_describe_the_report(documents: dict[str, WordDocument]) -> None:
     props = documents["zh"].core_properties
-    assert props.title == "华东精密 Precision Co — 全面质量管理成熟度评估报告"
+    assert props.title == "华东精密 Precision Co — 全面质量管理成熟度评估"
     assert props.author == "华东精密 Precision Co"
     assert props.language == "zh-CN" and props.created is not None and "tqm-quick" in props.keywords
 

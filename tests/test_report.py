@@ -96,7 +96,7 @@ def test_document_head(pages: dict[str, str]) -> None:
     assert '<html lang="en">' in pages["en"] and '<html lang="zh-CN">' in pages["zh"]
     assert '<meta name="author" content="&lt;script&gt;' in pages["en"]
     assert re.search(r"<title>&lt;script&gt;.*TQM maturity assessment</title>", pages["en"])
-    assert "全面质量管理成熟度评估报告</title>" in pages["zh"]
+    assert "全面质量管理成熟度评估</title>" in pages["zh"]
 
 
 def test_css_and_charts_are_inline(pages: dict[str, str]) -> None:

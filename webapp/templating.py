@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import gettext as _
 
 from assessment.content.model import Question
 from assessment.engine.result import Result
@@ -12,12 +13,20 @@ from assessment.numbers import decimal, percent, signed
 from assessment.render.messages import msg
 
 from .answering import field_name, format_value
+from .catalog import frameworks
 from .i18n import current_lang
 
 
 def level_name(result: Result, level: int) -> str:
     """The framework's name of a maturity level in the interface language."""
     return result.level_name(level, current_lang())
+
+
+def site_name() -> str:
+    """What the site is called: the title of its framework when the content has one, else the
+    product's own name."""
+    found = frameworks()
+    return found[0].title.get(current_lang()) if len(found) == 1 else _("Maturity assessment")
 
 
 def cap_reason(result: Result, rule: str) -> str:
@@ -48,6 +57,7 @@ def init_templating(app: Flask) -> None:
         "level_name": level_name,
         "finding_label": finding_label,
         "cap_reason": cap_reason,
+        "site_name": site_name,
         "anchor": anchor,
         "field_name": field_name,
         "format_value": format_value,
