@@ -1,4 +1,5 @@
-"""The durable-rules adapter agrees with the reference evaluator, and follows the field notes."""
+"""The durable-rules adapter agrees with the reference evaluator, and works around the traps of
+durable-rules that engine/durable_host.py lists in its docstring."""
 
 from __future__ import annotations
 

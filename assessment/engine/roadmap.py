@@ -18,9 +18,9 @@ among the actions that are ready, foundation actions lead in a traditional organ
 level 1, or their dimension at level 1), together with what they need first (what they require,
 and the actions lifting their dimension to the level they build on), those building on the lower
 level first; they start as soon as that allows, stretched when the capacity left is short
-(schedule.py). Then leadership actions when leadership is the weakest
-dimension or caps the overall level (leadership is the cornerstone), then the higher priority, then
-the id.
+(schedule.py). Then the cornerstone's actions: those of the dimension a fired rule names with
+`plan_first` (the tqm pack: leadership when it caps the overall level), else of a dimension the
+framework marks `first_when_weakest` when it is the weakest; then the higher priority, then the id.
 
 Time. Each action, in that order, is placed in weeks within the organisation's capacity, after its
 prerequisites have finished and once its dimension is projected at the level it builds on (its
