@@ -9,6 +9,7 @@ from pathlib import Path
 from .content.crossrefs import action_problems
 from .content.library import (
     Library,
+    framework_problems,
     load_library,
     load_pack,
     load_questionnaire,
@@ -88,6 +89,8 @@ def _check_folder(folder: Path, content: Path | None) -> list[Problem]:
     """A content root, a `questionnaires/` folder, a `rules/` folder or one pack folder."""
     if (folder / "questionnaires").is_dir():
         return _check_library(folder)
+    if folder.name == "frameworks":
+        return [p for path in sorted(folder.glob("*.yaml")) for p in _check_framework(path)]
     if (folder / "pack.yaml").exists():
         return _check_pack(folder, content)
     if "questionnaires" in (folder.name, folder.parent.name):
@@ -95,8 +98,13 @@ def _check_folder(folder: Path, content: Path | None) -> list[Problem]:
     packs = sorted(p.parent for p in folder.glob("*/pack.yaml"))
     if packs:
         return [p for pack in packs for p in _collect(partial(_check_pack, pack, content))]
-    msg = "not a content folder (no questionnaires/, rules/ or pack.yaml)"
+    msg = "not a content folder (no frameworks/, questionnaires/, rules/ or pack.yaml)"
     return [Problem(str(folder), None, None, "$", msg, "file.kind")]
+
+
+def _check_framework(path: Path) -> list[Problem]:
+    """A framework file (frameworks/<id>.yaml): its schema, its id against its name, its ids."""
+    return framework_problems(load_file(path), path.stem)
 
 
 def _check_pack(folder: Path, content: Path | None) -> list[Problem]:
@@ -134,6 +142,8 @@ def _check_file(path: Path, library: Library | None, content: Path | None) -> li
         return _check_answers(csv_to_answers(load_file(path)), library)
     doc = load_file(path, lazy=True)
     data = doc.data if isinstance(doc.data, dict) else {}
+    if path.parent.name == "frameworks" or {"levels", "roles"} <= set(data):
+        return _check_framework(path)
     if "dimensions" in data:
         load_questionnaire(path)
         return []

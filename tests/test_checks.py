@@ -190,7 +190,7 @@ def test_a_file_of_unknown_kind_is_reported(tmp_path: Path, name: str, text: str
 
 def test_a_folder_that_is_not_content_is_reported(tmp_path: Path) -> None:
     assert shown([tmp_path]) == [
-        f"{tmp_path}: $: not a content folder (no questionnaires/, rules/ or pack.yaml)"
+        f"{tmp_path}: $: not a content folder (no frameworks/, questionnaires/, rules/ or pack.yaml)"
     ]
 
 

@@ -4,10 +4,12 @@ roles the framework declares, baselines for each of its dimensions, levels it ha
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
+from ..io.files import load_file
 from ..io.source import Document, pointer_join
-from ..problems import Problem, unknown
+from ..problems import Problem, ProblemCode, unknown
 from .framework import Framework
 from .model import Questionnaire
 
@@ -33,22 +35,38 @@ def framework_fit_problems(
 def _questionnaire_problems(
     questionnaires: Iterable[Questionnaire], framework: Framework
 ) -> Iterator[Problem]:
-    """Dimensions and roles of the scored questionnaires that the framework does not declare."""
+    """Dimensions and roles of the scored questionnaires that the framework does not declare,
+    each at its line in the questionnaire's file (read again, with positions, only then)."""
     for questionnaire in questionnaires:
-        where = questionnaire.source or questionnaire.id
-        for d_index, dim in enumerate(questionnaire.dimensions):
-            d_ptr = pointer_join("/dimensions", d_index)
-            if dim.id not in framework.dimension_ids:
-                msg = unknown("dimension", dim.id, framework.dimension_ids)
-                msg += f" (framework {framework.id!r})"
-                yield Problem(where, None, None, f"{d_ptr}/id", msg, "unknown.dimension")
-            for q_index, question in enumerate(dim.questions):
-                for role in question.roles:
-                    if role not in framework.role_ids:
-                        ptr = pointer_join(f"{d_ptr}/questions", q_index) + "/roles"
-                        msg = unknown("role", role, framework.role_ids)
-                        msg += f" (framework {framework.id!r})"
-                        yield Problem(where, None, None, ptr, msg, "unknown.role")
+        found = list(_outside(questionnaire, framework))
+        if not found:
+            continue
+        doc = _positioned(questionnaire)
+        for ptr, msg, code in found:
+            yield doc.problem(ptr, f"{msg} (framework {framework.id!r})", code=code)
+
+
+def _outside(
+    questionnaire: Questionnaire, framework: Framework
+) -> Iterator[tuple[str, str, ProblemCode]]:
+    for d_index, dim in enumerate(questionnaire.dimensions):
+        d_ptr = pointer_join("/dimensions", d_index)
+        if dim.id not in framework.dimension_ids:
+            msg = unknown("dimension", dim.id, framework.dimension_ids)
+            yield f"{d_ptr}/id", msg, "unknown.dimension"
+        for q_index, question in enumerate(dim.questions):
+            q_ptr = pointer_join(f"{d_ptr}/questions", q_index)
+            for r_index, role in enumerate(question.roles):
+                if role not in framework.role_ids:
+                    msg = unknown("role", role, framework.role_ids)
+                    yield pointer_join(f"{q_ptr}/roles", r_index), msg, "unknown.role"
+
+
+def _positioned(questionnaire: Questionnaire) -> Document:
+    """The questionnaire's file with positions; an unlocated stand-in when it has no file."""
+    if questionnaire.source and Path(questionnaire.source).is_file():
+        return load_file(questionnaire.source)
+    return Document(questionnaire.source or questionnaire.id, None)
 
 
 def _baseline_problems(doc: Document, framework: Framework) -> Iterator[Problem]:

@@ -42,7 +42,7 @@ PATTERN_FACTS = ("straight_lining", "max_unanswered_share", "max_unanswered_perc
 PERCEPTION_MEASURES = ("gap", "hedges_g", "leader_n", "staff_n")
 # A fact quoted in a finding's text: {index.customer}, {unknown_count.{dimension}}
 FACT_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.(?:[a-z0-9_]+|\{dimension\}|\{question\}))+)\}")
-COUNT_FACT = re.compile(r"^count\.([a-z{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
+COUNT_FACT = re.compile(r"^count\.([a-z0-9_{}]+)\.(lt|le|eq|ge|gt)\.([0-9]+(?:\.[0-9]+)?)$")
 
 
 @dataclass(frozen=True)
