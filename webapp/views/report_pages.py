@@ -22,8 +22,8 @@ REFRESH_SECONDS = 2
 class QueuedReport:
     """One report's pages. `find(retry)` gives its key and state (a job enqueued if needed, run
     again if `retry`); `send` answers with the file; `endpoint` is the prefix of the pages'
-    endpoints ('.' + 'wait', 'file'); `args` are the address's arguments, given to the template
-    too."""
+    endpoints ('.' + 'wait', 'file', 'retry'); `args` are the address's arguments, given to the
+    template with the addresses of the pages (`pages`)."""
 
     find: Callable[[bool], tuple[ReportKey, ReportState]]
     send: Callable[[ReportKey, bytes], Response]
@@ -38,7 +38,8 @@ class QueuedReport:
         """Where the report is; while it is being rendered the page asks again every 2 s."""
         state = self.find(False)[1].state
         label = str(self.args["fmt"]).upper()
-        page = render_template(self.template, label=label, state=state, **self.args)
+        pages = {name: self._url(name) for name in ("file", "retry", "wait")}
+        page = render_template(self.template, label=label, state=state, pages=pages, **self.args)
         response = FlaskResponse(page, headers={"Cache-Control": "no-store"})
         if state in ("queued", "started"):
             response.headers["Refresh"] = str(REFRESH_SECONDS)  # polling without script (CSP)
