@@ -41,8 +41,7 @@ from helpers.cluster import (  # noqa: E402
     get_bytes,
     kill_worker,
     percentile,
-    rendered_jobs,
-    start_apps,
+    running_apps,
     start_worker,
 )
 
@@ -123,9 +122,8 @@ def queue_lines(folder: Path) -> list[str]:
     namespace = f"tqm-bench-{secrets.token_hex(6)}"
     env = {"DATABASE_URL": f"sqlite:///{folder / 'tqm.sqlite3'}", "SECRET_KEY": "bench"}
     env["REDIS_URL"] = REDIS
-    (server,) = start_apps(1, env, {"TQM_REDIS_NAMESPACE": namespace}, folder)
     lines = []
-    try:
+    with running_apps(1, env, {"TQM_REDIS_NAMESPACE": namespace}, folder) as (server,):
         with ThreadPoolExecutor(5) as pool:
             made = list(pool.map(lambda i: answered(server.port, i), range(ASSESSMENTS)))
         tokens, page = [token for token, _ in made], made[0][1]
@@ -140,12 +138,10 @@ def queue_lines(folder: Path) -> list[str]:
                 busy, rates[label] = in_flight(server.port, tokens, page)
             finally:
                 kill_worker(worker)
-                forget_namespace(REDIS, namespace, rendered_jobs(REDIS, namespace))
+                forget_namespace(REDIS, namespace)  # the next worker renders them all again
             busy95, busy50 = 1000 * percentile(busy, 0.95), 1000 * percentile(busy, 0.5)
             lines.append(result_line(f"page_p95_30_reports_{label}", busy95, "ms", idle95, "<=250"))
             lines.append(result_line(f"page_p50_30_reports_{label}", busy50, "ms", idle50, "-"))
-    finally:
-        server.stop()
     lines.append(result_line("jobs_per_s_rq_worker", rates["rq_worker"], "/s", "-", "-"))
     lines.append(
         result_line(

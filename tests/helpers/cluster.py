@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +63,21 @@ def start_apps(
                 server.kill()
             raise problem
     return servers
+
+
+@contextlib.contextmanager
+def running_apps(
+    count: int, env: Mapping[str, str], settings: Mapping[str, str], folder: Path
+) -> Iterator[list[LiveServer]]:
+    """`start_apps`; afterwards the apps stopped and their Redis namespace (env REDIS_URL,
+    setting TQM_REDIS_NAMESPACE) forgotten."""
+    servers = start_apps(count, env, settings, folder)
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+        forget_namespace(env["REDIS_URL"], settings["TQM_REDIS_NAMESPACE"])
 
 
 def start_worker(
@@ -209,15 +224,16 @@ def rendered_jobs(redis_url: str, namespace: str) -> list[str]:
     return jobs
 
 
-def forget_namespace(redis_url: str, namespace: str, job_ids: Sequence[str] = ()) -> None:
+def forget_namespace(redis_url: str, namespace: str) -> None:
     """Delete every Redis key of a namespace (reports, queue, registries, workers, limit
-    counters), RQ's records of the namespace queue's jobs (and of `job_ids`), and the
-    namespace's members of RQ's global sets of workers and queues."""
+    counters), RQ's records of the namespace queue's jobs and of its stored reports' jobs, and
+    the namespace's members of RQ's global sets of workers and queues."""
     import redis
 
+    jobs = set(rendered_jobs(redis_url, namespace))
     connection = redis.Redis.from_url(redis_url)
     try:
-        queue, jobs = f"{namespace}-reports".encode(), set(job_ids)
+        queue = f"{namespace}-reports".encode()
         for key in connection.scan_iter("rq:job:*"):
             if connection.hget(key, "origin") == queue:
                 jobs.add(key.decode().split(":", 2)[2])

@@ -6,6 +6,7 @@ The fixtures that use these are in tests/web/conftest.py.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +42,21 @@ def postgres_admin() -> Any:
             pytrace=False,
         )
     return engine
+
+
+@contextmanager
+def postgres_schema(prefix: str) -> Iterator[str]:
+    """The address of a fresh PostgreSQL schema of its own (`prefix`_random), dropped afterwards."""
+    admin = postgres_admin()
+    schema = f"{prefix}_{secrets.token_hex(6)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @contextmanager

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import html
 import io
-import os
-import subprocess
-import sys
-import time
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers import DATA, ROOT
+from helpers import DATA
 from helpers.consultants import create_consultant, sign_in
-from helpers.queue import REDIS, queue, queued_app, run_jobs
+from helpers.queue import kill_horse_mid_job, queue, queued_app, run_jobs
 from helpers.web import csrf_token
 from openpyxl import Workbook, load_workbook
 from werkzeug.test import TestResponse
@@ -33,7 +27,6 @@ from webapp.batch_jobs import batch_queue_name
 
 BATCH = DATA / "batch" / "quick-three-scored-one-rejected.csv"
 FORM = "/consultant/batches/"
-RQ = Path(sys.executable).parent / "rq"
 
 
 def upload(browser: FlaskClient, data: bytes, filename: str = "clients.csv") -> TestResponse:
@@ -256,32 +249,15 @@ def test_a_batch_whose_worker_is_killed_mid_job_is_retried_and_served_whole(
 ) -> None:
     ana = signed_in(queued, "ana@acme.example", "Acme Consulting")
     sent = upload(ana, many_organisations(3000))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [str(RQ), "worker", "--burst", "--url", REDIS, batch_queue_name(queued)]
-    worker = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        horse = scoring_horse(worker.pid, ana, sent.location)
+
+    def scored_part() -> bool:
+        status = ana.get(f"{sent.location}/status").get_json()
+        return status["state"] == "started" and status["progress"] > 0
+
+    def no_file_yet() -> None:
         assert ana.get(f"{sent.location}/file").status_code == 303  # mid-job: no file
-        horse.kill()  # SIGKILL, as the OOM killer would
-        output, _ = worker.communicate(timeout=300)
-    finally:
-        worker.kill()
-    assert worker.returncode == 0, output
-    assert b"Work-horse terminated unexpectedly" in output  # the kill happened mid-job
+
+    kill_horse_mid_job(batch_queue_name(queued), scored_part, no_file_yet)
     status = ana.get(f"{sent.location}/status").get_json()
     assert status["summary"] == {"organisations": 3000, "scored": 3000, "rejected": 0}
     assert len(rows_of(ana.get(f"{sent.location}/file").data)) == 3001  # whole
-
-
-def scoring_horse(worker_pid: int, browser: FlaskClient, page: str) -> psutil.Process:
-    """The worker's work-horse once it has scored part of the file."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        horses = psutil.Process(worker_pid).children()
-        status = browser.get(f"{page}/status").get_json()
-        if horses and status["state"] == "started" and status["progress"] > 0:
-            return horses[0]
-        time.sleep(0.02)
-    raise AssertionError("the worker never started scoring the batch")

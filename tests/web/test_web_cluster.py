@@ -37,19 +37,17 @@ from helpers.cluster import (
     Fetched,
     answered_assessment,
     fetch_report,
-    forget_namespace,
     get_bytes,
     kill_worker,
     percentile,
     rendered_jobs,
-    start_apps,
+    running_apps,
     start_worker,
     whole,
 )
 from helpers.live_server import LiveServer, WebClient
 from rq.job import Job
 from rq.registry import StartedJobRegistry
-from sqlalchemy import text
 
 pytestmark = pytest.mark.slow
 
@@ -83,16 +81,8 @@ class Cluster:
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL schema of this module's own, dropped afterwards."""
-    admin = web.postgres_admin()
-    schema = f"cluster_{secrets.token_hex(6)}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{web.POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with web.postgres_schema("cluster") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -110,13 +100,8 @@ def cluster(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     }
     # Not settings of the environment: given to the app factory.
     settings = {"TQM_REDIS_NAMESPACE": namespace, "RATELIMIT_KEY_PREFIX": namespace}
-    servers = start_apps(2, env, settings, folder)
-    try:
+    with running_apps(2, env, settings, folder) as servers:
         yield Cluster(servers, namespace, folder)
-    finally:
-        for server in servers:
-            server.stop()
-        forget_namespace(REDIS, namespace, rendered_jobs(REDIS, namespace))
 
 
 class PageTimer(threading.Thread):

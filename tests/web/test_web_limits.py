@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,25 +76,37 @@ def test_limits_are_off_in_tests_unless_asked_for(app: Flask) -> None:
     assert all(_start(app, "10.0.0.9")[0] == 303 for _ in range(12))
 
 
-def test_with_redis_every_process_shares_the_counters(database_url: str) -> None:
+@contextmanager
+def _two_processes(database_url: str, **limit: str) -> Iterator[tuple[Flask, Flask]]:
+    """Two apps (as two workers would be) counting `limit` in one Redis."""
     settings = {
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "TESTING": True,
         "RATELIMIT_ENABLED": True,
-        "TQM_LIMIT_START": "2 per minute",
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        **limit,
     }
-    first, second = create_app(settings), create_app(settings)  # two workers, one Redis
+    first, second = create_app(settings), create_app(settings)
     database(first).upgrade()
-    address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
     try:
-        assert _start(first, address)[0] == 303
-        assert _start(second, address)[0] == 303
-        assert _start(first, address)[0] == 429
+        yield first, second
     finally:
         database(first).dispose()
         database(second).dispose()
+
+
+def _address() -> str:
+    """A client address of its own, so that no earlier run's counter in Redis counts."""
+    return f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+
+
+def test_with_redis_every_process_shares_the_counters(database_url: str) -> None:
+    address = _address()
+    with _two_processes(database_url, TQM_LIMIT_START="2 per minute") as (first, second):
+        assert _start(first, address)[0] == 303
+        assert _start(second, address)[0] == 303
+        assert _start(first, address)[0] == 429
 
 
 # Each limited view, a request that reaches it, and what it answers within its limit.
@@ -147,17 +160,7 @@ def test_the_report_views_share_one_allowance(every_limit_at_one: Flask) -> None
 
 
 def test_sign_in_attempts_are_counted_across_processes_with_redis(database_url: str) -> None:
-    settings = {
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret",
-        "TESTING": True,
-        "RATELIMIT_ENABLED": True,
-        "TQM_LIMIT_SIGN_IN": "2 per minute",
-        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
-    }
-    first, second = create_app(settings), create_app(settings)  # two workers, one Redis
-    database(first).upgrade()
-    address = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+    address = _address()
 
     def attempt(app: Flask) -> int:
         browser = app.test_client()
@@ -167,8 +170,5 @@ def test_sign_in_attempts_are_counted_across_processes_with_redis(database_url: 
         )
         return reply.status_code
 
-    try:
+    with _two_processes(database_url, TQM_LIMIT_SIGN_IN="2 per minute") as (first, second):
         assert [attempt(first), attempt(second), attempt(first)] == [401, 401, 429]
-    finally:
-        database(first).dispose()
-        database(second).dispose()

@@ -12,18 +12,15 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import ROOT
+from helpers.queue import RQ, kill_horse_mid_job
 from helpers.web import Respondent, csrf_token, database
 from rq import Queue, SimpleWorker
 
@@ -33,7 +30,6 @@ from webapp import create_app
 from webapp.jobs import ReportKey, queue_name
 
 REDIS = "redis://127.0.0.1:6379/15"
-RQ = Path(sys.executable).parent / "rq"
 
 
 @pytest.fixture()
@@ -177,33 +173,16 @@ def test_a_worker_whose_job_is_killed_mid_render_retries_it_and_nothing_half_wri
 ) -> None:
     path = f"/a/{done.token}/report/pdf"
     done.client.get(path)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [str(RQ), "worker", "--burst", "--url", REDIS, queue_name(queued_app)]
-    worker = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        horse = rendering_horse(worker.pid, queued_app, done)
+
+    def rendering() -> bool:
+        return bool(state(done.client, done.token, "pdf")["state"] == "started")
+
+    def no_file_yet() -> None:
         assert done.client.get(f"{path}/file").status_code == 303  # mid-render: no file
-        horse.kill()  # SIGKILL, as the OOM killer would
-        output, _ = worker.communicate(timeout=300)
-    finally:
-        worker.kill()
-    assert worker.returncode == 0, output
-    assert b"Work-horse terminated unexpectedly" in output  # the kill happened mid-job
+
+    kill_horse_mid_job(queue_name(queued_app), rendering, no_file_yet)
     pdf = done.client.get(f"{path}/file")  # the retry rendered it
     assert pdf.data.startswith(b"%PDF-") and pdf.data.rstrip().endswith(b"%%EOF")
-
-
-def rendering_horse(worker_pid: int, app: Flask, person: Respondent) -> psutil.Process:
-    """The work-horse process of the worker once the report's job has started in it."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        horses = psutil.Process(worker_pid).children()
-        if horses and state(person.client, person.token, "pdf")["state"] == "started":
-            return horses[0]
-        time.sleep(0.02)
-    raise AssertionError("the worker never started the report's job")
 
 
 def test_a_failed_report_says_so_and_succeeds_on_retry(

@@ -11,16 +11,7 @@ download that renders in the request (results.download), today's behaviour.
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask import Response as FlaskResponse
 from werkzeug.wrappers import Response
 
@@ -32,14 +23,13 @@ from ..jobs import (
     ReportKey,
     ReportState,
     queue_enabled,
-    report_bytes,
     report_key,
     request_report,
 )
+from .report_pages import QueuedReport
 from .results import _outcome, content_disposition, download_name
 
 report_queue = Blueprint("report_queue", __name__)
-REFRESH_SECONDS = 2
 
 
 @report_queue.before_request
@@ -60,52 +50,44 @@ def never_cached(response: Response) -> Response:
     return response
 
 
-def _requested(token: str, fmt: str, retry: bool = False) -> tuple[ReportKey, ReportState, str]:
-    """The report's key and state (a job enqueued if needed) and the questionnaire's id."""
-    current, answers, result = _outcome(token)
-    key = report_key(current_app, current.record.id, result, fmt, current_lang())
-    state = request_report(current_app, key, answers, result, retry=retry)
-    return key, state, current.questionnaire.id
+def _report(token: str, fmt: str) -> QueuedReport:
+    """The assessment's report in `fmt`, in the interface language."""
+
+    def find(retry: bool) -> tuple[ReportKey, ReportState]:
+        current, answers, result = _outcome(token)
+        key = report_key(current_app, current.record.id, result, fmt, current_lang())
+        return key, request_report(current_app, key, answers, result, retry=retry)
+
+    def send(key: ReportKey, body: bytes) -> Response:
+        name = download_name(_outcome(token)[2], FORMATS[fmt].suffix, key.lang)
+        headers = {"Content-Disposition": content_disposition(name)}
+        return FlaskResponse(body, mimetype=FORMATS[fmt].mimetype, headers=headers)
+
+    return QueuedReport(find, send, "report_status.html", ".", {"token": token, "fmt": fmt})
 
 
 @report_queue.get("/a/<token>/report/<fmt>")
 def wait(token: str, fmt: str) -> Response:
-    """Where the report is; while it is being rendered the page asks again every 2 s."""
-    state = _requested(token, fmt)[1].state
-    page = render_template(
-        "report_status.html", token=token, fmt=fmt, label=fmt.upper(), state=state
-    )
-    response = FlaskResponse(page)
-    if state in ("queued", "started"):
-        response.headers["Refresh"] = str(REFRESH_SECONDS)  # polling without script (CSP)
-    return response
+    """The report's state page (QueuedReport.wait)."""
+    return _report(token, fmt).wait()
 
 
 @report_queue.get("/a/<token>/report/<fmt>/status")
 def status(token: str, fmt: str) -> Response:
-    """The report's state as JSON: state, ready, and the file's address once it is ready."""
-    state = _requested(token, fmt)[1]
-    download = url_for(".file", token=token, fmt=fmt) if state.ready else None
-    return jsonify(state=state.state, ready=state.ready, download=download)
+    """The report's state as JSON (QueuedReport.status)."""
+    return _report(token, fmt).status()
 
 
 @report_queue.get("/a/<token>/report/<fmt>/file")
 def file(token: str, fmt: str) -> Response:
-    """The rendered report, whole; when there is none (yet), the state page."""
-    key, state, _questionnaire = _requested(token, fmt)
-    body = report_bytes(current_app, key) if state.ready else None
-    if body is None:  # not rendered yet, or expired in between: never a partial file
-        return redirect(url_for(".wait", token=token, fmt=fmt), 303)
-    name = download_name(_outcome(token)[2], FORMATS[fmt].suffix, key.lang)
-    headers = {"Content-Disposition": content_disposition(name)}
-    return FlaskResponse(body, mimetype=FORMATS[fmt].mimetype, headers=headers)
+    """The rendered report, whole (QueuedReport.file)."""
+    return _report(token, fmt).file()
 
 
 @report_queue.post("/a/<token>/report/<fmt>/retry")
 def retry(token: str, fmt: str) -> Response:
-    """Render a failed report again (the form carries the CSRF token)."""
-    _requested(token, fmt, retry=True)
-    return redirect(url_for(".wait", token=token, fmt=fmt), 303)
+    """Render a failed report again (QueuedReport.retry)."""
+    return _report(token, fmt).retry()
 
 
 @report_queue.app_template_global()

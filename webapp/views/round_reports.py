@@ -15,7 +15,7 @@ With the queue (webapp/jobs.py) a round's report is keyed as an assessment's is:
 from __future__ import annotations
 
 from flask import Response as FlaskResponse
-from flask import abort, current_app, jsonify, redirect, render_template, url_for
+from flask import abort, current_app, redirect, url_for
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
@@ -25,12 +25,12 @@ from assessment.render import FORMATS, render
 from .. import rounds as store
 from ..catalog import framework_of
 from ..i18n import current_lang
-from ..jobs import ReportKey, ReportState, queue_enabled, report_bytes, report_key, request_report
+from ..jobs import ReportKey, ReportState, queue_enabled, report_key, request_report
 from .audits import _questionnaire, _round, audits
 from .common import database
+from .report_pages import QueuedReport
 
 REPORT_FORMATS = ("pdf", "docx")  # formats made from the frozen result alone
-REFRESH_SECONDS = 2
 
 
 def _frozen(round_id: int, fmt: str) -> tuple[Result, str]:
@@ -67,49 +67,43 @@ def report(round_id: int, fmt: str) -> Response:
     return _download(body, fmt, filename)
 
 
-def _queued(round_id: int, fmt: str, retry: bool = False) -> tuple[ReportKey, ReportState, str]:
-    """The report's key and state (a job enqueued if needed) and its file name; without the
-    queue, abort to the report rendered in the request."""
+def _queued(round_id: int, fmt: str) -> QueuedReport:
+    """The round's report in `fmt`, in the interface language; without the queue, abort to the
+    report rendered in the request."""
     result, filename = _frozen(round_id, fmt)
     if not queue_enabled(current_app):
         abort(redirect(url_for(".report", round_id=round_id, fmt=fmt), 303))
     key = report_key(current_app, round_id, result, fmt, current_lang(), scope="round-")
-    return key, request_report(current_app, key, None, result, retry=retry), filename
+
+    def find(retry: bool) -> tuple[ReportKey, ReportState]:
+        return key, request_report(current_app, key, None, result, retry=retry)
+
+    def send(_key: ReportKey, body: bytes) -> Response:
+        return _download(body, fmt, filename)
+
+    args = {"round_id": round_id, "fmt": fmt}
+    return QueuedReport(find, send, "audits/report_status.html", ".round_report_", args)
 
 
 @audits.get("/rounds/<int:round_id>/report/<fmt>")
 def round_report_wait(round_id: int, fmt: str) -> Response:
-    """Where the round's report is; while it is being rendered the page asks again every 2 s."""
-    state = _queued(round_id, fmt)[1].state
-    page = render_template(
-        "audits/report_status.html", round_id=round_id, fmt=fmt, label=fmt.upper(), state=state
-    )
-    response = FlaskResponse(page, headers={"Cache-Control": "no-store"})
-    if state in ("queued", "started"):
-        response.headers["Refresh"] = str(REFRESH_SECONDS)  # polling without script (CSP)
-    return response
+    """The round's report's state page (QueuedReport.wait)."""
+    return _queued(round_id, fmt).wait()
 
 
 @audits.get("/rounds/<int:round_id>/report/<fmt>/status")
 def round_report_status(round_id: int, fmt: str) -> Response:
-    """The report's state as JSON: state, ready, and the file's address once it is ready."""
-    state = _queued(round_id, fmt)[1]
-    download = url_for(".round_report_file", round_id=round_id, fmt=fmt) if state.ready else None
-    return jsonify(state=state.state, ready=state.ready, download=download)
+    """The round's report's state as JSON (QueuedReport.status)."""
+    return _queued(round_id, fmt).status()
 
 
 @audits.get("/rounds/<int:round_id>/report/<fmt>/file")
 def round_report_file(round_id: int, fmt: str) -> Response:
-    """The rendered report, whole; when there is none (yet), the state page."""
-    key, state, filename = _queued(round_id, fmt)
-    body = report_bytes(current_app, key) if state.ready else None
-    if body is None:  # not rendered yet, or expired in between: never a partial file
-        return redirect(url_for(".round_report_wait", round_id=round_id, fmt=fmt), 303)
-    return _download(body, fmt, filename)
+    """The round's rendered report, whole (QueuedReport.file)."""
+    return _queued(round_id, fmt).file()
 
 
 @audits.post("/rounds/<int:round_id>/report/<fmt>/retry")
 def round_report_retry(round_id: int, fmt: str) -> Response:
-    """Render a failed report again (the form carries the CSRF token)."""
-    _queued(round_id, fmt, retry=True)
-    return redirect(url_for(".round_report_wait", round_id=round_id, fmt=fmt), 303)
+    """Render the round's failed report again (QueuedReport.retry)."""
+    return _queued(round_id, fmt).retry()
