@@ -89,6 +89,7 @@ def answers_schemas(library: Library) -> dict[str, Schema]:
             stem = f"Answers{camel(qid)}V{version}"
             roles = library.framework_of(questionnaire).role_ids
             entries = _entries(questionnaire, roles, stem, out)
+            common = _with_dimensions(common, [d.id for d in questionnaire.dimensions])
             for entry in entries:  # one respondent: a branch per role (the questions it is asked)
                 name = f"{entry}Answers"
                 out[name] = _one_respondent(refs, out[entry], common)
@@ -130,6 +131,14 @@ def _entries(
         }
         names.append(entry)
     return names
+
+
+def _with_dimensions(common: Schema, dimensions: list[str]) -> Schema:
+    """The common fields with `target` and `previous` keyed by the questionnaire's dimensions."""
+    out = dict(common)
+    for key in ("target", "previous"):
+        out[key] = {**common[key], "propertyNames": {"enum": dimensions}}
+    return out
 
 
 def _one_respondent(refs: list[str], entry: Schema, common: Schema) -> Schema:
