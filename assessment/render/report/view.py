@@ -14,8 +14,9 @@ from ...engine.result import DimensionResult, Result
 from ...engine.schedule import REFERENCE_SIZE, capacity_per_month
 from ...numbers import decimal as fmt
 from ...numbers import percent, signed
-from ..messages import label, msg
+from ..messages import comparison_names, label, msg
 from .charts import number_actions
+from .method_view import perception_threshold
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def _dimension_view(
         counts=label("answered", lang, answered=dim.answered, na=dim.na, unknown=dim.unknown),
         agreement=percent(dim.agreement),
         strengths=strengths,
-        no_strength=_no_strength(dim.above_traditional, lang),
+        no_strength=_no_strength(dim.above_traditional, result, lang),
         issues=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] == dim.id),
         also=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] != dim.id),
         roles=_roles_line(dim, result, lang),
@@ -251,10 +252,11 @@ def _planned(
     return out
 
 
-def _no_strength(above: float | None, lang: str) -> str:
+def _no_strength(above: float | None, result: Result, lang: str) -> str:
+    names = comparison_names(result.framework, lang)
     if above is None or above <= 0:
-        return label("no_strengths_below", lang)
-    return label("no_strengths", lang, above=fmt(above))
+        return label("no_strengths_below", lang, **names)
+    return label("no_strengths", lang, above=fmt(above), **names)
 
 
 # --- cover and summary ---------------------------------------------------------------------------
@@ -315,7 +317,8 @@ def top_strength(result: Result, findings: Sequence[FindingView], lang: str) -> 
     above = best.above_traditional or 0.0
     key = "relative_strength" if above > 0 else "relative_strength_below"
     return label(key, lang, dim=best.title.get(lang), n=best.level,
-                 name=result.level_name(best.level, lang), index=fmt(index), above=fmt(abs(above)))  # fmt: skip
+                 name=result.level_name(best.level, lang), index=fmt(index), above=fmt(abs(above)),
+                 **comparison_names(result.framework, lang))  # fmt: skip
 
 
 def roadmap_teaser(result: Result, section: str, lang: str) -> str:
@@ -343,15 +346,21 @@ class PerceptionRow:
 
 
 def perception_rows(result: Result, lang: str) -> tuple[list[str], list[PerceptionRow]]:
-    """Roles present and one row per dimension; empty when there is a single respondent or role."""
+    """Roles present and one row per dimension; empty when there is a single respondent or role.
+    A spread at or above the pack's perception threshold is flagged (none without one)."""
     roles = list(result.respondents.by_role)
     if result.respondents.count < 2 or len(roles) < 2:
         return [], []
+    threshold = perception_threshold(result)
     rows = []
     for dim in result.dimensions.values():
         values = [dim.by_role.get(r) for r in roles]
         known = [v for v in values if v is not None]
         spread = max(known) - min(known) if len(known) >= 2 else None
         rows.append(PerceptionRow(dim.title.get(lang), tuple(fmt(v) for v in values), fmt(spread),
-                                  spread is not None and spread >= 20, percent(dim.agreement)))  # fmt: skip
+                                  _flagged(spread, threshold), percent(dim.agreement)))  # fmt: skip
     return roles, rows
+
+
+def _flagged(spread: float | None, threshold: float | None) -> bool:
+    return spread is not None and threshold is not None and spread >= threshold
