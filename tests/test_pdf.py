@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import pytest
 from helpers.answers import role_answers
 from helpers.frameworks import TQM
+from helpers.wording import other_result, tqm_words_in
 from PIL import Image
 
 from assessment.content.library import Library
@@ -340,3 +341,18 @@ def test_repeated_renders_are_the_same(quick_result: Result, tmp_path: Path) -> 
         path.write_bytes(pdf.render_pdf(quick_result, "en"))
         texts.append(run("pdftotext", path, "-"))
     assert texts[0] == texts[1] and "Iso Co" in texts[0]
+
+
+def test_another_framework_s_pdf_has_none_of_the_bundled_wording(
+    mini: Library, weasy_logs: LogRecords, tmp_path: Path
+) -> None:
+    path = tmp_path / "progress.pdf"
+    path.write_bytes(pdf.render_pdf(other_result(mini), "en"))
+    text = " ".join(run("pdftotext", path, "-").split()).replace("tqm-result/1", "")
+    info = "\n".join(  # the program that made the file is named by its own name
+        line for line in run("pdfinfo", path).splitlines() if not line.startswith("Creator:")
+    )
+    assert tqm_words_in(text) == [] and tqm_words_in(info) == []
+    assert "Sector median" in text and "Progress survey" in info
+    assert "the weakest dimension plus one" not in text  # the mini pack has no such cap
+    assert "capped: at most the leadership level plus one." in text

@@ -45,6 +45,7 @@ class Method:
     critical: bool  # a dimension's level is limited by its weakest critical item
     evidence: bool  # ratings without evidence are held at the scale's midpoint
     perception_threshold: float | None  # None: the pack compares no leaders and staff
+    result_scales: tuple[tuple[float, float], ...] = ()  # the same, of the result items
 
 
 def method_of(pack: RulePack, questionnaire: Questionnaire) -> Method:
@@ -52,6 +53,7 @@ def method_of(pack: RulePack, questionnaire: Questionnaire) -> Method:
     practice = [q for q in questionnaire.questions if q.kind == "practice"] or list(
         questionnaire.questions
     )
+    results = [q for q in questionnaire.questions if q.kind == "result"]
     critical = any(q.critical for q in questionnaire.questions) and any(
         fact.startswith(CRITICAL_FACTS) for fact in _facts(pack.rules)
     )
@@ -62,6 +64,7 @@ def method_of(pack: RulePack, questionnaire: Questionnaire) -> Method:
         critical=critical,
         evidence=asks_for_evidence(questionnaire),
         perception_threshold=perception_threshold(pack.rules),
+        result_scales=tuple(dict.fromkeys((q.low, q.high) for q in results)),
     )
 
 
@@ -103,6 +106,7 @@ def method_document(method: Method, lang: str) -> dict[str, Any]:
         "critical_items": method.critical,
         "evidence": method.evidence,
         "perception_threshold": method.perception_threshold,
+        "result_scales": [{"min": low, "max": high} for low, high in method.result_scales],
     }
 
 
@@ -130,6 +134,7 @@ def read_method(doc: Mapping[str, Any] | None) -> Method | None:
         critical=doc["critical_items"],
         evidence=doc["evidence"],
         perception_threshold=doc.get("perception_threshold"),
+        result_scales=tuple((s["min"], s["max"]) for s in doc.get("result_scales", ())),
     )
 
 

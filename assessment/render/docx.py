@@ -164,7 +164,7 @@ def _facts(ctx: Context) -> dict[str, str]:
         "title": f"{ctx['organisation']} — {ctx['doc_title']}",
         "subject": about.questionnaire_title or about.questionnaire_id,
         "organisation": ctx["organisation"],
-        "keywords": f"TQM, {about.questionnaire_id}, {about.rulepack_id}",
+        "keywords": f"{ctx['doc_title']}, {about.questionnaire_id}, {about.rulepack_id}",
         "comments": f"{about.schema}; {about.rulepack_id} sha256 {about.rulepack_sha256}",
     }
 

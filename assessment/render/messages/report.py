@@ -103,7 +103,8 @@ LABELS: Mapping[str, Text] = MappingProxyType(
             "Results index {index} (kept apart: the level comes from the practices)",
             "结果指数 {index}（单独列示：等级只依据做法判定）",
         ),
-        "result_mean": Text("{mean} of 5", "{mean} 分（满分 5 分）"),
+        "result_mean": Text("{mean} of {top}", "{mean} 分（满分 {top} 分）"),
+        "result_mean_plain": Text("{mean}", "{mean} 分"),
         "strengths": Text("Strengths", "优势"),
         "no_strengths": Text(
             "No strength was identified by the rules; the index stands {above} points above the "
@@ -122,7 +123,8 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "also_concerns": Text("Also concerns this dimension", "同样涉及本维度"),
         "see_section": Text("see {n}", "见 {n} 节"),
         "evidence_from": Text("What respondents reported", "答卷人提供的依据"),
-        "mean_answer": Text("mean answer {v} of 5", "平均得分 {v}（满分 5）"),
+        "mean_answer": Text("mean answer {v} of {top}", "平均得分 {v}（满分 {top}）"),
+        "mean_answer_plain": Text("mean answer {v}", "平均得分 {v}"),
         "evidence": Text("Evidence", "证据"),
         "note": Text("Note", "备注"),
         "actions_called": Text("Actions", "相关行动"),

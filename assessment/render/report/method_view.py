@@ -94,6 +94,15 @@ def _plus(n: float, lang: str) -> str:
     return label("cap_plus", lang, n=word or fmt(n))
 
 
+def mean_text(key: str, value: float, scales: tuple[tuple[float, float], ...], lang: str) -> str:
+    """A mean answer, 'of N' when every item of its kind tops out at N ('mean answer 3.5 of 5'),
+    else the number alone (`key`: "mean_answer" or "result_mean")."""
+    tops = {high for _, high in scales}
+    if len(tops) == 1:
+        return label(key, lang, v=fmt(value), mean=fmt(value), top=fmt(tops.pop()))
+    return label(f"{key}_plain", lang, v=fmt(value), mean=fmt(value))
+
+
 def perception_intro(result: Result, lang: str) -> str:
     """The perception section's first paragraph; it names the highlight threshold only when the
     pack sets one (the rule's threshold on the leaders/staff gap)."""

@@ -16,7 +16,7 @@ from ...numbers import decimal as fmt
 from ...numbers import percent, signed
 from ..messages import comparison_names, label, msg
 from .charts import number_actions
-from .method_view import perception_threshold
+from .method_view import mean_text, perception_threshold
 
 
 @dataclass(frozen=True)
@@ -160,14 +160,15 @@ def finding_view(finding: FindingResult, result: Result, lang: str) -> FindingVi
         dimension_titles=tuple(
             dims[d].title.get(lang) if d in dims else d for d in finding.dimensions
         ),
-        evidence=tuple(_evidence_view(e, lang) for e in finding.evidence),
+        evidence=tuple(_evidence_view(e, result, lang) for e in finding.evidence),
         actions=finding.actions,
     )
 
 
-def _evidence_view(entry: Evidence, lang: str) -> EvidenceView:
+def _evidence_view(entry: Evidence, result: Result, lang: str) -> EvidenceView:
     value = entry.value
-    shown = label("mean_answer", lang, v=fmt(value)) if value is not None else ""
+    scales = result.method.scales if result.method else ()
+    shown = mean_text("mean_answer", value, scales, lang) if value is not None else ""
     return EvidenceView(
         text=entry.text.get(lang) or entry.question,
         value=shown,
@@ -220,7 +221,9 @@ def _dimension_view(
         result_items=tuple(
             (
                 i.text.get(lang),
-                label("result_mean", lang, mean=fmt(i.mean)) if i.mean is not None else "—",
+                mean_text("result_mean", i.mean, _result_scales(result), lang)
+                if i.mean is not None
+                else "—",
             )
             for i in (dim.results.items if dim.results else ())
         ),
@@ -364,3 +367,7 @@ def perception_rows(result: Result, lang: str) -> tuple[list[str], list[Percepti
 
 def _flagged(spread: float | None, threshold: float | None) -> bool:
     return spread is not None and threshold is not None and spread >= threshold
+
+
+def _result_scales(result: Result) -> tuple[tuple[float, float], ...]:
+    return result.method.result_scales if result.method else ()
