@@ -11,6 +11,7 @@ import docx
 import pytest
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
+from helpers.wording import other_result, tqm_words_in
 
 from assessment.content.library import Library
 from assessment.engine.answers import load_answers
@@ -193,3 +194,19 @@ def test_cli_writes_docx_by_its_suffix(cli: Any, tmp_path: Path) -> None:
     assert run.exit_code == 0, run.output
     document = docx.Document(str(out))
     assert headings(document, 1)[0] == "1 执行摘要"
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"), [("en", ("Sector median", "Benchmark")), ("zh", ("行业中位数", "标杆"))]
+)
+def test_another_framework_s_document_has_none_of_the_bundled_wording(
+    mini: Library, lang: str, names: tuple[str, str]
+) -> None:
+    document = docx.Document(io.BytesIO(render_docx(other_result(mini), lang)))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    props = document.core_properties
+    paragraphs = [p.text for p in document.paragraphs]
+    text = "\n".join([*paragraphs, *cells, props.title, props.keywords])
+    text = text.replace("tqm-result/1", "")  # the result contract's name, not wording
+    assert tqm_words_in(text) == []
+    assert all(name in text for name in names)

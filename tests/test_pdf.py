@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import pytest
 from helpers.answers import role_answers
 from helpers.frameworks import TQM
+from helpers.wording import other_result, tqm_words_in
 from PIL import Image
 
 from assessment.content.library import Library
@@ -352,3 +353,18 @@ def test_warm_up_compiles_the_templates_and_renders_its_page_without_a_warning(
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
     cached = {template.name for template in environment().cache.values()}  # type: ignore[union-attr]
     assert cached >= {path.name for path in TEMPLATES.glob("*.html")}
+
+
+def test_another_framework_s_pdf_has_none_of_the_bundled_wording(
+    mini: Library, weasy_logs: LogRecords, tmp_path: Path
+) -> None:
+    path = tmp_path / "progress.pdf"
+    path.write_bytes(pdf.render_pdf(other_result(mini), "en"))
+    text = " ".join(run("pdftotext", path, "-").split()).replace("tqm-result/1", "")
+    info = "\n".join(  # the program that made the file is named by its own name
+        line for line in run("pdfinfo", path).splitlines() if not line.startswith("Creator:")
+    )
+    assert tqm_words_in(text) == [] and tqm_words_in(info) == []
+    assert "Sector median" in text and "Progress survey" in info
+    assert "the weakest dimension plus one" not in text  # the mini pack has no such cap
+    assert "capped: at most the leadership level plus one." in text

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from helpers.frameworks import TQM
+from helpers.wording import other_result, tqm_words_in
 from markupsafe import escape
 
 from assessment.content.library import Library
@@ -324,3 +325,88 @@ def test_actions_already_in_place_are_named(library: Library) -> None:
     text = text_of(render_html(result, "zh"))
     assert "以下行动不再安排，相应做法已经到位：" in text
     assert "leadership.quality_council" in text
+
+
+# --- What the framework and the pack declare, not the bundled wording ---------------------------
+
+
+def visible_words(document: str) -> str:
+    """The report's text, attributes (alternative texts) and chart labels, without what is no
+    wording: CSS, class names, the generator and the result contract's name."""
+    cleaned = re.sub(r"<style.*?</style>|class=\"[^\"]*\"|<meta name=\"generator\"[^>]*>", " ",
+                     document, flags=re.S)  # fmt: skip
+    return html.unescape(cleaned.replace("tqm-result/1", ""))
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [("en", ("Sector median", "Benchmark", "Stage 1")), ("zh", ("行业中位数", "标杆", "第1阶段"))],
+)
+def test_another_framework_s_report_has_none_of_the_bundled_wording(
+    mini: Library, lang: str, names: tuple[str, ...]
+) -> None:
+    result = other_result(mini)
+    page = visible_words(render_html(result, lang))
+    assert tqm_words_in(page) == []
+    assert all(name in page for name in names)
+    assert tqm_words_in(render_result(result, lang)) == []
+    assert names[0].lower() in render_result(result, lang).lower()
+
+
+def test_comparison_names_read_inside_sentences(mini: Library) -> None:
+    page = visible_words(render_html(other_result(mini), "en"))
+    assert "Sector median baseline" in page  # the chart's legend, as declared
+    assert "against the sector median baseline and the benchmark" in page  # the chart in words
+    assert "vs sector median" in render_result(other_result(mini), "en")
+
+
+def method_section(document: str) -> str:
+    return text_of(document.split('class="appendix method"')[1].split("<h2>")[0])
+
+
+def test_the_method_states_the_pack_s_scale_and_caps(result: Result) -> None:
+    english, chinese = (method_section(render_html(result, lang)) for lang in ("en", "zh"))
+    assert result.method is not None and result.method.reverse  # the audit has reverse items
+    assert (
+        "Each answer on a 1–5 practice scale is mapped to 0–100 ((value − 1) ÷ 4 × 100; "
+        "reverse-scored items are flipped)" in english
+    )
+    assert "at most the leadership level plus one" in english
+    assert "at most the weakest dimension plus one" in english
+    assert "and at most the median dimension level" in english
+    assert "ratings above 3 without dated evidence count as 3" in english
+    assert "不高于最弱维度等级加一" in chinese and "也不高于各维度等级的中位数" in chinese
+    assert "1 to 5" in english and "leadership.cornerstone" in [c.rule for c in result.method.caps]
+
+
+def test_the_method_follows_another_scale_without_caps(result: Result) -> None:
+    assert result.method is not None
+    method = replace(result.method, scales=((0.0, 10.0),), caps=(), reverse=True, evidence=False)
+    english = method_section(render_html(replace(result, method=method), "en"))
+    assert "0–10 practice scale" in english
+    assert "((value − 0) ÷ 10 × 100; reverse-scored items are flipped)" in english
+    assert "The overall level (1 to 5) follows the overall index." in english
+    assert "capped" not in english and "1–5" not in english and "evidence" not in english
+
+
+def test_a_result_without_a_method_summary_gets_a_generic_method(result: Result) -> None:
+    english = method_section(render_html(replace(result, method=None), "en"))
+    assert "may be capped by the pack's rules" in english
+    assert "1–5" not in english and "leadership" not in english
+
+
+def test_the_perception_highlight_is_the_pack_s_threshold(result: Result) -> None:
+    assert result.method is not None and result.method.perception_threshold == 20
+    assert "A spread of 20 points or more" in render_html(result, "en")
+    higher = replace(result, method=replace(result.method, perception_threshold=99.0))
+    assert not any(r.flagged for r in perception_rows(higher, "en")[1])
+    assert "A spread of 99 points or more" in render_html(higher, "en")
+
+
+def test_no_perception_threshold_in_the_pack_means_no_highlight(mini: Library) -> None:
+    result = other_result(mini)
+    assert result.method is not None and result.method.perception_threshold is None
+    roles, rows = perception_rows(result, "en")
+    assert roles and rows and not any(r.flagged for r in rows)
+    page = render_html(result, "en")
+    assert "A spread of" not in page and 'class="flagged"' not in page

@@ -172,3 +172,29 @@ def test_a_document_stored_before_plans_in_weeks_still_reads_and_renders(library
     assert first.weeks is None and first.effort_days == first.action.effort_days
     assert "person-days over" in render_html(old, "en")
     assert f"({first.action.id})\n" in render_result(old, "en") + "\n"
+
+
+def test_the_method_summary_is_written_and_read_back(library: Library) -> None:
+    data = {"questionnaire": "tqm-audit", "answers": dict.fromkeys(
+        library.questionnaires["tqm-audit"].question_ids, 3)}  # fmt: skip
+    document = assess(parse_answers(Document("t", data), library), library).to_document("zh")
+    method = document["method"]
+    assert method["scales"] == [{"min": 1, "max": 5}] and method["reverse_items"] is True
+    assert method["perception_threshold"] == 20 and method["evidence"] is True
+    cornerstone = next(c for c in method["caps"] if c["rule"] == "leadership.cornerstone")
+    assert cornerstone == {"rule": "leadership.cornerstone", "title": "领导力制约整体成熟度",
+                           "fact": "level.leadership", "plus": 1}  # fmt: skip
+    again = Result.from_document(json.loads(dump(document)), TQM)
+    assert again.method is not None and again.method.perception_threshold == 20
+    assert again.to_document("zh")["method"] == method
+
+
+def test_a_document_without_a_method_summary_still_reads_and_renders(library: Library) -> None:
+    data = {"questionnaire": "tqm-quick", "answers": dict.fromkeys(
+        library.questionnaires["tqm-quick"].question_ids, 2)}  # fmt: skip
+    document = assess(parse_answers(Document("t", data), library), library).to_document("en")
+    del document["method"]
+    assert not list(RESULT.iter_errors(document))
+    old = Result.from_document(json.loads(dump(document)), TQM)
+    assert old.method is None and "method" not in old.to_document("en")
+    assert "may be capped by the pack" in render_html(old, "en")

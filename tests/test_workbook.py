@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from helpers.answers import role_answers
+from helpers.wording import mini_answers, other_result, tqm_words_in
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
@@ -145,3 +146,32 @@ def test_a_chinese_workbook_names_roles_and_dimensions_in_chinese(
         cells = [r[column - 1].value for r in books["zh"][sheet].iter_rows(min_row=2)]
         named = {part for cell in cells if cell for part in str(cell).split("；")}
         assert named and not named & ids, (sheet, named)
+
+
+def test_the_dimensions_sheet_names_the_bundled_comparison_profiles(
+    books: dict[str, Workbook],
+) -> None:
+    en = [c.value for c in books["en"]["Dimensions"][1]]
+    zh = [c.value for c in books["zh"]["维度"][1]]
+    assert "Traditional baseline" in en and "Target" in en and "Above traditional" in en
+    assert "传统管理基准" in zh and "目标" in zh and "高于传统管理" in zh
+
+
+@pytest.mark.parametrize(
+    ("lang", "headers"),
+    [
+        ("en", ["Sector median baseline", "Benchmark", "Above sector median"]),
+        ("zh", ["行业中位数基准", "标杆", "高于行业中位数"]),
+    ],
+)
+def test_another_framework_s_workbook_has_none_of_the_bundled_wording(
+    mini: Library, lang: str, headers: list[str]
+) -> None:
+    buffer = io.BytesIO()
+    write_workbook(other_result(mini), mini_answers(mini), buffer, lang)
+    buffer.seek(0)
+    workbook = load_workbook(buffer)
+    cells = [str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert tqm_words_in("\n".join(cells)) == []
+    first_sheet = [c.value for c in workbook.worksheets[0][1]]
+    assert all(h in first_sheet for h in headers)

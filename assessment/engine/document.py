@@ -15,6 +15,7 @@ from typing import Any
 from ..content.model import Action, Framework, Text
 from .evaluation import Cap, TraceStep, overall_gates
 from .findings import Evidence, FindingResult
+from .method import method_document, read_method
 from .result import (
     DimensionResult,
     DimensionResults,
@@ -64,6 +65,8 @@ def result_document(result: Result, lang: str) -> dict[str, Any]:
     }
     if result.roadmap is not None:
         doc["plan"] = _plan(result.roadmap, result.framework.top_level)
+    if result.method is not None:
+        doc["method"] = method_document(result.method, lang)
     return doc
 
 
@@ -241,6 +244,7 @@ def read_result(doc: Mapping[str, Any], framework: Framework) -> Result:
         gates=gates_of(trace),
         languages=(doc["lang"],),
         verification={doc["lang"]: doc["verification"]} if "verification" in doc else {},
+        method=read_method(doc.get("method")),
     )
 
 

@@ -9,6 +9,7 @@ from ..content.library import Library, RulePack
 from ..content.model import LANGS, Questionnaire
 from .answers import AnswerSet
 from .evaluation import Judgement, Program, judge
+from .method import method_of
 from .result import Result, build_result
 from .roadmap import Situation, plan_roadmap
 from .scoring import score_profile
@@ -45,7 +46,10 @@ def assess(
     profile = score_profile(answers)
     program = program_for(pack, answers.questionnaire)
     judgement = judge(program, profile, use_engine=use_engine, trace=trace)
-    result = build_result(answers, pack, profile, judgement, program.overall_gates, langs)
+    method = method_of(pack, answers.questionnaire)
+    result = build_result(
+        answers, pack, profile, judgement, program.overall_gates, langs, method=method
+    )
     if not roadmap:
         return result
     situation = situation_of(result, judgement, answers.organisation_size)

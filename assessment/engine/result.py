@@ -22,6 +22,7 @@ from ..content.model import LANGS, Dimension, Framework, Text
 from .answers import AnswerSet
 from .evaluation import Cap, Judgement, TraceStep
 from .findings import FindingResult, build_findings
+from .method import Method
 from .roadmap import Roadmap
 from .scoring import Profile, result_items
 
@@ -139,6 +140,9 @@ class Result:
     languages: tuple[str, ...] = LANGS
     # `verification` as the document writes it, per language: how far the levels rest on evidence.
     verification: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # How the pack judged (scales, caps, thresholds) for the method appendix; None: read back
+    # from a document written before the summary existed.
+    method: Method | None = None
 
     @property
     def phases(self) -> tuple[Any, ...]:
@@ -171,6 +175,7 @@ def build_result(
     judgement: Judgement,
     gates: tuple[float, ...] = (),
     langs: tuple[str, ...] = LANGS,
+    method: Method | None = None,
 ) -> Result:
     """The typed result of one evaluation, its finding texts filled in `langs`."""
     q = answers.questionnaire
@@ -191,6 +196,7 @@ def build_result(
         gates=gates,
         languages=langs,
         verification={lang: verification_document(profile, judgement, lang) for lang in langs},
+        method=method,
     )
 
 

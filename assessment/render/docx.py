@@ -164,7 +164,7 @@ def _facts(ctx: Context) -> dict[str, str]:
         "title": f"{ctx['organisation']} — {ctx['doc_title']}",
         "subject": about.questionnaire_title or about.questionnaire_id,
         "organisation": ctx["organisation"],
-        "keywords": f"TQM, {about.questionnaire_id}, {about.rulepack_id}",
+        "keywords": f"{ctx['doc_title']}, {about.questionnaire_id}, {about.rulepack_id}",
         "comments": f"{about.schema}; {about.rulepack_id} sha256 {about.rulepack_sha256}",
     }
 
@@ -247,7 +247,7 @@ def _profile(w: Writer) -> None:
     w.picture(ctx["radar_svg"], ctx["radar_alt"], 14.0)
     dims = ctx["dimensions"]
     previous = bool(dims and dims[0].previous)
-    header = [t("dimension"), t("index"), t("level"), t("traditional"), t("target"), t("gap")]
+    header = [t("dimension"), t("index"), t("level"), t("reference"), t("target"), t("gap")]
     header += [t("previous"), t("change")] if previous else []
     rows = [
         [d.title, d.index, f"{d.level} {d.level_name}", d.traditional, d.target, d.gap]
@@ -268,7 +268,7 @@ def _dimensions(w: Writer) -> None:
             w.doc.add_page_break()
         w.heading(f"{sec.number} {d.title}", 2)
         w.para(f"{t('level_n', n=d.level)} · {d.level_name}", bold=t("level") + w.colon)
-        figures = [(t("index"), d.index), (t("traditional"), d.traditional),
+        figures = [(t("index"), d.index), (t("reference"), d.traditional),
                    (t("target"), d.target), (t("gap"), d.gap)]  # fmt: skip
         if d.previous:
             figures.insert(1, (t("previous"), f"{d.previous} ({d.change})"))
@@ -325,7 +325,7 @@ def _perception(w: Writer) -> None:
     if not ctx["perception"]:
         return
     w.section("perception")
-    w.para(t("perception_intro"))
+    w.para(ctx["perception_intro"])
     header = [t("dimension"), *ctx["perception_roles"], t("spread"), t("agreement")]
     rows = [[r.title, *r.values, r.spread + (" !" if r.flagged else ""), r.agreement]
             for r in ctx["perception"]]  # fmt: skip
@@ -368,9 +368,8 @@ def _roadmap(w: Writer) -> None:
 def _method(w: Writer) -> None:
     ctx, t, about = w.ctx, w.t, w.ctx["about"]
     w.section("method")
-    for key in ("method_scoring", "method_na", "method_levels", "method_roles"):
-        w.para(t(key))
-    w.para(t("method_roadmap"))
+    for paragraph in ctx["method_text"]:
+        w.para(paragraph)
     w.para(about.capacity_note)
     w.heading(t("versions"), 2)
     rows = [

@@ -12,7 +12,7 @@ from ..engine.findings import FindingResult
 from ..engine.result import Result
 from ..engine.roadmap import Phase
 from ..numbers import decimal, signed
-from .messages import msg
+from .messages import comparison_names, msg
 
 
 def width(text: str) -> int:
@@ -44,7 +44,9 @@ def render_result(result: Result, lang: str) -> str:
         f"{msg('questionnaire', lang)} {q.id} v{q.version} · {msg('rule_pack', lang)} "
         f"{pack.id} {pack.version} · {result.respondents.count} {msg('respondents', lang)}"
     )
-    rows = [[msg(k, lang) for k in ("dimension", "index", "level", "vs_traditional", "to_target")]]
+    names = comparison_names(result.framework, lang)
+    keys = ("dimension", "index", "level", "vs_traditional", "to_target")
+    rows = [[msg(k, lang, **names) for k in keys]]
     for dim in result.dimensions.values():
         above = dim.above_traditional
         rows.append(

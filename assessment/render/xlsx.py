@@ -10,7 +10,7 @@ characters XLSX cannot hold and within Excel's cell limit.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,7 +26,7 @@ from ..engine.answers import AnswerSet
 from ..engine.result import Result
 from . import MAX_CELL
 from .cells import looks_like_formula
-from .messages import msg
+from .messages import comparison_names, msg
 from .messages.workbook import COLUMNS, SHEETS, Column
 from .report.assurance import statistics_rows
 from .report.plan_view import condition_text
@@ -48,13 +48,14 @@ def write_workbook(
     """Write the result (and the raw answers) as an XLSX workbook to a path or a binary file."""
     book = Workbook()
     book.remove(book.active)
-    _sheet(book, "dimensions", dimension_rows(result, lang), lang)
-    _sheet(book, "findings", finding_rows(result, lang), lang)
-    _sheet(book, "roadmap", roadmap_rows(result, lang), lang)
-    _sheet(book, "answers", answer_rows(answers, lang), lang)
+    names = comparison_names(result.framework, lang)
+    _sheet(book, "dimensions", dimension_rows(result, lang), lang, names)
+    _sheet(book, "findings", finding_rows(result, lang), lang, names)
+    _sheet(book, "roadmap", roadmap_rows(result, lang), lang, names)
+    _sheet(book, "answers", answer_rows(answers, lang), lang, names)
     if trace and result.trace:
-        _sheet(book, "trace", trace_rows(result, lang), lang)
-    _sheet(book, "statistics", statistics_rows(result, lang), lang)
+        _sheet(book, "trace", trace_rows(result, lang), lang, names)
+    _sheet(book, "statistics", statistics_rows(result, lang), lang, names)
     book.save(target)
 
 
@@ -119,10 +120,17 @@ def sheet_rows(path: Path, header: Sequence[str]) -> Iterator[Callable[[Sequence
     book.save(path)
 
 
-def _sheet(book: Workbook, key: str, rows: Iterable[Sequence[Any]], lang: str) -> None:
+def _sheet(
+    book: Workbook,
+    key: str,
+    rows: Iterable[Sequence[Any]],
+    lang: str,
+    names: Mapping[str, str],
+) -> None:
+    """A sheet of `rows` under its headers, the framework's comparison `names` filled in."""
     sheet = book.create_sheet(SHEETS[key].get(lang))
     columns = COLUMNS[key]
-    sheet.append([c.header.get(lang) for c in columns])
+    sheet.append([c.header.get(lang).format(**names) for c in columns])
     for row in rows:
         sheet.append([_cell(sheet, v) for v in row])
     _style(sheet, columns, lang)

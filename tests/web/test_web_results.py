@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import re
 import urllib.parse
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import pytest
 from helpers.frameworks import TQM
+from helpers.wording import OTHER, tqm_words_in
 
 from assessment.io.schema import validator
 
@@ -190,3 +194,34 @@ def test_download_names_carry_organisation_questionnaire_and_date(
     )
     page = chinese.client.get(f"/a/{chinese.token}/results").get_data(as_text=True)
     assert f'download="{name}" data-busy="正在准备报告…"' in page
+
+
+def comparison_parts(page: str) -> str:
+    """The parts of the results page that name the comparison profiles: the chart's label and
+    caption, the bar notes, the table's headers, the legend and the dimension figures."""
+    patterns = (r'aria-label="[^"]*"', r'<span class="caption-[a-z]+">.*?</span>',
+                r'<span class="bar-note">.*?</span>', r"<th[^>]*>.*?</th>",
+                r'<p class="hint legend">.*?</p>', r"<dt>.*?</dt>")  # fmt: skip
+    return "\n".join(m for p in patterns for m in re.findall(p, page, flags=re.S))
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [("en", ("Sector median", "sector median", "Benchmark", "benchmark")),
+     ("zh", ("行业中位数", "标杆"))],
+)  # fmt: skip
+def test_results_page_names_the_framework_s_comparison_profiles(
+    respondent: Respondent, monkeypatch: pytest.MonkeyPatch, lang: str, names: tuple[str, ...]
+) -> None:
+    from webapp.views import results
+
+    real = results.assess
+    monkeypatch.setattr(results, "assess", lambda *a, **k: replace(real(*a, **k), framework=OTHER))
+    respondent.answer_all(2)
+    respondent.client.set_cookie("lang", lang)
+    page = _results(respondent)
+    parts = html.unescape(re.sub(r'class="[^"]*"', "", comparison_parts(page)))  # not wording
+    assert tqm_words_in(parts) == [] and all(name in parts for name in names)
+    assert ("Level 2: Stage 2" if lang == "en" else "第2阶段") in page
+    main = page.split('<main id="main"')[1].split("</main>")[0]  # the site's brand aside
+    assert "TQM" not in re.sub(r'<p class="kicker">.*?</p>', "", main)  # the questionnaire's title

@@ -95,19 +95,22 @@ def summary_context(result: Result, lang: str) -> dict[str, object]:
     """What the PDF's executive summary shows, from the report's own views (not recomputed):
     the summary sentences, the top three priorities, the strength to build on, the chart in words,
     and the report's headings in the page's language."""
-    from assessment.render.messages import label
+    from assessment.render.messages import comparison_names, label
     from assessment.render.report import view
     from assessment.render.report.html import radar_text
 
     findings = [view.finding_view(f, result, lang) for f in result.findings]
     organisation = result.organisation or label("unnamed", lang)
     dimensions = view.dimension_views(result, findings, lang)
+    names = comparison_names(result.framework, lang)
     return {
         "summary": view.summary_paragraph(result, organisation, lang),
         "themes": [f for f in findings if f.kind != "strength"][:3],
         "strength": view.top_strength(result, findings, lang),
         "dimension_views": dimensions,
-        "radar_alt": radar_text(dimensions, lang),
+        "radar_alt": radar_text(dimensions, lang, names),
+        # the framework's comparison profiles: table headers, legend, captions and bar notes
+        "comparison": names,
         "report_label": lambda key: label(key, lang),
         "finding_anchor": lambda rule: view.anchor("finding", rule),
     }

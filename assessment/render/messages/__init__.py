@@ -7,16 +7,16 @@ workbook's sheet names and column headers. Role, dimension and level names are t
 
 from __future__ import annotations
 
-from ...content.model import Text
+from ...content.model import Framework, Text
 from .report import label
 
-__all__ = ["MESSAGES", "label", "msg"]
+__all__ = ["MESSAGES", "comparison_names", "label", "msg"]
 
 MESSAGES: dict[str, Text] = {
     "dimension": Text("Dimension", "维度"),
     "index": Text("Index", "指数"),
     "level": Text("Level", "等级"),
-    "vs_traditional": Text("vs traditional", "较传统管理"),
+    "vs_traditional": Text("vs {reference_l}", "较{reference}"),
     "to_target": Text("to target", "距目标"),
     "overall": Text("Overall", "总体"),
     "capped": Text("capped from {from} by {rule}", "因 {rule} 由 {from} 级封顶"),
@@ -77,3 +77,26 @@ MESSAGES: dict[str, Text] = {
 def msg(key: str, lang: str, **values: object) -> str:
     """A message in `lang` with its {placeholders} filled."""
     return MESSAGES[key].get(lang).format(**values)
+
+
+def comparison_names(framework: Framework, lang: str) -> dict[str, str]:
+    """The framework's names of its comparison profiles, as placeholders for messages: `reference`
+    and `target` as declared (headers, legends), `reference_l` and `target_l` for the middle of an
+    English sentence ("above the traditional baseline"), and `lowest`, the name of level 1."""
+    reference = framework.reference_name.get(lang)
+    target = framework.target_name.get(lang)
+    return {
+        "reference": reference,
+        "target": target,
+        "reference_l": _in_sentence(reference, lang),
+        "target_l": _in_sentence(target, lang),
+        "lowest": framework.level_name(1, lang),
+    }
+
+
+def _in_sentence(name: str, lang: str) -> str:
+    """A name as it reads inside an English sentence: first letter lowercase, unless the name
+    starts with an acronym ("ISO median" stays)."""
+    if lang == "zh" or not name or name[1:2].isupper():
+        return name
+    return name[0].lower() + name[1:]

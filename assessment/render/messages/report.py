@@ -57,13 +57,13 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "top_strength": Text("Strength to build on", "可依托的优势"),
         "relative_strength": Text(
             "{dim} is the strongest dimension: level {n} ({name}), index {index}, "
-            "{above} points above the traditional baseline.",
-            "{dim}是表现最好的维度：第 {n} 级（{name}），指数 {index}，比传统管理基准高 {above} 分。",
+            "{above} points above the {reference_l} baseline.",
+            "{dim}是表现最好的维度：第 {n} 级（{name}），指数 {index}，比{reference}基准高 {above} 分。",
         ),
         "relative_strength_below": Text(
             "{dim} scores highest (level {n}, {name}, index {index}), yet still {above} points "
-            "below the traditional baseline: there is no strength to build on yet.",
-            "{dim}得分最高（第 {n} 级“{name}”，指数 {index}），但仍比传统管理基准低 {above} 分，"
+            "below the {reference_l} baseline: there is no strength to build on yet.",
+            "{dim}得分最高（第 {n} 级“{name}”，指数 {index}），但仍比{reference}基准低 {above} 分，"
             "目前尚无可依托的优势。",
         ),
         "roadmap_teaser": Text(
@@ -82,9 +82,10 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "dimension": Text("Dimension", "维度"),
         "index": Text("Index", "指数"),
         "level": Text("Level", "等级"),
-        "traditional": Text("Traditional", "传统管理"),
-        "traditional_baseline": Text("Traditional baseline", "传统管理基准"),
-        "target": Text("Target", "目标"),
+        # the framework's comparison profiles (comparison_names fills them in)
+        "reference": Text("{reference}", "{reference}"),
+        "reference_baseline": Text("{reference} baseline", "{reference}基准"),
+        "target": Text("{target}", "{target}"),
         "gap": Text("Gap to target", "距目标"),
         "previous": Text("Previous", "上次评估"),
         "change": Text("Change", "变化"),
@@ -102,16 +103,17 @@ LABELS: Mapping[str, Text] = MappingProxyType(
             "Results index {index} (kept apart: the level comes from the practices)",
             "结果指数 {index}（单独列示：等级只依据做法判定）",
         ),
-        "result_mean": Text("{mean} of 5", "{mean} 分（满分 5 分）"),
+        "result_mean": Text("{mean} of {top}", "{mean} 分（满分 {top} 分）"),
+        "result_mean_plain": Text("{mean}", "{mean} 分"),
         "strengths": Text("Strengths", "优势"),
         "no_strengths": Text(
             "No strength was identified by the rules; the index stands {above} points above the "
-            "traditional baseline.",
-            "规则未识别出优势；该维度指数比传统管理基准高 {above} 分。",
+            "{reference_l} baseline.",
+            "规则未识别出优势；该维度指数比{reference}基准高 {above} 分。",
         ),
         "no_strengths_below": Text(
-            "No strength was identified; the index is at or below the traditional baseline.",
-            "规则未识别出优势；该维度指数不高于传统管理基准。",
+            "No strength was identified; the index is at or below the {reference_l} baseline.",
+            "规则未识别出优势；该维度指数不高于{reference}基准。",
         ),
         "issues": Text("Opportunities and risks", "改进机会与风险"),
         "no_issues": Text(
@@ -121,18 +123,22 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "also_concerns": Text("Also concerns this dimension", "同样涉及本维度"),
         "see_section": Text("see {n}", "见 {n} 节"),
         "evidence_from": Text("What respondents reported", "答卷人提供的依据"),
-        "mean_answer": Text("mean answer {v} of 5", "平均得分 {v}（满分 5）"),
+        "mean_answer": Text("mean answer {v} of {top}", "平均得分 {v}（满分 {top}）"),
+        "mean_answer_plain": Text("mean answer {v}", "平均得分 {v}"),
         "evidence": Text("Evidence", "证据"),
         "note": Text("Note", "备注"),
         "actions_called": Text("Actions", "相关行动"),
         "severity": Text("Severity", "严重程度"),
         # perception
         "perception_intro": Text(
-            "Indices by respondent role. A spread of 20 points or more between roles (bold) "
-            "means the groups see the organisation differently; agreement is 1 minus the mean "
-            "item standard deviation divided by 50.",
-            "按答卷人角色分列的指数。角色之间相差 20 分及以上（加粗）说明各群体对组织的看法明显不同；"
-            "一致度 = 1 − 各题标准差均值 ÷ 50。",
+            "Indices by respondent role. {highlight}Agreement is 1 minus the mean item standard "
+            "deviation divided by 50.",
+            "按答卷人角色分列的指数。{highlight}一致度 = 1 − 各题标准差均值 ÷ 50。",
+        ),
+        "perception_highlight": Text(
+            "A spread of {threshold} points or more between roles (bold) means the groups see the "
+            "organisation differently. ",
+            "角色之间相差 {threshold} 分及以上（加粗）说明各群体对组织的看法明显不同。",
         ),
         "spread": Text("Spread", "极差"),
         # roadmap
@@ -177,12 +183,22 @@ LABELS: Mapping[str, Text] = MappingProxyType(
             "No actions are needed to reach the targets.", "无需行动即可达到目标。"
         ),
         # method
-        "method_scoring": Text(
-            "Each answer on a 1–5 practice scale is mapped to 0–100 ((value − 1) ÷ 4 × 100; "
-            "reverse-scored items are flipped). A question's value is the mean over respondents. "
-            "A dimension index is the weighted mean of its questions; the overall index is the "
-            "weighted mean of the dimension indices.",
-            "1–5 分的实践量表答案换算为 0–100 分（(分值 − 1) ÷ 4 × 100，反向计分题先行翻转）。"
+        # method: sentences put together from the result's method summary (report/method_view.py)
+        "method_scale": Text(
+            "Each answer on a {low}–{high} practice scale is mapped to 0–100 ((value − {low}) ÷ "
+            "{span} × 100{reverse}).",
+            "{low}–{high} 分的实践量表答案换算为 0–100 分（(分值 − {low}) ÷ {span} × 100{reverse}）。",
+        ),
+        "method_scales": Text(
+            "Each answer is mapped to 0–100 by its scale's range ((value − lowest) ÷ (highest − "
+            "lowest) × 100{reverse}){used}.",
+            "每个答案按其量表的范围换算为 0–100 分（(分值 − 最低分) ÷ (最高分 − 最低分) × 100{reverse}）{used}。",
+        ),
+        "method_scales_used": Text("; the scales run {ranges}", "；所用量表为 {ranges}"),
+        "method_reverse": Text("; reverse-scored items are flipped", "，反向计分题先行翻转"),
+        "method_means": Text(
+            "A question's value is the mean over respondents. A dimension index is the weighted "
+            "mean of its questions; the overall index is the weighted mean of the dimension indices.",
             "每道题取全部答卷人的平均值；维度指数为该维度各题的加权平均，总体指数为各维度指数的加权平均。",
         ),
         "method_na": Text(
@@ -198,31 +214,56 @@ LABELS: Mapping[str, Text] = MappingProxyType(
             "perception gap) only on the questions both were asked. Respondents are not told which "
             "questions are critical; the critical questions limit the levels as stated above.",
             "部分问题只向特定角色的答卷人提出，每位答卷人只回答其角色对应的问题。角色之间的比较"
-            "（各角色指数以及高层领导与一线员工之间的认知落差）只基于双方都被问到的问题。"
+            "（各角色指数以及领导层与员工之间的认知落差）只基于双方都被问到的问题。"
             "答卷人不会被告知哪些是关键题目；关键题目按上文所述限制等级。",
         ),
         "method_levels": Text(
             "Levels are decided by the rule pack, not by arithmetic alone: a dimension reaches "
-            "the highest level whose gate is met with no gap below it (ISO 9004 style). A gate "
-            "needs the index threshold, and a dimension is at most one level above its weakest "
-            "critical question. The overall level follows the overall index and is capped: at most "
-            "the weakest dimension plus one, at most the median dimension level, and at most the "
-            "leadership level plus one. Where the questionnaire asks for evidence, ratings above 3 "
-            "without dated evidence count as 3.",
-            "等级由规则包判定，而不仅是算术结果：每个维度取其门槛已达到、且下方各级均无缺口的最高等级（参照 ISO 9004）。"
-            "达到某一等级须满足指数门槛，且维度等级最多比其最弱的关键题目高一级。总体等级依据总体指数确定，"
-            "并受以下限制：不高于最弱维度等级加一，不高于各维度等级的中位数，也不高于领导维度等级加一。"
-            "在要求提供证据的问卷上，高于 3 分但没有注明日期的证据的评分按 3 分计。",
+            "the highest level whose gate is met with no gap below it (ISO 9004 style).",
+            "等级由规则包判定，而不仅是算术结果：每个维度取其门槛已达到、且下方各级均无缺口的最高等级（参照 ISO 9004）。",
+        ),
+        "method_gate": Text("A gate needs the index threshold.", "达到某一等级须满足指数门槛。"),
+        "method_gate_critical": Text(
+            "A gate needs the index threshold, and a dimension is at most one level above its "
+            "weakest critical question.",
+            "达到某一等级须满足指数门槛，且维度等级最多比其最弱的关键题目高一级。",
+        ),
+        "method_overall": Text(
+            "The overall level (1 to {top}) follows the overall index.",
+            "总体等级（1 至 {top} 级）依据总体指数确定。",
+        ),
+        "method_overall_capped": Text(
+            "The overall level (1 to {top}) follows the overall index and is capped: {caps}.",
+            "总体等级（1 至 {top} 级）依据总体指数确定，并受以下限制：{caps}。",
+        ),
+        "method_overall_generic": Text(
+            "The overall level follows the overall index and may be capped by the pack's rules "
+            "(the findings and the rule trace say which).",
+            "总体等级依据总体指数确定，并可能受规则包中规则的限制（见诊断发现和规则追踪）。",
+        ),
+        "cap_item": Text("at most {what}", "不高于{what}"),
+        "cap_last": Text("and at most {what}", "也不高于{what}"),
+        "cap_separator": Text(", ", "，"),
+        "cap_weakest": Text("the weakest dimension{plus}", "最弱维度等级{plus}"),
+        "cap_median": Text("the median dimension level{plus}", "各维度等级的中位数{plus}"),
+        "cap_dimension": Text("the {dimension} level{plus}", "{dimension}维度等级{plus}"),
+        "cap_fixed": Text("level {n}", "第 {n} 级"),
+        "cap_rule": Text("the limit of rule “{title}”", "规则“{title}”所定的上限"),
+        "cap_plus": Text(" plus {n}", "加{n}"),
+        "method_evidence": Text(
+            "Where the questionnaire asks for evidence, ratings above {mid} without dated evidence "
+            "count as {mid}.",
+            "在要求提供证据的问卷上，高于 {mid} 分但没有注明日期的证据的评分按 {mid} 分计。",
         ),
         "method_roadmap": Text(
             "Roadmap actions come from the findings and from gaps to target; priority = (gap + "
             "10 × severity) × impact ÷ effort. Actions whose practice is already in place are not "
             "planned. The plan is made in weeks: an action starts when the actions it requires "
-            "have finished and belongs to the phase in which it ends; in a traditional "
-            "organisation the foundation actions come first.",
+            "have finished and belongs to the phase in which it ends; in an organisation at "
+            "level 1 ({lowest}) the foundation actions come first.",
             "路线图中的行动来自诊断发现和与目标之间的差距；优先级 = (差距 + 10 × 严重程度) × 影响 ÷ 投入。"
             "相应做法已经到位的行动不再安排。计划按周编排：一项行动在其前置行动全部完成后才开始，"
-            "并归入其完成时所在的阶段；传统型组织先安排奠基性行动。",
+            "并归入其完成时所在的阶段；处于第 1 级（{lowest}）的组织先安排奠基性行动。",
         ),
         "method_capacity": Text(
             "Effort and capacity follow the organisation's size ({size} people{assumed}): each "
@@ -263,12 +304,12 @@ LABELS: Mapping[str, Text] = MappingProxyType(
         "actions_word": Text("actions", "项行动"),
         "radar_alt": Text(
             "Radar chart of the maturity profile: each dimension's index (0 to 100) against the "
-            "traditional baseline and the target. {items}.",
-            "成熟度概况雷达图：各维度指数（0至100）与传统管理基线及目标的对比。{items}。",
+            "{reference_l} baseline and the {target_l}. {items}.",
+            "成熟度概况雷达图：各维度指数（0至100）与{reference}基线及{target}的对比。{items}。",
         ),
         "radar_item": Text(
-            "{title} {index} (traditional {traditional}, target {target})",
-            "{title} {index}（传统管理 {traditional}，目标 {target}）",
+            "{title} {index} ({reference_l} {reference_value}, {target_l} {target_value})",
+            "{title} {index}（{reference} {reference_value}，{target} {target_value}）",
         ),
         "timeline_alt": Text(
             "Timeline of the roadmap, one bar per action in its phase. {items}.",

@@ -1,5 +1,6 @@
 """The workbook's interface strings: sheet names and column headers (with each column's width
-hint), in English and Chinese. `render/xlsx.py` writes the sheets in this order."""
+hint), in English and Chinese. `render/xlsx.py` writes the sheets in this order; a header's
+{reference} and {target} are the framework's comparison names (messages.comparison_names)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,10 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
         Column(Text("Index", "指数")),
         Column(Text("Level", "等级")),
         Column(Text("Level name", "等级名称")),
-        Column(Text("Traditional baseline", "传统管理基准")),
-        Column(Text("Target", "目标")),
+        Column(Text("{reference} baseline", "{reference}基准")),
+        Column(Text("{target}", "{target}")),
         Column(Text("Gap to target", "距目标")),
-        Column(Text("Above traditional", "高于传统管理")),
+        Column(Text("Above {reference_l}", "高于{reference}")),
         Column(Text("Previous", "上次评估")),
         Column(Text("Answered", "计分答案")),
         Column(Text("N/A", "不适用")),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ...engine.result import DimensionResult, Result
 from ...engine.roadmap import Phase
 from ...numbers import decimal
-from ..messages import label
+from ..messages import comparison_names, label
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "Liberation Sans, Arial, Helvetica, WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"
@@ -92,12 +92,15 @@ def level_gates(result: Result) -> tuple[float, ...]:
 
 
 def radar_series(result: Result, lang: str) -> list[Series]:
-    """Traditional baseline, target, previous (when known) and current, drawn in that order."""
+    """The framework's reference baseline, target, previous (when known) and current, drawn in
+    that order (the legend names the profiles as the framework does)."""
     dims = list(result.dimensions.values())
+    names = comparison_names(result.framework, lang)
     series = [
-        Series("traditional", label("traditional_baseline", lang),
+        Series("traditional", label("reference_baseline", lang, **names),
                tuple(d.traditional for d in dims), "#8a939c", 1.4, "4 3"),
-        Series("target", label("target", lang), tuple(d.target for d in dims), "#2e7d4f", 1.6, "7 3"),
+        Series("target", label("target", lang, **names), tuple(d.target for d in dims), "#2e7d4f",
+               1.6, "7 3"),
     ]  # fmt: skip
     known = [d.previous for d in dims if d.previous is not None]
     if len(known) == len(dims):

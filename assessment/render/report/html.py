@@ -15,11 +15,12 @@ from markupsafe import Markup
 
 from ...engine.result import Result
 from ...numbers import decimal
-from ..messages import label
+from ..messages import comparison_names, label
 from . import plan_view, view
 from .assurance import assurance, consensus_findings
 from .assurance import text as assurance_text
 from .charts import level_gates, number_actions, radar_svg, roadmap_svg
+from .method_view import method_paragraphs, perception_intro
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -108,7 +109,10 @@ def report_context(result: Result, lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
         "html_lang": "zh-CN" if lang == "zh" else "en",
-        "t": functools.partial(label, lang=lang),
+        # every label gets the framework's comparison names ({reference}, {target}, ...)
+        "t": functools.partial(label, lang=lang, **comparison_names(result.framework, lang)),
+        "method_text": method_paragraphs(result, lang),
+        "perception_intro": perception_intro(result, lang),
         "organisation": organisation,
         "doc_title": result.framework.title.get(lang),
         "kicker": _kicker(result, lang),
@@ -154,7 +158,8 @@ def _plan_and_charts(
     """Roadmap, trace, charts and the cross-references between sections."""
     children = numbered["dimensions"].children
     phases = plan_view.phase_views(result, lang)
-    radar_alt, timeline_alt = radar_text(dimensions, lang), timeline_text(phases, lang)
+    names = comparison_names(result.framework, lang)
+    radar_alt, timeline_alt = radar_text(dimensions, lang, names), timeline_text(phases, lang)
     return {
         "section_of": {d.id: s.number for d, s in zip(dimensions, children, strict=True)},
         "phases": phases,
@@ -168,14 +173,17 @@ def _plan_and_charts(
     }
 
 
-def radar_text(dimensions: Sequence[view.DimensionView], lang: str) -> str:
-    """The profile chart in words (its alternative text): every dimension's three values."""
+def radar_text(
+    dimensions: Sequence[view.DimensionView], lang: str, names: Mapping[str, str]
+) -> str:
+    """The profile chart in words (its alternative text): every dimension's three values, the
+    profiles named by the framework (`names`: messages.comparison_names)."""
     items = label("item_separator", lang).join(
         label("radar_item", lang, title=d.title, index=d.index,
-              traditional=d.traditional, target=d.target)
+              reference_value=d.traditional, target_value=d.target, **names)
         for d in dimensions
     )  # fmt: skip
-    return label("radar_alt", lang, items=items)
+    return label("radar_alt", lang, items=items, **names)
 
 
 def timeline_text(phases: Sequence[plan_view.PhaseView], lang: str) -> str:

@@ -14,8 +14,9 @@ from ...engine.result import DimensionResult, Result
 from ...engine.schedule import REFERENCE_SIZE, capacity_per_month
 from ...numbers import decimal as fmt
 from ...numbers import percent, signed
-from ..messages import label, msg
+from ..messages import comparison_names, label, msg
 from .charts import number_actions
+from .method_view import mean_text, perception_threshold
 
 
 @dataclass(frozen=True)
@@ -159,14 +160,15 @@ def finding_view(finding: FindingResult, result: Result, lang: str) -> FindingVi
         dimension_titles=tuple(
             dims[d].title.get(lang) if d in dims else d for d in finding.dimensions
         ),
-        evidence=tuple(_evidence_view(e, lang) for e in finding.evidence),
+        evidence=tuple(_evidence_view(e, result, lang) for e in finding.evidence),
         actions=finding.actions,
     )
 
 
-def _evidence_view(entry: Evidence, lang: str) -> EvidenceView:
+def _evidence_view(entry: Evidence, result: Result, lang: str) -> EvidenceView:
     value = entry.value
-    shown = label("mean_answer", lang, v=fmt(value)) if value is not None else ""
+    scales = result.method.scales if result.method else ()
+    shown = mean_text("mean_answer", value, scales, lang) if value is not None else ""
     return EvidenceView(
         text=entry.text.get(lang) or entry.question,
         value=shown,
@@ -210,7 +212,7 @@ def _dimension_view(
         counts=label("answered", lang, answered=dim.answered, na=dim.na, unknown=dim.unknown),
         agreement=percent(dim.agreement),
         strengths=strengths,
-        no_strength=_no_strength(dim.above_traditional, lang),
+        no_strength=_no_strength(dim.above_traditional, result, lang),
         issues=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] == dim.id),
         also=tuple(f for f in mine if f.kind != "strength" and f.dimensions[0] != dim.id),
         roles=_roles_line(dim, result, lang),
@@ -219,7 +221,9 @@ def _dimension_view(
         result_items=tuple(
             (
                 i.text.get(lang),
-                label("result_mean", lang, mean=fmt(i.mean)) if i.mean is not None else "—",
+                mean_text("result_mean", i.mean, _result_scales(result), lang)
+                if i.mean is not None
+                else "—",
             )
             for i in (dim.results.items if dim.results else ())
         ),
@@ -251,10 +255,11 @@ def _planned(
     return out
 
 
-def _no_strength(above: float | None, lang: str) -> str:
+def _no_strength(above: float | None, result: Result, lang: str) -> str:
+    names = comparison_names(result.framework, lang)
     if above is None or above <= 0:
-        return label("no_strengths_below", lang)
-    return label("no_strengths", lang, above=fmt(above))
+        return label("no_strengths_below", lang, **names)
+    return label("no_strengths", lang, above=fmt(above), **names)
 
 
 # --- cover and summary ---------------------------------------------------------------------------
@@ -315,7 +320,8 @@ def top_strength(result: Result, findings: Sequence[FindingView], lang: str) -> 
     above = best.above_traditional or 0.0
     key = "relative_strength" if above > 0 else "relative_strength_below"
     return label(key, lang, dim=best.title.get(lang), n=best.level,
-                 name=result.level_name(best.level, lang), index=fmt(index), above=fmt(abs(above)))  # fmt: skip
+                 name=result.level_name(best.level, lang), index=fmt(index), above=fmt(abs(above)),
+                 **comparison_names(result.framework, lang))  # fmt: skip
 
 
 def roadmap_teaser(result: Result, section: str, lang: str) -> str:
@@ -343,15 +349,25 @@ class PerceptionRow:
 
 
 def perception_rows(result: Result, lang: str) -> tuple[list[str], list[PerceptionRow]]:
-    """Roles present and one row per dimension; empty when there is a single respondent or role."""
+    """Roles present and one row per dimension; empty when there is a single respondent or role.
+    A spread at or above the pack's perception threshold is flagged (none without one)."""
     roles = list(result.respondents.by_role)
     if result.respondents.count < 2 or len(roles) < 2:
         return [], []
+    threshold = perception_threshold(result)
     rows = []
     for dim in result.dimensions.values():
         values = [dim.by_role.get(r) for r in roles]
         known = [v for v in values if v is not None]
         spread = max(known) - min(known) if len(known) >= 2 else None
         rows.append(PerceptionRow(dim.title.get(lang), tuple(fmt(v) for v in values), fmt(spread),
-                                  spread is not None and spread >= 20, percent(dim.agreement)))  # fmt: skip
+                                  _flagged(spread, threshold), percent(dim.agreement)))  # fmt: skip
     return roles, rows
+
+
+def _flagged(spread: float | None, threshold: float | None) -> bool:
+    return spread is not None and threshold is not None and spread >= threshold
+
+
+def _result_scales(result: Result) -> tuple[tuple[float, float], ...]:
+    return result.method.result_scales if result.method else ()
