@@ -9,7 +9,7 @@ from typing import Any
 from ..io.source import Document, pointer_join
 from ..problems import Problem, unknown
 from .framework import Framework
-from .model import Questionnaire
+from .model import Question, Questionnaire
 
 
 def framework_fit_problems(
@@ -43,12 +43,20 @@ def _questionnaire_problems(
                 msg += f" (framework {framework.id!r})"
                 yield Problem(where, None, None, f"{d_ptr}/id", msg, "unknown.dimension")
             for q_index, question in enumerate(dim.questions):
-                for role in question.roles:
-                    if role not in framework.role_ids:
-                        ptr = pointer_join(f"{d_ptr}/questions", q_index) + "/roles"
-                        msg = unknown("role", role, framework.role_ids)
-                        msg += f" (framework {framework.id!r})"
-                        yield Problem(where, None, None, ptr, msg, "unknown.role")
+                q_ptr = pointer_join(f"{d_ptr}/questions", q_index)
+                yield from _role_problems(where, q_ptr, question, framework)
+
+
+def _role_problems(
+    where: str, q_ptr: str, question: Question, framework: Framework
+) -> Iterator[Problem]:
+    """Roles a question is asked of, or worded for, that the framework does not declare."""
+    named = [("roles", role) for role in question.roles]
+    named += [(pointer_join("text", role), role) for role in question.role_texts]
+    for place, role in named:
+        if role not in framework.role_ids:
+            msg = unknown("role", role, framework.role_ids) + f" (framework {framework.id!r})"
+            yield Problem(where, None, None, f"{q_ptr}/{place}", msg, "unknown.role")
 
 
 def _baseline_problems(doc: Document, framework: Framework) -> Iterator[Problem]:
