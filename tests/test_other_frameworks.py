@@ -4,6 +4,9 @@ levels, board and employee) validate, pass their own tests, score and render in 
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from helpers.other_frameworks import PACKS, json_of, other_library, team_answers, text_of
@@ -82,13 +85,8 @@ def test_the_answers_template_uses_the_roles_wording_and_help_without_dont_know(
     assert question.text_for(role).zh in zh and "提示：" in zh and "不清楚" not in zh
 
 
-def test_an_unknown_role_in_a_questions_wording_is_refused(
-    tmp_path: pytest.TempPathFactory,
-) -> None:
-    import shutil
-    from pathlib import Path
-
-    root = Path(str(tmp_path)) / "content"
+def test_an_unknown_role_in_a_questions_wording_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "content"
     shutil.copytree(PACKS["voyage"][0], root)
     path = root / "questionnaires" / "voyage" / "1.yaml"
     path.write_text(
