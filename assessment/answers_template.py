@@ -82,7 +82,7 @@ def _question_lines(
         out.append(f"  #   {shown}")
     for level, anchor in sorted(question.anchors.items()):
         out.append(f"  #   {level}: {anchor.get(lang)}")
-    out.append(f"  {question.id}: {_placeholder(framework, value)}")
+    out.append(f"  {question.id}: {_placeholder(framework, value)}".rstrip())
     return out
 
 
