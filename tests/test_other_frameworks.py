@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers.other_frameworks import PACKS, json_of, other_library, team_answers, text_of
+from helpers.other_frameworks import (
+    PACKS,
+    json_of,
+    leaks,
+    other_library,
+    own_words,
+    team_answers,
+    text_of,
+)
 from helpers.outcomes import check_scored
 
 from assessment.answers_template import answers_template
@@ -95,3 +103,20 @@ def test_an_unknown_role_in_a_questions_wording_is_refused(tmp_path: Path) -> No
     checked = CliRunner().invoke(main, ["validate", "--content", str(root)])
     assert checked.exit_code != 0
     assert "/text/captain" in checked.output and "unknown role 'captain'" in checked.output
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_output_names_the_tqm_frameworks_dimensions_levels_or_profiles(
+    name: str, lang: str
+) -> None:
+    library = other_library(name)
+    root, questionnaire = PACKS[name][0], PACKS[name][1]
+    answers = team_answers(library, questionnaire)
+    result = assess(answers, library)
+    own = own_words(root, questionnaire)
+    found = {
+        fmt: leaks(text_of(fmt, render(fmt, result, answers, lang)), lang, own)
+        for fmt in ("text", "json", "html", "pdf", "docx", "xlsx", "csv")
+    }
+    assert not {fmt: names for fmt, names in found.items() if names}

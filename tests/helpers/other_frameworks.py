@@ -93,17 +93,26 @@ def own_words(root: Path, pack: str) -> str:
     return "\n".join(f.read_text("utf-8") for f in files)
 
 
-def leaks(text: str, lang: str, own: str) -> set[str]:
-    """The tqm names in `text` (English as whole words, case-sensitive) that the pack's own content
-    does not use."""
-    found = set()
-    for name in tqm_names()[lang]:
+def leaks(text: str, lang: str, own: str) -> dict[str, str]:
+    """The tqm names in `text` that the pack's own content does not use, each with its context.
+    English names match as whole words (case-sensitive); Chinese names of three characters or more
+    anywhere, two-character ones (目标, 发展: everyday words too) only standing alone, as a label."""
+    found = {}
+    for name in sorted(tqm_names()[lang]):
         if name in own:
             continue
-        pattern = rf"\b{re.escape(name)}\b" if lang == "en" else re.escape(name)
-        if re.search(pattern, text):
-            found.add(name)
+        match = re.search(_pattern(name, lang), text)
+        if match:
+            found[name] = text[max(0, match.start() - 40) : match.end() + 20].replace("\n", " ")
     return found
+
+
+def _pattern(name: str, lang: str) -> str:
+    if lang == "en":
+        return rf"\b{re.escape(name)}\b"
+    if len(name) >= 3:
+        return re.escape(name)
+    return rf"(?<![\u4e00-\u9fff]){re.escape(name)}(?![\u4e00-\u9fff])"
 
 
 def json_of(data: str | bytes) -> dict[str, Any]:

@@ -5,14 +5,17 @@ know" where the framework turns it off, and the pages name the framework's own l
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from helpers.other_frameworks import PACKS
+from helpers.other_frameworks import PACKS, leaks, own_words
 from helpers.web import Respondent, app_on
 
 from assessment.content.library import Library
+
+TAGS = re.compile(r"<[^>]+>")  # the page's text only: attribute values and markup aside
 
 
 @pytest.fixture(params=list(PACKS))
@@ -104,3 +107,30 @@ def test_a_finished_survey_shows_results_in_the_frameworks_levels(
     page = response.get_data(as_text=True)
     assert any(html.escape(lv.name.en) in page for lv in framework.levels)
     assert all(html.escape(d.title.en) in page for d in framework.dimensions)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_page_names_the_tqm_frameworks_dimensions_levels_or_profiles(
+    other_app: Flask, pack: str, lang: str
+) -> None:
+    root, qid, role, _, dimension = PACKS[pack]
+    someone = _started(other_app, pack, role)
+    someone.answer_all(4)
+    # the start page lists every framework's questionnaires: tqm's own where the content has it
+    home = [] if "tqm" in _library(other_app).frameworks else ["/"]
+    paths = [
+        *home,
+        f"/start/{qid}",
+        f"/a/{someone.token}",
+        someone.page(dimension),
+        f"/a/{someone.token}/review",
+        f"/a/{someone.token}/results",
+    ]
+    own = own_words(root, qid)
+    found = {}
+    for path in paths:
+        page = someone.client.get(path, headers={"Accept-Language": lang})
+        assert page.status_code == 200, path
+        text = html.unescape(TAGS.sub(" ", page.get_data(as_text=True)))
+        found[path] = leaks(text, lang, own)
+    assert not {path: names for path, names in found.items() if names}
