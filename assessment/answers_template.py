@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from .content.framework import Framework
-from .content.model import Question, Questionnaire
+from .content.model import Question, Questionnaire, Text
 from .render.messages import msg
 
 
@@ -24,10 +24,17 @@ def answers_template(
 ) -> str:
     """YAML text of an answers file for the questionnaire, for one role or for all."""
     q = questionnaire
-    header = msg("template.header", lang, title=q.title.get(lang), id=q.id, version=q.version)
-    lines = [f"# {line}" for line in header.splitlines()]
+    lines = [f"# {line}" for line in _header(q, framework, lang).splitlines()]
     if role is None:
-        lines.append(f"# {msg('template.any_role', lang, roles=' | '.join(framework.role_ids))}")
+        roles = " | ".join(framework.role_ids)
+        lines.append(
+            "# "
+            + (
+                msg("template.any_role", lang, roles=roles)
+                if framework.dont_know
+                else _say("any_role", lang, roles=roles)
+            )
+        )
     lines += [
         f"questionnaire: {q.id}@{q.version}",
         'organisation: ""',
@@ -42,14 +49,24 @@ def answers_template(
             continue
         lines.append(f"  # == {dim.title.get(lang)} ==")
         for question in questions:
-            lines += _question_lines(question, framework, lang, value, show_roles=role is None)
+            lines += _question_lines(question, framework, lang, value, role)
     return "\n".join(lines) + "\n"
 
 
+def _header(q: Questionnaire, framework: Framework, lang: str) -> str:
+    """How to fill the file in; "don't know" is named only where the framework offers it."""
+    if framework.dont_know:
+        return msg("template.header", lang, title=q.title.get(lang), id=q.id, version=q.version)
+    return _say("header", lang, title=q.title.get(lang), id=q.id, version=q.version)
+
+
 def _question_lines(
-    question: Question, framework: Framework, lang: str, value: int | None, show_roles: bool
+    question: Question, framework: Framework, lang: str, value: int | None, role: str | None
 ) -> list[str]:
-    out = [f"  # {question.text.get(lang)}"]
+    show_roles = role is None
+    out = [f"  # {question.text_for(role).get(lang)}"]
+    if question.help:
+        out.append(f"  #   {_say('help', lang, help=question.help.get(lang))}")
     if show_roles:
         names = ("、" if lang == "zh" else ", ").join(
             framework.role_name(r, lang, plural=False) for r in question.roles or framework.role_ids
@@ -65,6 +82,39 @@ def _question_lines(
         out.append(f"  #   {shown}")
     for level, anchor in sorted(question.anchors.items()):
         out.append(f"  #   {level}: {anchor.get(lang)}")
-    shown = json.dumps(value) if value is not None else "unknown"
-    out.append(f"  {question.id}: {shown}")
+    out.append(f"  {question.id}: {_placeholder(framework, value)}".rstrip())
     return out
+
+
+def _placeholder(framework: Framework, value: int | None) -> str:
+    """The answer written in: the value asked for; else 'unknown' ("not answered yet"), or an
+    empty value, which the answers check refuses until it is filled in, where the framework
+    offers no "don't know"."""
+    if value is not None:
+        return json.dumps(value)
+    return "unknown" if framework.dont_know else ""
+
+
+# The template's wording where the framework offers no "don't know" (the rest is in
+# render/messages, read with `msg`).
+_MESSAGES: dict[str, Text] = {
+    "header": Text(
+        "Answers for {title} (questionnaire {id}, version {version}).\n"
+        "Give each question a value from its scale, or 'na' where allowed.\n"
+        'Add evidence with: question.id: {{value: 4, evidence: "document or observation", note: "..."}}',
+        "{title}答卷（问卷 {id}，第 {version} 版）。\n"
+        "请为每个问题填写量表中的分值，允许不适用的题目可填 na。\n"
+        '如需附证据：question.id: {{value: 4, evidence: "文件或现场观察", note: "备注"}}',
+    ),
+    "any_role": Text(
+        "Give your role (respondent: {{id: r1, role: ...}}, one of {roles}), answer the questions "
+        "asked of it and delete the others. 'tqm template --role ROLE' lists only those.",
+        "请填写您的角色（respondent: {{id: r1, role: ...}}，可选 {roles}），回答该角色作答的问题，"
+        "并删去其余问题。使用 tqm template --role 角色 可只列出这些问题。",
+    ),
+    "help": Text("Hint: {help}", "提示：{help}"),
+}
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    return _MESSAGES[key].get(lang).format(**values)

@@ -70,9 +70,12 @@ def entry_of(response: Response | None) -> Entry:
     return Entry(choice, response.evidence, response.note)
 
 
-def read_page(questions: Iterable[Question], form: MultiDict[str, str]) -> PageSubmit:
+def read_page(
+    questions: Iterable[Question], form: MultiDict[str, str], *, dont_know: bool = True
+) -> PageSubmit:
     """Check every question of a submitted page (a dimension's questions the respondent is asked:
-    inputs for any other question are ignored, never stored)."""
+    inputs for any other question are ignored, never stored). `dont_know`: whether the
+    framework offers "don't know" (when not, such an answer is refused like any unknown value)."""
     page = PageSubmit()
     for question in questions:
         entry = Entry(
@@ -81,7 +84,7 @@ def read_page(questions: Iterable[Question], form: MultiDict[str, str]) -> PageS
             clean_text(form.get(field_name("note", question), "")),
         )
         page.entries[question.id] = entry
-        response, error = check_entry(question, entry)
+        response, error = check_entry(question, entry, dont_know=dont_know)
         if error:
             page.errors[question.id] = error
         elif response is not None:
@@ -89,24 +92,35 @@ def read_page(questions: Iterable[Question], form: MultiDict[str, str]) -> PageS
     return page
 
 
-def check_entry(question: Question, entry: Entry) -> tuple[Response | None, str | None]:
+def check_entry(
+    question: Question, entry: Entry, *, dont_know: bool = True
+) -> tuple[Response | None, str | None]:
     """(Response or None when unanswered, None) or (None, a message for the respondent)."""
     if max(len(entry.evidence), len(entry.note)) > MAX_TEXT:
         return None, _("Evidence and note may have at most %(n)d characters each.", n=MAX_TEXT)
     if not entry.choice:
         if entry.evidence or entry.note:
-            if question.evidence == "none":  # the form has no evidence field: do not mention one
-                return None, _("Choose an answer (or “Don't know”) to save the note.")
-            return None, _("Choose an answer (or “Don't know”) to save the evidence and note.")
+            return None, _missing_choice(question, dont_know)
         return None, None
     raw = {"value": choice_value(entry.choice), "evidence": entry.evidence, "note": entry.note}
     response, problem = parse_response(raw, question)
-    if problem:
+    if problem or (not dont_know and response is not None and response.status == UNKNOWN):
         choices = ", ".join(format_value(o.value) for o in question.options)
         return None, _(
             "This is not one of the answers to this question (%(choices)s).", choices=choices
         )
     return response, None
+
+
+def _missing_choice(question: Question, dont_know: bool) -> str:
+    """Why a note (and evidence) without an answer is not saved, naming only what the form has."""
+    if question.evidence == "none":  # the form has no evidence field: do not mention one
+        if dont_know:
+            return str(_("Choose an answer (or “Don't know”) to save the note."))
+        return str(_("Choose an answer to save the note."))
+    if dont_know:
+        return str(_("Choose an answer (or “Don't know”) to save the evidence and note."))
+    return str(_("Choose an answer to save the evidence and note."))
 
 
 def choice_value(choice: str) -> Any:

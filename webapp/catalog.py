@@ -22,6 +22,7 @@ def load_content(root: str | None) -> Library:
     folder = Path(root) if root else default_content_root()
     files = sorted(
         [
+            *folder.glob("frameworks/*.yaml"),
             *folder.glob("questionnaires/*.yaml"),
             *folder.glob("questionnaires/*/*.yaml"),  # questionnaires/<id>/<version>.yaml
             *folder.glob("rules/*/*.yaml"),
@@ -105,7 +106,9 @@ def _dimension(d: Dimension) -> dict[str, Any]:
 
 
 def _question(q: Question) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": q.id, "text": _text(q.text), "scale": q.scale_id}
+    data: dict[str, Any] = {"id": q.id, "text": _question_text(q), "scale": q.scale_id}
+    if q.help:
+        data["help"] = _text(q.help)
     if q.anchors:
         data["anchors"] = {str(level): _text(t) for level, t in sorted(q.anchors.items())}
     if q.evidence_prompt:
@@ -127,6 +130,14 @@ def _question(q: Question) -> dict[str, Any]:
     if q.na_reason:
         data["na_reason"] = _text(q.na_reason)
     return data
+
+
+def _question_text(q: Question) -> dict[str, Any]:
+    """The question's wording as the file has it: one text, or the common one and each role's
+    (a finished assessment is read back from this JSON and must show what its respondent read)."""
+    if not q.role_texts:
+        return _text(q.text)
+    return {"common": _text(q.text), **{role: _text(t) for role, t in q.role_texts.items()}}
 
 
 def _text(text: Text) -> dict[str, str]:

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from assessment.content.library import Library
-from assessment.content.model import Question, Questionnaire
+from assessment.content.model import Framework, Question, Questionnaire
 from assessment.engine.answers import NA, UNKNOWN
 from assessment.io.schema import load_schema
 
@@ -87,14 +87,13 @@ def answers_schemas(library: Library) -> dict[str, Schema]:
         for version, questionnaire in sorted(library.versions[qid].items()):
             refs = [f"{qid}@{version}", *([qid] if version == latest else [])]
             stem = f"Answers{camel(qid)}V{version}"
-            roles = library.framework_of(questionnaire).role_ids
-            entries = _entries(questionnaire, roles, stem, out)
-            common = _with_dimensions(common, [d.id for d in questionnaire.dimensions])
+            entries = _entries(questionnaire, library.framework_of(questionnaire), stem, out)
+            fields = _with_dimensions(common, [d.id for d in questionnaire.dimensions])
             for entry in entries:  # one respondent: a branch per role (the questions it is asked)
                 name = f"{entry}Answers"
-                out[name] = _one_respondent(refs, out[entry], common)
+                out[name] = _one_respondent(refs, out[entry], fields)
                 branches.append(ref(name))
-            out[f"{stem}Responses"] = _several(refs, [ref(e) for e in entries], common)
+            out[f"{stem}Responses"] = _several(refs, [ref(e) for e in entries], fields)
             branches.append(ref(f"{stem}Responses"))
     out["Answers"] = {
         "description": "Answers to one of the questionnaires this server scores: one respondent "
@@ -105,18 +104,18 @@ def answers_schemas(library: Library) -> dict[str, Schema]:
 
 
 def _entries(
-    questionnaire: Questionnaire, roles: tuple[str, ...], stem: str, out: dict[str, Schema]
+    questionnaire: Questionnaire, framework: Framework, stem: str, out: dict[str, Schema]
 ) -> list[str]:
     """A respondent and their answers, a schema per role: each role answers only the questions
     it is asked (`questions_for`); a respondent without a role answers every question."""
     names = []
-    for role in (None, *roles):
+    for role in (None, *framework.role_ids):
         asked = questionnaire.questions_for(role)
         if not asked:
             continue
         suffix = camel(role) if role else "AnyRole"
         values, entry = f"{stem}Values{suffix}", f"{stem}{suffix}"
-        out[values] = _values(questionnaire, role, out)
+        out[values] = _values(questionnaire, role, out, framework.dont_know)
         respondent: Schema = copy.deepcopy(out["AnswersRespondent"])
         if role:
             respondent["properties"]["role"] = {"type": "string", "enum": [role]}
@@ -174,9 +173,11 @@ def _several(refs: list[str], entries: list[Schema], common: Schema) -> Schema:
     }
 
 
-def _values(questionnaire: Questionnaire, role: str | None, forms: dict[str, Schema]) -> Schema:
-    """A role's answers (None: every question): on its scale, 'unknown', or 'na' where the
-    question allows it."""
+def _values(
+    questionnaire: Questionnaire, role: str | None, forms: dict[str, Schema], dont_know: bool
+) -> Schema:
+    """A role's answers (None: every question): on its scale, 'unknown' where the framework
+    offers "don't know", or 'na' where the question allows it."""
     asked = questionnaire.questions_for(role)
     whose = f", by a respondent in the role {role}" if role else ""
     return {
@@ -184,18 +185,21 @@ def _values(questionnaire: Questionnaire, role: str | None, forms: dict[str, Sch
         "type": "object",
         "additionalProperties": False,
         "required": [q.id for q in asked if q.required],
-        "properties": {q.id: ref(_answer_form(q, forms)) for q in asked},
+        "properties": {q.id: ref(_answer_form(q, forms, dont_know)) for q in asked},
     }
 
 
-def _answer_form(question: Question, forms: dict[str, Schema]) -> str:
-    """The component of a question's answer, shared by every question with its scale and N/A."""
+def _answer_form(question: Question, forms: dict[str, Schema], dont_know: bool) -> str:
+    """The component of a question's answer, shared by every question with its scale, N/A and
+    "don't know" (the server refuses 'unknown' where the framework does not offer it)."""
     values = sorted({_number(o.value) for o in question.options})
-    words = [UNKNOWN, NA] if question.allow_na else [UNKNOWN]
+    words = [*([UNKNOWN] if dont_know else []), *([NA] if question.allow_na else [])]
     name = "Answer" + "Or".join(str(v).replace(".", "_") for v in values)
     name += "OrNa" if question.allow_na else ""
+    name += "" if dont_know else "Known"
     kind = "integer" if all(isinstance(v, int) for v in values) else "number"
-    choice = {"anyOf": [{"type": kind, "enum": values}, {"type": "string", "enum": words}]}
+    words_form = [{"type": "string", "enum": words}] if words else []  # enum may not be empty
+    choice = {"anyOf": [{"type": kind, "enum": values}, *words_form]}
     text = {"type": "string", "maxLength": 5000}
     forms[f"{name}Detailed"] = {
         "description": "an answer with its evidence and note",
@@ -205,11 +209,15 @@ def _answer_form(question: Question, forms: dict[str, Schema]) -> str:
         "properties": {"value": choice, "evidence": text, "note": text},
     }
     forms[name] = {
-        "description": f"one of {values}, {' or '.join(repr(w) for w in words)}, or that with "
-        "evidence and a note",
+        "description": f"one of {values}{_or_words(words)}, or that with evidence and a note",
         "anyOf": [*choice["anyOf"], ref(f"{name}Detailed")],
     }
     return name
+
+
+def _or_words(words: list[str]) -> str:
+    """ ", 'unknown' or 'na'": the words an answer may be, after its values."""
+    return f", {' or '.join(repr(w) for w in words)}" if words else ""
 
 
 def _number(value: float) -> float | int:

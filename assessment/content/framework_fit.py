@@ -11,7 +11,7 @@ from ..io.files import load_file
 from ..io.source import Document, pointer_join
 from ..problems import Problem, ProblemCode, unknown
 from .framework import Framework
-from .model import Questionnaire
+from .model import Question, Questionnaire
 
 
 def framework_fit_problems(
@@ -56,10 +56,18 @@ def _outside(
             yield f"{d_ptr}/id", msg, "unknown.dimension"
         for q_index, question in enumerate(dim.questions):
             q_ptr = pointer_join(f"{d_ptr}/questions", q_index)
-            for r_index, role in enumerate(question.roles):
-                if role not in framework.role_ids:
-                    msg = unknown("role", role, framework.role_ids)
-                    yield pointer_join(f"{q_ptr}/roles", r_index), msg, "unknown.role"
+            yield from _role_places(q_ptr, question, framework)
+
+
+def _role_places(
+    q_ptr: str, question: Question, framework: Framework
+) -> Iterator[tuple[str, str, ProblemCode]]:
+    """Roles a question is asked of, or worded for, that the framework does not declare."""
+    named = [(pointer_join(f"{q_ptr}/roles", i), role) for i, role in enumerate(question.roles)]
+    named += [(pointer_join(f"{q_ptr}/text", role), role) for role in question.role_texts]
+    for place, role in named:
+        if role not in framework.role_ids:
+            yield place, unknown("role", role, framework.role_ids), "unknown.role"
 
 
 def _positioned(questionnaire: Questionnaire) -> Document:

@@ -243,7 +243,9 @@ def _question(q: Mapping[str, Any], dim: str, scales: Mapping[str, tuple[Option,
     return Question(
         id=q["id"],
         dimension=dim,
-        text=Text.from_data(q["text"]),
+        text=Text.from_data(q["text"].get("common", q["text"])),
+        role_texts=_role_texts(q["text"]),
+        help=_text(q.get("help")),
         scale_id=q["scale"],
         options=scales[q["scale"]],
         anchors={int(k): Text.from_data(v) for k, v in q.get("anchors", {}).items()},
@@ -262,6 +264,13 @@ def _question(q: Mapping[str, Any], dim: str, scales: Mapping[str, tuple[Option,
 
 def _text(data: Mapping[str, str] | None) -> Text | None:
     return Text.from_data(data) if data else None
+
+
+def _role_texts(data: Mapping[str, Any]) -> dict[str, Text]:
+    """The per-role wordings of a question's `text` ({common, <role>: ...}); none for a plain text."""
+    if "common" not in data:
+        return {}
+    return {role: Text.from_data(text) for role, text in data.items() if role != "common"}
 
 
 # --- rule packs ------------------------------------------------------------------------------

@@ -40,6 +40,10 @@ class Question:
     roles: tuple[str, ...] = ()
     kind: str = "practice"  # or "result": levels, trends and comparisons of a measure
     na_reason: Text | None = None  # shown beside N/A: why the practice may not apply
+    # Wording for one role (leaders asked about their own practice, staff about what they see);
+    # `text` is the common wording, for every other role and for reports across roles.
+    role_texts: Mapping[str, Text] = field(default_factory=dict)
+    help: Text | None = None  # a hint shown beside the question where respondents answer it
 
     @cached_property
     def low(self) -> float:
@@ -52,6 +56,10 @@ class Question:
     def asks(self, role: str | None) -> bool:
         """Whether a respondent in `role` is asked this question (one without a role: every one)."""
         return role is None or not self.roles or role in self.roles
+
+    def text_for(self, role: str | None) -> Text:
+        """The wording a respondent in `role` reads: the role's own, else the common text."""
+        return self.role_texts.get(role, self.text) if role else self.text
 
     def allows(self, value: float) -> bool:
         """Whether `value` is one of the scale's options."""

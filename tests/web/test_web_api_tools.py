@@ -119,7 +119,8 @@ def test_a_generated_client_calls_every_operation(
         httpx.Client(base_url="http://api.test", transport=transport)
     )
     listed = importlib.import_module(f"{api.__name__}.list_questionnaires").sync(client=client)
-    assert [q.id for q in listed.questionnaires] == ["tqm-audit", "tqm-quick"]
+    served = api_app.extensions["tqm_library"].questionnaires  # every framework's (progress too)
+    assert sorted(q.id for q in listed.questionnaires) == sorted(served)
     get_one = importlib.import_module(f"{api.__name__}.get_questionnaire")
     quick = get_one.sync(id=models.GetQuestionnaireId("tqm-quick@1"), client=client)
     assert isinstance(quick, models.Questionnaire) and quick.id == "tqm-quick"

@@ -150,7 +150,8 @@ def dimension(token: str, dimension_id: str) -> str | Response | tuple[str, int]
     if current.record.finished:  # its stored results must stay what they were
         flash(_("This assessment is finished: its answers can no longer be changed."))
         return redirect(url_for("results.show", token=token), 303)
-    page = read_page(current.questions_in(dim), request.form)
+    dont_know = framework_of(current.questionnaire).dont_know
+    page = read_page(current.questions_in(dim), request.form, dont_know=dont_know)
     rendered = rendered_entries(current.questions_in(dim), request.form)
     if page.errors:
         shown = {q.id: entry_of(current.responses.get(q.id)) for q in current.questions_in(dim)}
@@ -202,6 +203,7 @@ def _dimension_page(
         was_mark=MARK,
         conflicts=conflicts,
         answer_text=answer_text,
+        framework=framework_of(current.questionnaire),
         position=position,
         first_number=sum(len(current.questions_in(d)) for d in dims[:position]) + 1,
     )
@@ -240,6 +242,7 @@ def review(token: str) -> str:
         complete=not required,
         newer=newer_version(current),
         answer_text=answer_text,
+        dont_know=framework_of(current.questionnaire).dont_know,
     )
 
 
