@@ -74,8 +74,15 @@ def valid_answers(
 ) -> dict[str, Any]:
     """A complete valid answer to every question the role is asked (na only where allowed)."""
     out = {}
-    for question in library.questionnaires[qid].questions_for(role):
-        values = st.sampled_from(["na"]) | SCALE if question.allow_na else SCALE
+    questionnaire = library.questionnaires[qid]
+    # "unknown" only where the framework offers "don't know" (the engine refuses it elsewhere)
+    scale = (
+        SCALE
+        if library.framework_of(questionnaire).dont_know
+        else SCALE.filter(lambda v: v != "unknown")
+    )
+    for question in questionnaire.questions_for(role):
+        values = st.sampled_from(["na"]) | scale if question.allow_na else scale
         value = draw(values)
         out[question.id] = draw(st.sampled_from([value, {"value": value, "evidence": "doc"}]))
     return out

@@ -181,7 +181,8 @@ def test_answers_faster_than_reading_time_are_flagged(
     answer_pages(hasty)
     finding = findings(hasty)["confidence.too_fast"]
     assert finding["kind"] == "confidence" and finding["severity"] == "medium"
-    assert "1 of 1 respondent(s) answered 7 questions in 0 s" in finding["detail"]
+    # a loaded machine may take a second or two between the pages: the time is a few seconds
+    assert re.search(r"1 of 1 respondent\(s\) answered 7 questions in [0-5] s;", finding["detail"])
     needed = reading_seconds(hasty.library.questionnaires["roles"].questions_for("staff"))
     assert needed > 7 * SECONDS_PER_ITEM
     assert f"at least {round(needed + 0.5)} s" in finding["detail"]
