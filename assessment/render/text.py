@@ -39,7 +39,7 @@ def table(rows: Sequence[Sequence[str]], right: Iterable[int] = ()) -> list[str]
 def render_result(result: Result, lang: str) -> str:
     """The result as a readable table followed by the findings."""
     q, pack, overall = result.questionnaire, result.rulepack, result.overall
-    head = f"{result.framework.title.get(lang)}: {result.organisation or '-'}"
+    head = f"{result.framework.title.get(lang)}{msg('colon', lang)}{result.organisation or '-'}"
     meta = (
         f"{msg('questionnaire', lang)} {q.id} v{q.version} · {msg('rule_pack', lang)} "
         f"{pack.id} {pack.version} · {result.respondents.count} {msg('respondents', lang)}"

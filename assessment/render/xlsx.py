@@ -174,7 +174,7 @@ def dimension_rows(result: Result, lang: str) -> list[list[Any]]:
     for d in result.dimensions.values():
         roles = _joined(
             [
-                f"{result.framework.role_name(r, lang, plural=False)}{_colon(lang)}{v}"
+                f"{result.framework.role_name(r, lang, plural=False)}{msg('colon', lang)}{v}"
                 for r, v in d.by_role.items()
             ],
             lang,
@@ -254,10 +254,6 @@ def _joined(parts: Sequence[str], lang: str) -> str:
 def _status(status: str, lang: str) -> str:
     """'na' / 'unknown' as the answers file has them; in Chinese, in words."""
     return {"na": "不适用", "unknown": "不清楚"}.get(status, status) if lang == "zh" else status
-
-
-def _colon(lang: str) -> str:
-    return "：" if lang == "zh" else ": "
 
 
 def trace_rows(result: Result, lang: str) -> list[list[Any]]:

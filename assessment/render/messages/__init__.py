@@ -13,6 +13,7 @@ from .report import label
 __all__ = ["MESSAGES", "comparison_names", "label", "msg"]
 
 MESSAGES: dict[str, Text] = {
+    "colon": Text(": ", "："),  # between a label and its value (full-width in Chinese)
     "dimension": Text("Dimension", "维度"),
     "index": Text("Index", "指数"),
     "level": Text("Level", "等级"),
